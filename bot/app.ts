@@ -1,0 +1,82 @@
+/**
+ * Wires config → store → services → channels → HTTP server, and stops them in reverse order.
+ * main.ts runs it for real; end-to-end tests run it in-process against fake platform servers.
+ */
+import { run, type RunnerHandle } from '@grammyjs/runner';
+import type { FastifyInstance } from 'fastify';
+import pino, { type Logger } from 'pino';
+import { createServices, type Services } from '../services/app.js';
+import type { Clock } from '../services/clock.js';
+import { openStore } from '../services/store/index.js';
+import type { Config } from './config.js';
+import { createServer } from './server.js';
+import { createBot } from './telegram/bot.js';
+import { registerCommands } from './telegram/commands.js';
+
+export interface App {
+  services: Services;
+  server: FastifyInstance;
+  /** Base URL the HTTP server listens on (e.g. http://127.0.0.1:3000). */
+  url: string;
+  stop(): Promise<void>;
+}
+
+export const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'my_chat_member'] as const;
+
+export function createLogger(level: string): Logger {
+  return pino({
+    level,
+    // Tokens and secrets never reach the logs, wherever they appear in a logged object.
+    redact: { paths: ['*.token', '*.*.token', '*.access_token', '*.secret', 'config', '*.config', 'headers.authorization'], censor: '[redacted]' },
+  });
+}
+
+export async function startApp(config: Config, opts: { log?: Logger; clock?: Clock; inMemoryStore?: boolean } = {}): Promise<App> {
+  const log = opts.log ?? createLogger(config.LOG_LEVEL);
+  const store = await openStore({ mongodbUri: config.MONGODB_URI, dataDir: config.DATA_DIR, inMemory: opts.inMemoryStore });
+  log.info({ engine: store.engine }, 'store ready');
+  const services = createServices({
+    settings: { publicUrl: config.PUBLIC_URL, defaultLocale: config.DEFAULT_LOCALE, bootstrapAdmins: config.STAFF_TELEGRAM_IDS },
+    store,
+    log,
+    clock: opts.clock,
+  });
+
+  const bot = createBot(config.TELEGRAM_BOT_TOKEN, { services, apiRoot: config.TELEGRAM_API_ROOT, ratePerMinute: config.RATE_LIMIT_PER_MINUTE });
+  await bot.init();
+  log.info({ username: bot.botInfo.username }, 'telegram bot ready');
+
+  const webhook = config.TELEGRAM_WEBHOOK_URL
+    ? { path: new URL(config.TELEGRAM_WEBHOOK_URL).pathname || '/telegram', secret: config.TELEGRAM_WEBHOOK_SECRET! }
+    : undefined;
+  const server = await createServer({ services, log, bot, telegramWebhook: webhook });
+  const address = await server.listen({ port: config.PORT, host: config.HOST });
+  const url = address.replace('[::]', '127.0.0.1').replace('0.0.0.0', '127.0.0.1');
+
+  await registerCommands(bot.api, config.DEFAULT_LOCALE).catch((err) => log.warn({ err: String(err) }, 'setMyCommands failed'));
+
+  let runner: RunnerHandle | undefined;
+  if (webhook) {
+    await bot.api.setWebhook(config.TELEGRAM_WEBHOOK_URL!, { secret_token: webhook.secret, allowed_updates: [...ALLOWED_UPDATES] });
+    log.info({ path: webhook.path }, 'telegram webhook mode');
+  } else {
+    await bot.api.deleteWebhook();
+    runner = run(bot, { runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES] } } });
+    log.info('telegram long polling');
+  }
+
+  let stopped = false;
+  return {
+    services,
+    server,
+    url,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      if (runner?.isRunning()) await runner.stop();
+      await server.close();
+      await store.close();
+      log.info('stopped');
+    },
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * Environment parsed and validated once at start. Every bad or missing variable is named in one error.
+ */
+import { z } from 'zod';
+import { LOCALES } from '../models/user.js';
+
+const optionalString = z.preprocess((v) => (v === '' ? undefined : v), z.string().optional());
+const optionalUrl = z.preprocess((v) => (v === '' ? undefined : v), z.url().optional());
+
+const schema = z.object({
+  TELEGRAM_BOT_TOKEN: z.string({ error: 'is required: create a bot with @BotFather in Telegram (https://t.me/BotFather), then put its token here' })
+    .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, 'does not look like a bot token from @BotFather (digits:letters)'),
+  TELEGRAM_API_ROOT: z.url().default('https://api.telegram.org'),
+  TELEGRAM_WEBHOOK_URL: optionalUrl,
+  TELEGRAM_WEBHOOK_SECRET: z.preprocess((v) => (v === '' ? undefined : v),
+    z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, 'must be 1-256 characters of A-Z a-z 0-9 _ -').optional()),
+  MONGODB_URI: optionalString,
+  DATA_DIR: z.string().default('./data'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  PUBLIC_URL: z.url().default('http://localhost:3000').transform((u) => u.replace(/\/+$/, '')),
+  STAFF_TELEGRAM_IDS: z.string().default('').transform((s, ctx) => {
+    const ids = s.split(',').map((x) => x.trim()).filter(Boolean);
+    for (const id of ids) {
+      if (!/^\d{1,20}$/.test(id)) ctx.addIssue({ code: 'custom', message: `"${id}" is not a numeric Telegram user id` });
+    }
+    return ids;
+  }),
+  DEFAULT_LOCALE: z.enum(LOCALES).default('ro'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Incoming messages allowed per user per second window before the bot ignores them. */
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(40),
+  // Messenger (optional channel: enabled when the page token is set).
+  MESSENGER_PAGE_ACCESS_TOKEN: optionalString,
+  MESSENGER_APP_SECRET: optionalString,
+  MESSENGER_VERIFY_TOKEN: optionalString,
+  MESSENGER_GRAPH_URL: z.url().default('https://graph.facebook.com').transform((u) => u.replace(/\/+$/, '')),
+  MESSENGER_GRAPH_VERSION: z.string().regex(/^v\d+\.\d+$/, 'must look like v21.0').default('v21.0'),
+  /** 32-byte key (hex or base64) for encrypting stored secrets such as catalog tokens. */
+  SECRETS_KEY: optionalString,
+}).superRefine((c, ctx) => {
+  if (c.TELEGRAM_WEBHOOK_URL && !c.TELEGRAM_WEBHOOK_SECRET) {
+    ctx.addIssue({ code: 'custom', path: ['TELEGRAM_WEBHOOK_SECRET'], message: 'is required when TELEGRAM_WEBHOOK_URL is set' });
+  }
+  if (c.MESSENGER_PAGE_ACCESS_TOKEN && (!c.MESSENGER_APP_SECRET || !c.MESSENGER_VERIFY_TOKEN)) {
+    ctx.addIssue({ code: 'custom', path: ['MESSENGER_APP_SECRET'], message: 'MESSENGER_APP_SECRET and MESSENGER_VERIFY_TOKEN are required when MESSENGER_PAGE_ACCESS_TOKEN is set' });
+  }
+});
+
+export type Config = z.output<typeof schema>;
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Configuration is not valid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment (e.g. process.env after dotenv); throws ConfigError naming each bad variable. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || 'environment'} ${i.message}`));
+  }
+  return result.data;
+}

@@ -1,0 +1,87 @@
+/**
+ * createBot(token, deps): the grammY bot with its middleware chain. The same bot serves long polling
+ * (bot/telegram/polling.ts) and webhooks (bot/server.ts).
+ */
+import { autoRetry } from '@grammyjs/auto-retry';
+import { conversations } from '@grammyjs/conversations';
+import { limit } from '@grammyjs/ratelimiter';
+import { sequentialize } from '@grammyjs/runner';
+import { Bot, GrammyError, type Context } from 'grammy';
+import type { UserFromGetMe } from 'grammy/types';
+import type { Services } from '../../services/app.js';
+import { translator } from '../../services/i18n.js';
+import type { BotContext, ConvContext } from './context.js';
+import { fallbackFeature, startFeature } from './features/start.js';
+import { features, type ConvPlugin } from './features/index.js';
+import { userMiddleware } from './middleware.js';
+import { TelegramNotifier } from './notifier.js';
+
+export interface BotDeps {
+  services: Services;
+  apiRoot: string;
+  /** Incoming updates per user per minute before the bot stops answering for a while. */
+  ratePerMinute?: number;
+  /** Skips getMe (tests and webhook mode can pass known bot info). */
+  botInfo?: UserFromGetMe;
+}
+
+/** One key per chat: updates from one chat are handled in order, different chats in parallel. */
+export const chatKey = (ctx: Context) => ctx.chat?.id.toString() ?? ctx.from?.id.toString();
+
+function isCommand(ctx: Context): boolean {
+  return ctx.message?.entities?.[0]?.type === 'bot_command' && ctx.message.entities[0].offset === 0;
+}
+
+export function createBot(token: string, deps: BotDeps): Bot<BotContext> {
+  const { services } = deps;
+  const bot = new Bot<BotContext>(token, { client: { apiRoot: deps.apiRoot }, botInfo: deps.botInfo });
+  // Bounded: a flood wait longer than 30 s or more than 3 attempts fails the call instead of stalling the chat.
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30 }));
+  services.notifier.route('telegram', new TelegramNotifier(bot.api, services.store.blobs));
+
+  bot.use(sequentialize(chatKey));
+
+  // Block / unblock in private chats: reachability for broadcasts and digests.
+  bot.on('my_chat_member', async (ctx) => {
+    const status = ctx.myChatMember.new_chat_member.status;
+    const user = await services.users.byExternal('telegram', String(ctx.from.id));
+    if (!user) return;
+    if (status === 'kicked' || status === 'left') await services.users.markUnreachable(user._id);
+    else await services.users.touch({ channel: 'telegram', externalId: user.externalId, chatId: user.chatId });
+  });
+
+  bot.filter((ctx) => ctx.chat?.type === 'private' || (!ctx.chat && !!ctx.from)).use(
+    limit<Context, never>({
+      timeFrame: 60_000,
+      limit: deps.ratePerMinute ?? 40,
+      keyGenerator: (ctx) => ctx.from?.id.toString(),
+      onLimitExceeded: async (ctx) => {
+        // Tell once per burst window, in the user's language if we know it.
+        const user = ctx.from ? await services.users.byExternal('telegram', String(ctx.from.id)) : null;
+        await ctx.reply(translator(user?.locale ?? services.settings.defaultLocale)('common:slow_down')).catch(() => undefined);
+      },
+    }),
+    userMiddleware(services, { touch: true, apiRoot: deps.apiRoot }),
+    conversations<BotContext, ConvContext>({
+      storage: { type: 'key', version: 1, adapter: services.store.kv('conversations'), getStorageKey: chatKey },
+    }),
+    async (ctx: BotContext, next: () => Promise<void>) => {
+      // Any command leaves the current flow: /search during registration means the user wants to search.
+      if (isCommand(ctx) && Object.keys(ctx.conversation.active()).length > 0) await ctx.conversation.exitAll();
+      return next();
+    },
+    startFeature(),
+    ...features.map((f) => f([userMiddleware(services, { touch: false, apiRoot: deps.apiRoot }) as unknown as ConvPlugin])),
+    fallbackFeature(),
+  );
+
+  bot.catch(async (err) => {
+    const ctx = err.ctx;
+    services.log.error({ err: err.error instanceof GrammyError ? { code: err.error.error_code, description: err.error.description, method: err.error.method } : String(err.error), updateId: ctx.update.update_id }, 'update failed');
+    // The user always hears something; /cancel or any command gets them out of a flow.
+    const t = translator(ctx.user?.locale ?? services.settings.defaultLocale);
+    if (ctx.chat) await ctx.api.sendMessage(ctx.chat.id, t('common:error')).catch(() => undefined);
+  });
+
+  return bot;
+}

@@ -1,0 +1,20 @@
+/**
+ * Every Telegram feature, in the order updates reach them. A feature is a Composer; features that hold
+ * conversations receive the conversation plugins (which install ctx.user / ctx.t inside conversations).
+ */
+import type { Composer } from 'grammy';
+import type { BotContext, ConvContext } from '../context.js';
+import { moderationFeature } from './moderation.js';
+import { myBusinessFeature } from './mybusiness.js';
+import { privacyFeature } from './privacy.js';
+import { registrationFeature } from './registration.js';
+
+export type ConvPlugin = (ctx: ConvContext, next: () => Promise<void>) => Promise<void>;
+export type Feature = (plugins: ConvPlugin[]) => Composer<BotContext>;
+
+export const features: Feature[] = [
+  registrationFeature,
+  myBusinessFeature,
+  moderationFeature,
+  () => privacyFeature(),
+];

@@ -1,0 +1,258 @@
+/**
+ * The questions that fill a listing, shared by /register (all of them, in order) and /mybusiness (one).
+ * Every free-text answer is validated; a bad answer gets a localized reason and the question again.
+ */
+import type { Conversation } from '@grammyjs/conversations';
+import { InlineKeyboard, Keyboard } from 'grammy';
+import { LISTING_LIMITS, NACE_SECTIONS, type Country, type Sector } from '../../../models/listing.js';
+import type { ListingDraft, ListingField } from '../../../services/directory.js';
+import { districtsOf } from '../../../services/territories.js';
+import { cleanText, normalizeEmail, normalizePhone, normalizeUrl, parseKeywords, type Checked } from '../../../services/validation.js';
+import type { BotContext, ConvContext } from '../context.js';
+import { fit } from '../render.js';
+import { downloadPhoto, PhotoTooLarge } from '../files.js';
+
+export type Conv = Conversation<BotContext, ConvContext>;
+export type Draft = Partial<ListingDraft>;
+
+/** Languages offered for "languages spoken" (ISO 639-1). */
+export const SPOKEN = ['ro', 'ru', 'en', 'lv', 'uk', 'de', 'fr', 'it'] as const;
+
+/** Fields an owner can edit, in the order the registration asks them. */
+export const FIELDS: ListingField[] = [
+  'name', 'sectors', 'activity', 'districtId', 'locality', 'description', 'keywords', 'phone', 'email', 'website', 'facebook', 'languages', 'logoId',
+];
+export const OPTIONAL: ReadonlySet<ListingField> = new Set(['email', 'website', 'facebook', 'logoId']);
+
+const SKIP = 'step:skip';
+
+function hint(ctx: ConvContext): string {
+  return ctx.t('registration:hint_cancel');
+}
+
+/** Waits for a text answer; other kinds of messages get a hint and the wait goes on. */
+async function waitText(conv: Conv, ctx: ConvContext, opts: { allowSkip?: boolean } = {}): Promise<string | null> {
+  for (;;) {
+    const next = await conv.wait();
+    if (opts.allowSkip && next.callbackQuery?.data === SKIP) {
+      await next.answerCallbackQuery().catch(() => undefined);
+      return null;
+    }
+    if (next.callbackQuery) {
+      await next.answerCallbackQuery({ text: ctx.t('registration:answer_in_text') }).catch(() => undefined);
+      continue;
+    }
+    const text = next.message?.text;
+    if (text !== undefined) return text;
+    await ctx.reply(`${ctx.t('registration:text_expected')}\n${hint(ctx)}`);
+  }
+}
+
+async function askText(
+  conv: Conv,
+  ctx: ConvContext,
+  question: string,
+  check: (s: string) => Checked<string> | Checked<string[]>,
+  opts: { optional?: boolean; current?: string } = {},
+): Promise<string | string[] | null> {
+  const kb = opts.optional ? new InlineKeyboard().text(ctx.t('registration:skip'), SKIP) : undefined;
+  const prompt = opts.current ? `${question}\n\n${ctx.t('registration:current', { value: opts.current })}` : question;
+  await ctx.reply(prompt, { reply_markup: kb });
+  for (;;) {
+    const answer = await waitText(conv, ctx, { allowSkip: opts.optional });
+    if (answer === null) return null;
+    const r = check(answer);
+    if (r.ok) return r.value;
+    await ctx.reply(`${ctx.t(r.error, r.params)}\n${question}`, { reply_markup: kb });
+  }
+}
+
+function sectorKeyboard(ctx: ConvContext, chosen: Set<string>): InlineKeyboard {
+  const kb = new InlineKeyboard();
+  NACE_SECTIONS.forEach((s, i) => {
+    kb.text(`${chosen.has(s) ? '✅ ' : ''}${s} · ${fit(ctx.t(`sectors:${s}`), 28)}`, `sec:${s}`);
+    if (i % 2 === 1) kb.row();
+  });
+  return kb.row().text(ctx.t('registration:done'), 'sec:done');
+}
+
+async function askSectors(conv: Conv, ctx: ConvContext, current: Sector[] = []): Promise<Sector[]> {
+  const chosen = new Set<string>(current);
+  const msg = await ctx.reply(ctx.t('registration:ask.sectors'), { reply_markup: sectorKeyboard(ctx, chosen) });
+  for (;;) {
+    const next = await conv.wait();
+    const data = next.callbackQuery?.data;
+    if (!data?.startsWith('sec:')) {
+      await ctx.reply(ctx.t('registration:use_buttons'));
+      continue;
+    }
+    if (data === 'sec:done') {
+      if (chosen.size === 0) {
+        await next.answerCallbackQuery({ text: ctx.t('registration:sectors_min'), show_alert: true }).catch(() => undefined);
+        continue;
+      }
+      await next.answerCallbackQuery().catch(() => undefined);
+      return NACE_SECTIONS.filter((s) => chosen.has(s));
+    }
+    const s = data.slice(4);
+    if (chosen.has(s)) chosen.delete(s);
+    else if (chosen.size >= 5) {
+      await next.answerCallbackQuery({ text: ctx.t('registration:sectors_max', { max: 5 }), show_alert: true }).catch(() => undefined);
+      continue;
+    } else if ((NACE_SECTIONS as readonly string[]).includes(s)) chosen.add(s);
+    await next.answerCallbackQuery().catch(() => undefined);
+    await ctx.api.editMessageReplyMarkup(msg.chat.id, msg.message_id, { reply_markup: sectorKeyboard(ctx, chosen) }).catch(() => undefined);
+  }
+}
+
+async function askChoice(conv: Conv, ctx: ConvContext, question: string, options: [string, string][], prefix: string, perRow = 2): Promise<string> {
+  const kb = new InlineKeyboard();
+  options.forEach(([label, value], i) => {
+    kb.text(label, `${prefix}:${value}`);
+    if (i % perRow === perRow - 1) kb.row();
+  });
+  await ctx.reply(question, { reply_markup: kb });
+  const values = new Set(options.map(([, v]) => v));
+  for (;;) {
+    const next = await conv.wait();
+    const data = next.callbackQuery?.data;
+    if (data?.startsWith(`${prefix}:`) && values.has(data.slice(prefix.length + 1))) {
+      await next.answerCallbackQuery().catch(() => undefined);
+      return data.slice(prefix.length + 1);
+    }
+    if (next.callbackQuery) await next.answerCallbackQuery().catch(() => undefined);
+    else await ctx.reply(ctx.t('registration:use_buttons'));
+  }
+}
+
+async function askDistrict(conv: Conv, ctx: ConvContext): Promise<{ country: Country; districtId: string }> {
+  const country = (await askChoice(conv, ctx, ctx.t('registration:ask.country'), [
+    [ctx.t('territory:country.MD'), 'MD'], [ctx.t('territory:country.LV'), 'LV'],
+  ], 'cty')) as Country;
+  const districtId = await askChoice(conv, ctx, ctx.t('registration:ask.district'),
+    districtsOf(country).map((d) => [ctx.t(`territory:district.${d.id}`), d.id]), 'dst', 3);
+  return { country, districtId };
+}
+
+async function askPhone(conv: Conv, ctx: ConvContext, country: Country | undefined): Promise<string> {
+  const kb = new Keyboard().requestContact(ctx.t('registration:share_phone')).oneTime().resized();
+  await ctx.reply(ctx.t('registration:ask.phone'), { reply_markup: kb });
+  for (;;) {
+    const next = await conv.wait();
+    const input = next.message?.contact?.phone_number ?? next.message?.text;
+    if (input === undefined) {
+      if (next.callbackQuery) await next.answerCallbackQuery().catch(() => undefined);
+      await ctx.reply(`${ctx.t('registration:phone_expected')}\n${hint(ctx)}`);
+      continue;
+    }
+    // A shared contact comes without "+" at times; libphonenumber needs it to read the country code.
+    const r = normalizePhone(next.message?.contact && !input.startsWith('+') ? `+${input}` : input, country);
+    if (r.ok) {
+      await ctx.reply(ctx.t('registration:phone_saved', { phone: r.value }), { reply_markup: { remove_keyboard: true } });
+      return r.value;
+    }
+    await ctx.reply(ctx.t(r.error, r.params), { reply_markup: kb });
+  }
+}
+
+async function askLanguages(conv: Conv, ctx: ConvContext, current: string[] = []): Promise<string[]> {
+  const chosen = new Set(current.length ? current : [ctx.locale]);
+  const render = () => {
+    const kb = new InlineKeyboard();
+    SPOKEN.forEach((l, i) => {
+      kb.text(`${chosen.has(l) ? '✅ ' : ''}${ctx.t(`registration:lang.${l}`)}`, `spk:${l}`);
+      if (i % 2 === 1) kb.row();
+    });
+    return kb.row().text(ctx.t('registration:done'), 'spk:done');
+  };
+  const msg = await ctx.reply(ctx.t('registration:ask.languages'), { reply_markup: render() });
+  for (;;) {
+    const next = await conv.wait();
+    const data = next.callbackQuery?.data;
+    if (!data?.startsWith('spk:')) {
+      await ctx.reply(ctx.t('registration:use_buttons'));
+      continue;
+    }
+    await next.answerCallbackQuery().catch(() => undefined);
+    if (data === 'spk:done' && chosen.size > 0) return SPOKEN.filter((l) => chosen.has(l));
+    const l = data.slice(4);
+    if (chosen.has(l)) chosen.delete(l);
+    else if ((SPOKEN as readonly string[]).includes(l)) chosen.add(l);
+    await ctx.api.editMessageReplyMarkup(msg.chat.id, msg.message_id, { reply_markup: render() }).catch(() => undefined);
+  }
+}
+
+async function askLogo(conv: Conv, ctx: ConvContext): Promise<string | null> {
+  const kb = new InlineKeyboard().text(ctx.t('registration:skip'), SKIP);
+  await ctx.reply(ctx.t('registration:ask.logo'), { reply_markup: kb });
+  for (;;) {
+    const next = await conv.wait();
+    if (next.callbackQuery?.data === SKIP) {
+      await next.answerCallbackQuery().catch(() => undefined);
+      return null;
+    }
+    const photos = next.message?.photo;
+    if (!photos?.length) {
+      if (next.callbackQuery) await next.answerCallbackQuery().catch(() => undefined);
+      await ctx.reply(ctx.t('registration:photo_expected'), { reply_markup: kb });
+      continue;
+    }
+    const largest = photos[photos.length - 1];
+    const stored: { id?: string; error?: string } = await conv.external(async (outside) => {
+      try {
+        return { id: await downloadPhoto(outside, largest.file_id) };
+      } catch (err) {
+        return { error: err instanceof PhotoTooLarge ? 'errors:photo_too_large' : 'errors:photo_failed' };
+      }
+    });
+    if (stored.id) return stored.id;
+    await ctx.reply(ctx.t(stored.error ?? 'errors:photo_failed'), { reply_markup: kb });
+  }
+}
+
+/** Asks one field and writes the answer into the draft (null clears an optional field). */
+export async function askField(conv: Conv, ctx: ConvContext, field: ListingField, draft: Draft, editing = false): Promise<void> {
+  const cur = (v: unknown) => (editing && v !== undefined && v !== '' ? String(v) : undefined);
+  switch (field) {
+    case 'name':
+      draft.name = (await askText(conv, ctx, ctx.t('registration:ask.name'), (s) => cleanText(s, { min: 2, max: LISTING_LIMITS.name }), { current: cur(draft.name) })) as string;
+      return;
+    case 'sectors':
+      draft.sectors = await askSectors(conv, ctx, draft.sectors);
+      return;
+    case 'activity':
+      draft.activity = (await askText(conv, ctx, ctx.t('registration:ask.activity', { max: LISTING_LIMITS.activity }), (s) => cleanText(s, { min: 3, max: LISTING_LIMITS.activity }), { current: cur(draft.activity) })) as string;
+      return;
+    case 'country':
+    case 'districtId':
+      Object.assign(draft, await askDistrict(conv, ctx));
+      return;
+    case 'locality':
+      draft.locality = (await askText(conv, ctx, ctx.t('registration:ask.locality'), (s) => cleanText(s, { min: 2, max: LISTING_LIMITS.locality }), { current: cur(draft.locality) })) as string;
+      return;
+    case 'description':
+      draft.description = (await askText(conv, ctx, ctx.t('registration:ask.description', { max: LISTING_LIMITS.description }), (s) => cleanText(s, { min: 10, max: LISTING_LIMITS.description, multiline: true }), { current: cur(draft.description) })) as string;
+      return;
+    case 'keywords':
+      draft.keywords = (await askText(conv, ctx, ctx.t('registration:ask.keywords'), (s) => parseKeywords(s, { max: LISTING_LIMITS.keywords, maxLength: LISTING_LIMITS.keyword }), { current: cur(draft.keywords?.join(', ')) })) as string[];
+      return;
+    case 'phone':
+      draft.phone = await askPhone(conv, ctx, draft.country);
+      return;
+    case 'email':
+      draft.email = ((await askText(conv, ctx, ctx.t('registration:ask.email'), normalizeEmail, { optional: true, current: cur(draft.email) })) as string | null) ?? undefined;
+      return;
+    case 'website':
+      draft.website = ((await askText(conv, ctx, ctx.t('registration:ask.website'), normalizeUrl, { optional: true, current: cur(draft.website) })) as string | null) ?? undefined;
+      return;
+    case 'facebook':
+      draft.facebook = ((await askText(conv, ctx, ctx.t('registration:ask.facebook'), normalizeUrl, { optional: true, current: cur(draft.facebook) })) as string | null) ?? undefined;
+      return;
+    case 'languages':
+      draft.languages = await askLanguages(conv, ctx, draft.languages);
+      return;
+    case 'logoId':
+      draft.logoId = (await askLogo(conv, ctx)) ?? undefined;
+      return;
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * The service container: everything the channels need, built once from config and a store.
+ * Channels register themselves as notifier routes after they start.
+ */
+import type { Logger } from 'pino';
+import type { Channel, Locale, User } from '../models/user.js';
+import { systemClock, type Clock } from './clock.js';
+import { DirectoryService } from './directory.js';
+import { EventBus } from './events.js';
+import type { DeliveryOutcome, Notifier, OutMessage } from './messages.js';
+import { PrivacyService } from './privacy.js';
+import type { Store } from './store/port.js';
+import { UserService } from './users.js';
+
+export interface AppSettings {
+  publicUrl: string;
+  defaultLocale: Locale;
+  bootstrapAdmins: string[];
+}
+
+/** Sends through whichever channel the user is on; channels plug in with `route()`. */
+export class RoutingNotifier implements Notifier {
+  private readonly routes = new Map<Channel, Notifier>();
+
+  route(channel: Channel, notifier: Notifier): void {
+    this.routes.set(channel, notifier);
+  }
+
+  async send(user: User, message: OutMessage, opts?: { promotional?: boolean }): Promise<DeliveryOutcome> {
+    const n = this.routes.get(user.channel);
+    if (!n) return { status: 'failed', reason: `channel ${user.channel} is not enabled`, retryable: false };
+    return n.send(user, message, opts);
+  }
+}
+
+export interface Services {
+  settings: AppSettings;
+  store: Store;
+  clock: Clock;
+  log: Logger;
+  events: EventBus;
+  notifier: RoutingNotifier;
+  users: UserService;
+  directory: DirectoryService;
+  privacy: PrivacyService;
+}
+
+export function createServices(opts: { settings: AppSettings; store: Store; log: Logger; clock?: Clock }): Services {
+  const { settings, store, log } = opts;
+  const clock = opts.clock ?? systemClock;
+  const events = new EventBus();
+  const notifier = new RoutingNotifier();
+  const users = new UserService(store, { defaultLocale: settings.defaultLocale, bootstrapAdmins: settings.bootstrapAdmins, clock, events });
+  const directory = new DirectoryService(store, { users, notifier, events, clock, publicUrl: settings.publicUrl });
+  const privacy = new PrivacyService(store, { users, directory });
+  return { settings, store, clock, log, events, notifier, users, directory, privacy };
+}

@@ -1,0 +1,207 @@
+/**
+ * The LAG directory: listings, their lifecycle (pending → published / rejected / changes requested) and
+ * moderation notifications. Staff are told about new and changed listings; owners about the outcome.
+ */
+import slugify from '@sindresorhus/slugify';
+import { AuditModel, type AuditEntry } from '../models/audit.js';
+import { ListingModel, type Listing, type ListingStatus } from '../models/listing.js';
+import type { User } from '../models/user.js';
+import type { Clock } from './clock.js';
+import type { EventBus } from './events.js';
+import { newId } from './ids.js';
+import { text, raw, type Notifier, type OutMessage } from './messages.js';
+import { DuplicateKeyError, type Collection, type Store } from './store/port.js';
+import { district } from './territories.js';
+import type { UserService } from './users.js';
+
+/** What an owner fills in; status, slug and timestamps are the service's business. */
+export type ListingDraft = Pick<Listing,
+  'name' | 'sectors' | 'activity' | 'country' | 'districtId' | 'locality' | 'description' | 'keywords' | 'phone' | 'languages'
+> & Partial<Pick<Listing, 'email' | 'website' | 'facebook' | 'logoId'>>;
+
+export type ListingField = keyof ListingDraft;
+
+/** Editing these sends a published listing back to moderation: they are what the public reads first. */
+export const MODERATED_FIELDS: ReadonlySet<ListingField> = new Set(['name', 'description', 'activity', 'keywords', 'logoId']);
+
+export class ListingNotFound extends Error {
+  constructor() {
+    super('listing not found');
+  }
+}
+
+export class DirectoryService {
+  readonly listings: Collection<Listing>;
+  readonly audit: Collection<AuditEntry>;
+
+  constructor(
+    store: Store,
+    private readonly deps: { users: UserService; notifier: Notifier; events: EventBus; clock: Clock; publicUrl: string },
+  ) {
+    this.listings = store.collection(ListingModel);
+    this.audit = store.collection(AuditModel);
+  }
+
+  byId(id: string): Promise<Listing | null> {
+    return this.listings.findById(id);
+  }
+
+  bySlug(slug: string): Promise<Listing | null> {
+    return this.listings.findOne({ slug });
+  }
+
+  /** The owner's listing (one business per owner in this version). */
+  byOwner(ownerId: string): Promise<Listing | null> {
+    return this.listings.findOne({ ownerId }, { sort: { createdAt: 1 } });
+  }
+
+  publicLink(listing: Pick<Listing, 'slug'>): string {
+    return `${this.deps.publicUrl}/b/${listing.slug}`;
+  }
+
+  private async uniqueSlug(name: string): Promise<string> {
+    const base = (slugify(name) || 'business').slice(0, 60).replace(/-+$/, '');
+    if (!(await this.listings.findOne({ slug: base }, { projection: { _id: 1 } }))) return base;
+    return `${base}-${newId(3).toLowerCase().replace(/[^a-z0-9]/g, 'x')}`;
+  }
+
+  /** Creates a pending listing for the owner and asks staff to review it. */
+  async submit(owner: User, draft: ListingDraft): Promise<Listing> {
+    const d = district(draft.districtId);
+    if (!d || d.country !== draft.country) throw new Error(`unknown district ${draft.districtId}`);
+    const now = this.deps.clock.now();
+    let listing: Listing | undefined;
+    for (let attempt = 0; !listing; attempt++) {
+      try {
+        listing = await this.listings.insert({
+          ...draft,
+          slug: await this.uniqueSlug(draft.name),
+          ownerId: owner._id,
+          lagId: d.lag,
+          status: 'pending',
+          submittedAt: now,
+          createdAt: now,
+          updatedAt: now,
+        });
+      } catch (err) {
+        if (!(err instanceof DuplicateKeyError) || attempt >= 3) throw err;
+      }
+    }
+    this.deps.events.emit('listing.changed', listing);
+    await this.notifyStaff(listing, 'new');
+    return listing;
+  }
+
+  /**
+   * Applies an owner's edit. Moderated fields on a published listing send it back to `pending`;
+   * contact edits apply at once.
+   */
+  async edit(owner: User, listingId: string, patch: Partial<ListingDraft>): Promise<{ listing: Listing; remoderate: boolean }> {
+    const current = await this.listings.findOne({ _id: listingId, ownerId: owner._id });
+    if (!current) throw new ListingNotFound();
+    const set: Record<string, unknown> = { ...patch, updatedAt: this.deps.clock.now() };
+    if (patch.districtId) {
+      const d = district(patch.districtId);
+      if (!d) throw new Error(`unknown district ${patch.districtId}`);
+      set.lagId = d.lag;
+      set.country = d.country;
+    }
+    const touchesModerated = Object.keys(patch).some((k) => MODERATED_FIELDS.has(k as ListingField));
+    const remoderate = touchesModerated && current.status !== 'pending';
+    if (remoderate) {
+      set.status = 'pending';
+      set.submittedAt = this.deps.clock.now();
+    }
+    const listing = (await this.listings.findOneAndUpdate({ _id: listingId }, { $set: set }))!;
+    this.deps.events.emit('listing.changed', listing);
+    if (remoderate) await this.notifyStaff(listing, 'changed');
+    return { listing, remoderate };
+  }
+
+  /** Staff decision. Returns null when the listing is gone or was already decided by someone else. */
+  async moderate(
+    staff: User,
+    listingId: string,
+    decision: 'approve' | 'reject' | 'request_changes',
+    note?: string,
+  ): Promise<Listing | null> {
+    const status: ListingStatus = decision === 'approve' ? 'published' : decision === 'reject' ? 'rejected' : 'changes_requested';
+    const now = this.deps.clock.now();
+    const set: Record<string, unknown> = { status, moderatedBy: staff._id, moderatedAt: now };
+    if (decision === 'approve') set.publishedAt = now;
+    if (note) set.moderationNote = note;
+    // Claim atomically: only a pending listing can be decided, so two staff pressing at once can't both win.
+    const listing = await this.listings.findOneAndUpdate({ _id: listingId, status: 'pending' }, { $set: set });
+    if (!listing) return null;
+    await this.audit.insert({ actorId: staff._id, action: `listing.${decision}`, targetType: 'listing', targetId: listingId, note, at: now });
+    this.deps.events.emit('listing.changed', listing);
+    if (listing.ownerId) {
+      const owner = await this.deps.users.byId(listing.ownerId);
+      if (owner) await this.deps.notifier.send(owner, this.outcomeMessage(listing, decision, note));
+    }
+    return listing;
+  }
+
+  private outcomeMessage(listing: Listing, decision: 'approve' | 'reject' | 'request_changes', note?: string): OutMessage {
+    const body = [text(`directory:outcome.${decision}`, { name: listing.name })];
+    if (note) body.push(text('directory:outcome.note', { note }));
+    if (decision === 'approve') body.push(text('directory:outcome.link', { url: this.publicLink(listing) }));
+    const buttons = decision === 'approve' ? [] : [[{ label: text('directory:button.edit'), intent: 'biz:edit' }]];
+    return { text: body, buttons };
+  }
+
+  /** A moderation card (business summary + Approve / Reject) for staff of the listing's LAG. */
+  moderationCard(listing: Listing, reason: 'new' | 'changed'): OutMessage {
+    return {
+      text: [text(`directory:moderation.${reason}`), ...this.summary(listing)],
+      buttons: [[
+        { label: text('directory:button.approve'), intent: `mod:ok:${listing._id}` },
+        { label: text('directory:button.reject'), intent: `mod:no:${listing._id}` },
+      ], [
+        { label: text('directory:button.request_changes'), intent: `mod:ch:${listing._id}` },
+      ]],
+    };
+  }
+
+  /** The listing as paragraphs (every user-provided value is raw text, never markup). */
+  summary(l: Listing): ReturnType<typeof text>[] {
+    const lines = [
+      text('directory:card.name', { value: l.name }),
+      text('directory:card.sectors', { value: l.sectors.map((s) => text(`sectors:${s}`)) }),
+      text('directory:card.activity', { value: l.activity || '—' }),
+      text('directory:card.place', { district: text(`territory:district.${l.districtId}`), locality: l.locality || '—' }),
+      text('directory:card.description', { value: l.description || '—' }),
+      text('directory:card.keywords', { value: l.keywords.join(', ') || '—' }),
+      text('directory:card.phone', { value: l.phone }),
+    ];
+    if (l.email) lines.push(text('directory:card.email', { value: l.email }));
+    if (l.website) lines.push(text('directory:card.website', { value: l.website }));
+    if (l.facebook) lines.push(text('directory:card.facebook', { value: l.facebook }));
+    if (l.languages.length) lines.push(text('directory:card.languages', { value: l.languages.join(', ') }));
+    lines.push(text('directory:card.status', { status: text(`directory:status.${l.status}`) }));
+    return lines;
+  }
+
+  private async notifyStaff(listing: Listing, reason: 'new' | 'changed'): Promise<void> {
+    const staff = await this.deps.users.staff(listing.lagId);
+    const card = this.moderationCard(listing, reason);
+    await Promise.all(staff.map((s) => this.deps.notifier.send(s, card).catch(() => undefined)));
+  }
+
+  pending(lagId?: string): Promise<Listing[]> {
+    return this.listings.find(lagId ? { status: 'pending', lagId } : { status: 'pending' }, { sort: { submittedAt: 1 } });
+  }
+
+  /** Removes every listing the owner has, with their photos (privacy: /deleteme). */
+  async deleteByOwner(ownerId: string, deleteBlob: (id: string) => Promise<void>): Promise<number> {
+    const owned = await this.listings.find({ ownerId });
+    for (const l of owned) {
+      if (l.logoId) await deleteBlob(l.logoId);
+      await this.listings.deleteOne({ _id: l._id });
+      this.deps.events.emit('listing.deleted', l._id);
+    }
+    return owned.length;
+  }
+}
+
+export { raw };

@@ -1,0 +1,70 @@
+/**
+ * i18next with resources from locales/<lng>/<namespace>.json, plus territory names from the data file
+ * (namespace "territory"). Keys are written "namespace:key"; the default namespace is "common".
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import i18next, { type i18n, type TOptions } from 'i18next';
+import { LOCALES, type Locale } from '../models/user.js';
+import { countries, districts, lags } from './territories.js';
+
+export const LOCALES_DIR = join(import.meta.dirname, '..', 'locales');
+
+export type TFunction = (key: string, params?: Record<string, unknown>) => string;
+
+export function loadResources(dir = LOCALES_DIR): Record<string, Record<string, Record<string, unknown>>> {
+  const resources: Record<string, Record<string, Record<string, unknown>>> = {};
+  for (const lng of LOCALES) {
+    resources[lng] = {};
+    for (const file of readdirSync(join(dir, lng)).filter((f) => f.endsWith('.json'))) {
+      resources[lng][file.replace(/\.json$/, '')] = JSON.parse(readFileSync(join(dir, lng, file), 'utf8'));
+    }
+    resources[lng].territory = {
+      country: Object.fromEntries(countries.map((c) => [c.code, c.names[lng]])),
+      lag: Object.fromEntries(lags.map((l) => [l.id, l.names[lng]])),
+      district: Object.fromEntries(districts.map((d) => [d.id, d.names[lng]])),
+    };
+  }
+  return resources;
+}
+
+let instance: i18n | undefined;
+
+/** The shared i18next instance (initialised synchronously on first use). */
+export function i18n(): i18n {
+  if (!instance) {
+    const resources = loadResources();
+    instance = i18next.createInstance();
+    void instance.init({
+      initAsync: false,
+      resources,
+      lng: 'ro',
+      fallbackLng: false,
+      supportedLngs: [...LOCALES],
+      ns: Object.keys(resources.en),
+      defaultNS: 'common',
+      nsSeparator: ':',
+      keySeparator: '.',
+      returnNull: false,
+      interpolation: { escapeValue: false },
+    });
+  }
+  return instance;
+}
+
+/** Plain-text translation (parameters inserted as they are). */
+export function translator(locale: Locale): TFunction {
+  const fixed = i18n().getFixedT(locale);
+  return (key, params) => fixed(key, params as TOptions) as string;
+}
+
+/** Maps Telegram's optional IETF language_code to a supported locale, or the fallback. */
+export function pickLocale(code: string | undefined, fallback: Locale): Locale {
+  const base = (code ?? '').toLowerCase().split(/[-_]/)[0];
+  if (base === 'mo') return 'ro';
+  return (LOCALES as readonly string[]).includes(base) ? (base as Locale) : fallback;
+}
+
+export function isLocale(v: unknown): v is Locale {
+  return typeof v === 'string' && (LOCALES as readonly string[]).includes(v);
+}

@@ -1,0 +1,13 @@
+import { EmbeddedStore } from './embedded.js';
+import { MongoStore } from './mongo.js';
+import type { Store } from './port.js';
+import '../../models/index.js';
+
+export * from './port.js';
+
+/** MONGODB_URI set → MongoDB; otherwise the embedded store in dataDir. Indexes are created before return. */
+export async function openStore(opts: { mongodbUri?: string; dataDir: string; inMemory?: boolean }): Promise<Store> {
+  const store: Store = opts.mongodbUri ? new MongoStore(opts.mongodbUri) : new EmbeddedStore(opts.dataDir, { inMemory: opts.inMemory });
+  await store.init();
+  return store;
+}

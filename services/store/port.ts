@@ -1,0 +1,116 @@
+/**
+ * The storage port: the narrow slice of MongoDB's API that both engines (MongoDB through mongoose, and the
+ * embedded @seald-io/nedb store) implement identically. Repository code uses only this.
+ *
+ * Query subset (see DESIGN.md): equality, $eq $ne $gt $gte $lt $lte $in $nin (not on array fields), $exists,
+ * $or $and, dotted paths, equality on array fields ("tags: 'x'" = contains). No $regex, $all, $expr,
+ * $where, positional $, aggregation. Updates: $set $unset $inc $push $pull $addToSet (plain values).
+ */
+import type { Schema } from 'mongoose';
+
+export type Doc = { _id: string };
+export type Filter = Record<string, unknown>;
+export type Sort = Record<string, 1 | -1>;
+
+export interface FindOptions {
+  sort?: Sort;
+  skip?: number;
+  limit?: number;
+  /** Inclusion (1) or exclusion (0) projection; do not mix, except `_id: 0`. */
+  projection?: Record<string, 0 | 1>;
+}
+
+export interface Update {
+  $set?: Record<string, unknown>;
+  $unset?: Record<string, true | 1 | ''>;
+  $inc?: Record<string, number>;
+  $push?: Record<string, unknown>;
+  $pull?: Record<string, unknown>;
+  $addToSet?: Record<string, unknown>;
+}
+
+export interface WriteResult {
+  matched: number;
+  modified: number;
+}
+
+/** A collection of documents shaped by one mongoose schema in models/. */
+export interface Collection<T extends Doc> {
+  readonly name: string;
+  /** Validates against the schema (defaults applied, values cast), assigns an _id when missing. */
+  insert(doc: NewDoc<T>): Promise<T>;
+  insertMany(docs: NewDoc<T>[]): Promise<T[]>;
+  findOne(filter: Filter, options?: FindOptions): Promise<T | null>;
+  findById(id: string): Promise<T | null>;
+  find(filter: Filter, options?: FindOptions): Promise<T[]>;
+  count(filter?: Filter): Promise<number>;
+  /** Distinct values of one field over matching documents. */
+  distinct<V = unknown>(field: string, filter?: Filter): Promise<V[]>;
+  updateOne(filter: Filter, update: Update): Promise<WriteResult>;
+  updateMany(filter: Filter, update: Update): Promise<WriteResult>;
+  /** Updates the first match or inserts a document built from the filter's equality fields plus the update. */
+  upsert(filter: Filter, update: Update): Promise<T>;
+  /** Atomic read-modify-write of the first match (after `sort`); returns the new document, or null. */
+  findOneAndUpdate(filter: Filter, update: Update, options?: { sort?: Sort }): Promise<T | null>;
+  deleteOne(filter: Filter): Promise<number>;
+  deleteMany(filter: Filter): Promise<number>;
+}
+
+export type NewDoc<T extends Doc> = Omit<T, '_id'> & { _id?: string } | Partial<T>;
+
+/** Key-value view (grammY StorageAdapter shape) for session and conversation state. */
+export interface KeyValue<V = unknown> {
+  read(key: string): Promise<V | undefined>;
+  write(key: string, value: V): Promise<void>;
+  delete(key: string): Promise<void>;
+  /** Keys starting with prefix (used to erase a user's state). */
+  keys(prefix?: string): Promise<string[]>;
+}
+
+export interface Blob {
+  data: Buffer;
+  contentType: string;
+  size: number;
+}
+
+/** Binary objects (photos, logos): files under DATA_DIR on the embedded engine, GridFS on MongoDB. */
+export interface BlobStore {
+  put(data: Buffer, contentType: string): Promise<string>;
+  get(id: string): Promise<Blob | null>;
+  delete(id: string): Promise<void>;
+}
+
+export interface ModelDef<T extends Doc> {
+  /** Collection name (also the mongoose model name). */
+  readonly collection: string;
+  readonly schema: Schema;
+  /** Phantom type carrier; never read. */
+  readonly _type?: T;
+}
+
+export interface Store {
+  readonly engine: 'embedded' | 'mongo';
+  collection<T extends Doc>(model: ModelDef<T>): Collection<T>;
+  kv<V = unknown>(namespace: string): KeyValue<V>;
+  readonly blobs: BlobStore;
+  /** Creates the indexes every registered schema declares (unique ones included). */
+  init(): Promise<void>;
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** A write broke a unique index. */
+export class DuplicateKeyError extends Error {
+  constructor(public readonly collection: string, detail: string) {
+    super(`duplicate key in ${collection}: ${detail}`);
+    this.name = 'DuplicateKeyError';
+  }
+}
+
+/** A write did not pass the schema; `fields` names each failing path. */
+export class ValidationFailed extends Error {
+  constructor(public readonly collection: string, public readonly fields: Record<string, string>) {
+    super(`invalid ${collection}: ${Object.entries(fields).map(([k, v]) => `${k}: ${v}`).join('; ')}`);
+    this.name = 'ValidationFailed';
+  }
+}

@@ -1,0 +1,58 @@
+/** Starts the real app (HTTP server, store, bot by long polling) against local fake platform servers. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { startApp, type App } from '../../bot/app.js';
+import { loadConfig } from '../../bot/config.js';
+import type { Clock } from '../../services/clock.js';
+import { FakeTelegram, TEST_TOKEN } from './fake-telegram.js';
+
+export interface TestApp {
+  app: App;
+  tg: FakeTelegram;
+  dataDir: string;
+  /** Stops the app (as a clean shutdown) and starts a new one on the same data directory. */
+  restart(): Promise<TestApp>;
+  close(): Promise<void>;
+}
+
+export function tempDir(prefix = 'lag-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export function testEnv(tg: FakeTelegram, dataDir: string, env: Record<string, string> = {}): Record<string, string> {
+  return {
+    TELEGRAM_BOT_TOKEN: TEST_TOKEN,
+    TELEGRAM_API_ROOT: tg.apiRoot,
+    DATA_DIR: dataDir,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    PUBLIC_URL: 'http://lag.test',
+    LOG_LEVEL: 'silent',
+    RATE_LIMIT_PER_MINUTE: '1000',
+    ...env,
+  };
+}
+
+export async function startTestApp(opts: { tg?: FakeTelegram; dataDir?: string; env?: Record<string, string>; clock?: Clock } = {}): Promise<TestApp> {
+  const tg = opts.tg ?? (await FakeTelegram.start());
+  const dataDir = opts.dataDir ?? tempDir();
+  const config = loadConfig(testEnv(tg, dataDir, opts.env));
+  const app = await startApp(config, { log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), clock: opts.clock });
+  const handle: TestApp = {
+    app,
+    tg,
+    dataDir,
+    async restart() {
+      await app.stop();
+      return startTestApp({ ...opts, tg, dataDir });
+    },
+    async close() {
+      await app.stop();
+      await tg.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return handle;
+}
