@@ -33,6 +33,22 @@ export class RoutingNotifier implements Notifier {
   }
 }
 
+/** A product as customers see it (Messenger carousel, Telegram cards); provided by the catalog feature. */
+export interface ProductView {
+  id: string;
+  title: string;
+  /** Display price, e.g. "12.50 EUR · 250 MDL". */
+  priceText: string;
+  imageUrl?: string;
+  /** Product anchor on the public business page. */
+  link: string;
+}
+
+/** What other channels/features may ask of the catalog without depending on it. */
+export interface CatalogView {
+  activeProducts(listingId: string, limit?: number): Promise<ProductView[]>;
+}
+
 export interface Services {
   settings: AppSettings;
   store: Store;
@@ -43,6 +59,8 @@ export interface Services {
   users: UserService;
   directory: DirectoryService;
   privacy: PrivacyService;
+  /** Set by the catalog feature when present. */
+  catalogView?: CatalogView;
 }
 
 export function createServices(opts: { settings: AppSettings; store: Store; log: Logger; clock?: Clock }): Services {
