@@ -101,10 +101,9 @@ export class FakeTelegram {
     return ++this.messageId;
   }
 
+  /** Like Telegram: updates stay queued until a later getUpdates confirms them with a higher offset. */
   private takeUpdates(): unknown[] {
-    const out = this.updates;
-    this.updates = [];
-    return out;
+    return [...this.updates];
   }
 
   /** Messages the bot sent to one chat, oldest first. */
@@ -200,7 +199,7 @@ export class FakeTelegram {
         return this.json(res, 429, { ok: false, error_code: 429, description: `Too Many Requests: retry after ${retry}`, parameters: { retry_after: retry } });
       }
     }
-    const result = await this.answer(method, params);
+    const result = await this.answer(method, params, res);
     if (result === undefined) return this.json(res, 400, { ok: false, error_code: 400, description: `Bad Request: method ${method} is not faked` });
     this.json(res, 200, { ok: true, result });
   }
@@ -221,7 +220,7 @@ export class FakeTelegram {
     };
   }
 
-  private async answer(method: string, p: Record<string, any>): Promise<unknown> {
+  private async answer(method: string, p: Record<string, any>, res?: ServerResponse): Promise<unknown> {
     switch (method) {
       case 'getMe':
         return { id: BOT_ID, is_bot: true, first_name: 'LAG bot', username: 'lag_test_bot', can_join_groups: false, can_read_all_group_messages: false, supports_inline_queries: false };
@@ -237,6 +236,11 @@ export class FakeTelegram {
             resolve([]);
           }, timeout) };
           this.waiters.push(w);
+          // A poller that went away (bot stopped) must not swallow updates.
+          res?.on('close', () => {
+            clearTimeout(w.timer);
+            this.waiters = this.waiters.filter((x) => x !== w);
+          });
         });
       }
       case 'sendMessage':
