@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { createServices, type Services } from '../services/app.js';
 import type { Clock } from '../services/clock.js';
-import { openStore } from '../services/store/index.js';
+import { openStore, type Store } from '../services/store/index.js';
 import type { Config } from './config.js';
 import { createServer } from './server.js';
 import { createBot } from './telegram/bot.js';
@@ -31,9 +31,11 @@ export function createLogger(level: string): Logger {
   });
 }
 
-export async function startApp(config: Config, opts: { log?: Logger; clock?: Clock; inMemoryStore?: boolean } = {}): Promise<App> {
+export async function startApp(config: Config, opts: { log?: Logger; clock?: Clock; inMemoryStore?: boolean; wrapStore?: (s: Store) => Store } = {}): Promise<App> {
   const log = opts.log ?? createLogger(config.LOG_LEVEL);
-  const store = await openStore({ mongodbUri: config.MONGODB_URI, dataDir: config.DATA_DIR, inMemory: opts.inMemoryStore });
+  const opened = await openStore({ mongodbUri: config.MONGODB_URI, dataDir: config.DATA_DIR, inMemory: opts.inMemoryStore });
+  // Tests wrap the store to cross-check every query against MongoDB semantics.
+  const store = opts.wrapStore ? opts.wrapStore(opened) : opened;
   log.info({ engine: store.engine }, 'store ready');
   const services = createServices({
     settings: { publicUrl: config.PUBLIC_URL, defaultLocale: config.DEFAULT_LOCALE, bootstrapAdmins: config.STAFF_TELEGRAM_IDS },
@@ -41,6 +43,7 @@ export async function startApp(config: Config, opts: { log?: Logger; clock?: Clo
     log,
     clock: opts.clock,
   });
+  await services.search.init();
 
   const bot = createBot(config.TELEGRAM_BOT_TOKEN, { services, apiRoot: config.TELEGRAM_API_ROOT, ratePerMinute: config.RATE_LIMIT_PER_MINUTE });
   await bot.init();

@@ -6,6 +6,7 @@ import pino from 'pino';
 import { startApp, type App } from '../../bot/app.js';
 import { loadConfig } from '../../bot/config.js';
 import type { Clock } from '../../services/clock.js';
+import { crosscheckStore, divergences } from './crosscheck-store.js';
 import { FakeTelegram, TEST_TOKEN } from './fake-telegram.js';
 
 export interface TestApp {
@@ -39,7 +40,7 @@ export async function startTestApp(opts: { tg?: FakeTelegram; dataDir?: string; 
   const tg = opts.tg ?? (await FakeTelegram.start());
   const dataDir = opts.dataDir ?? tempDir();
   const config = loadConfig(testEnv(tg, dataDir, opts.env));
-  const app = await startApp(config, { log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), clock: opts.clock });
+  const app = await startApp(config, { log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), clock: opts.clock, wrapStore: crosscheckStore });
   const handle: TestApp = {
     app,
     tg,
@@ -52,6 +53,7 @@ export async function startTestApp(opts: { tg?: FakeTelegram; dataDir?: string; 
       await app.stop();
       await tg.close();
       rmSync(dataDir, { recursive: true, force: true });
+      if (divergences.length) throw new Error(`store queries diverged from MongoDB semantics: ${divergences.join('; ')}`);
     },
   };
   return handle;
