@@ -9,9 +9,12 @@ import { createServices, type Services } from '../services/app.js';
 import type { Clock } from '../services/clock.js';
 import { openStore, type Store } from '../services/store/index.js';
 import type { Config } from './config.js';
+import { GraphCatalogClient } from './meta/catalog-client.js';
 import { createServer } from './server.js';
 import { createBot } from './telegram/bot.js';
 import { registerCommands } from './telegram/commands.js';
+import { createBroadcastWorker } from './telegram/features/broadcast-sender.js';
+import { webPlugin } from './web/plugin.js';
 
 export interface App {
   services: Services;
@@ -44,6 +47,8 @@ export async function startApp(config: Config, opts: { log?: Logger; clock?: Clo
     clock: opts.clock,
   });
   await services.search.init();
+  // Direct push to Meta catalogs: off (with a clear message in /shop) while SECRETS_KEY is unset.
+  services.catalog.configurePush({ port: new GraphCatalogClient({ graphUrl: config.MESSENGER_GRAPH_URL, version: config.MESSENGER_GRAPH_VERSION }), secretsKey: config.SECRETS_KEY });
 
   const bot = createBot(config.TELEGRAM_BOT_TOKEN, { services, apiRoot: config.TELEGRAM_API_ROOT, ratePerMinute: config.RATE_LIMIT_PER_MINUTE });
   await bot.init();
@@ -52,9 +57,12 @@ export async function startApp(config: Config, opts: { log?: Logger; clock?: Clo
   const webhook = config.TELEGRAM_WEBHOOK_URL
     ? { path: new URL(config.TELEGRAM_WEBHOOK_URL).pathname || '/telegram', secret: config.TELEGRAM_WEBHOOK_SECRET! }
     : undefined;
-  const server = await createServer({ services, log, bot, telegramWebhook: webhook });
+  const server = await createServer({ services, log, bot, telegramWebhook: webhook, plugins: [webPlugin(services)] });
   const address = await server.listen({ port: config.PORT, host: config.HOST });
   const url = address.replace('[::]', '127.0.0.1').replace('0.0.0.0', '127.0.0.1');
+
+  const broadcastWorker = createBroadcastWorker(services, { token: config.TELEGRAM_BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT, rates: { telegram: config.BROADCAST_RATE_PER_SECOND } });
+  await broadcastWorker.start();
 
   await registerCommands(bot.api, config.DEFAULT_LOCALE).catch((err) => log.warn({ err: String(err) }, 'setMyCommands failed'));
 
@@ -77,6 +85,7 @@ export async function startApp(config: Config, opts: { log?: Logger; clock?: Clo
       if (stopped) return;
       stopped = true;
       if (runner?.isRunning()) await runner.stop();
+      await broadcastWorker.stop();
       await server.close();
       await store.close();
       log.info('stopped');

@@ -4,11 +4,15 @@
  */
 import type { Logger } from 'pino';
 import type { Channel, Locale, User } from '../models/user.js';
+import { CatalogService } from './catalog/service.js';
+import { BroadcastService } from './broadcast/service.js';
 import { systemClock, type Clock } from './clock.js';
 import { DirectoryService } from './directory.js';
 import { EventBus } from './events.js';
 import type { DeliveryOutcome, Notifier, OutMessage } from './messages.js';
 import { PrivacyService } from './privacy.js';
+import { SearchService } from './search/service.js';
+import { StaffService } from './staff.js';
 import type { Store } from './store/port.js';
 import { UserService } from './users.js';
 
@@ -59,8 +63,15 @@ export interface Services {
   users: UserService;
   directory: DirectoryService;
   privacy: PrivacyService;
+  /** LAG staff roles and audit log; broadcasts to segments (services/broadcast). */
+  staff: StaffService;
+  broadcasts: BroadcastService;
+  /** Directory search (Messenger, Telegram); `init()` builds the index at start. */
+  search: SearchService;
   /** Set by the catalog feature when present. */
   catalogView?: CatalogView;
+  /** Products, Meta feeds, direct push (services/catalog). */
+  catalog: CatalogService;
 }
 
 export function createServices(opts: { settings: AppSettings; store: Store; log: Logger; clock?: Clock }): Services {
@@ -71,5 +82,13 @@ export function createServices(opts: { settings: AppSettings; store: Store; log:
   const users = new UserService(store, { defaultLocale: settings.defaultLocale, bootstrapAdmins: settings.bootstrapAdmins, clock, events });
   const directory = new DirectoryService(store, { users, notifier, events, clock, publicUrl: settings.publicUrl });
   const privacy = new PrivacyService(store, { users, directory });
-  return { settings, store, clock, log, events, notifier, users, directory, privacy };
+  const services = { settings, store, clock, log, events, notifier, users, directory, privacy } as Services;
+  services.catalog = new CatalogService(store, { events, clock, publicUrl: settings.publicUrl, directory, users, notifier });
+  services.catalogView = services.catalog;
+  privacy.registerEraser((user) => services.catalog.eraseUser(user));
+  services.staff = new StaffService(store, { users, clock });
+  services.broadcasts = new BroadcastService(store, { users, clock });
+  privacy.registerEraser((user) => services.broadcasts.forgetUser(user._id));
+  services.search = new SearchService(store, { events, clock, log, catalog: () => services.catalogView });
+  return services;
 }

@@ -6,6 +6,8 @@ export interface DomainEvents {
   'listing.changed': [listing: Listing];
   'listing.deleted': [listingId: string];
   'user.deleted': [userId: string];
+  /** A listing's catalog products were added, edited, paused or deleted. */
+  'listing.products_changed': [listingId: string];
 }
 
 export class EventBus extends EventEmitter<DomainEvents> {}

@@ -1,0 +1,135 @@
+/**
+ * Directory search: keeps the SearchEngine in step with the store (built at start from pages of published
+ * listings, updated on listing events) and answers queries with one page of listings loaded by id.
+ * The same service serves Messenger and Telegram.
+ */
+import type { Logger } from 'pino';
+import { ListingModel, type Country, type Listing } from '../../models/listing.js';
+import type { Clock } from '../clock.js';
+import type { EventBus } from '../events.js';
+import type { Collection, Store } from '../store/port.js';
+import { SearchEngine, type Facets, type QueryInput, type SearchFilters, type Suggestion } from './engine.js';
+
+export type { Facets, SearchFilters, Suggestion } from './engine.js';
+
+/** The slice of the catalog the index reads (services.catalogView). */
+export interface ProductTitles {
+  activeProducts(listingId: string, limit?: number): Promise<{ title: string }[]>;
+}
+
+export interface SearchQuery extends SearchFilters {
+  text: string;
+  /** 0-based page. */
+  page?: number;
+  pageSize?: number;
+}
+
+export interface SearchResult {
+  listings: Listing[];
+  total: number;
+  page: number;
+  pageSize: number;
+  /** True when a next page exists. */
+  more: boolean;
+  /** Filled only when nothing matched. */
+  suggestions: Suggestion[];
+  /** The words searched (empty: the text had nothing searchable). */
+  terms: string[];
+}
+
+const PAGE = 500;
+const PRODUCTS_PER_LISTING = 50;
+
+export class SearchService {
+  readonly engine: SearchEngine;
+  private readonly listings: Collection<Listing>;
+  private ready: Promise<void> | undefined;
+
+  constructor(
+    store: Store,
+    private readonly deps: { events: EventBus; clock: Clock; log: Logger; catalog: () => ProductTitles | undefined },
+  ) {
+    this.listings = store.collection(ListingModel);
+    this.engine = new SearchEngine({ now: () => deps.clock.now() });
+    const safely = (what: string, work: Promise<void>) => work.catch((err) => deps.log.error({ err: String(err), what }, 'search index update failed'));
+    deps.events.on('listing.changed', (l) => void safely('listing.changed', this.reindex(l)));
+    deps.events.on('listing.deleted', (id) => this.engine.remove(id));
+    deps.events.on('listing.products_changed', (id) => void safely('listing.products_changed', this.reindexById(id)));
+  }
+
+  /** Builds the index from the store, a page at a time. Safe to call more than once. */
+  init(): Promise<void> {
+    this.ready ??= this.build();
+    return this.ready;
+  }
+
+  private async build(): Promise<void> {
+    const started = Date.now();
+    let lastId: string | undefined;
+    for (;;) {
+      const filter = lastId ? { status: 'published', _id: { $gt: lastId } } : { status: 'published' };
+      const page = await this.listings.find(filter, { sort: { _id: 1 }, limit: PAGE });
+      if (!page.length) break;
+      const items = await Promise.all(page.map(async (listing) => ({ listing, products: await this.productTitles(listing._id) })));
+      this.engine.addAll(items);
+      lastId = page[page.length - 1]._id;
+      if (page.length < PAGE) break;
+    }
+    this.deps.log.info({ listings: this.engine.size, ms: Date.now() - started }, 'search index built');
+  }
+
+  private async productTitles(listingId: string): Promise<string[]> {
+    const catalog = this.deps.catalog();
+    if (!catalog) return [];
+    try {
+      return (await catalog.activeProducts(listingId, PRODUCTS_PER_LISTING)).map((p) => p.title);
+    } catch (err) {
+      this.deps.log.warn({ err: String(err), listingId }, 'products unavailable for the search index');
+      return [];
+    }
+  }
+
+  /** Published listings are indexed; any other status takes the listing out. */
+  async reindex(listing: Listing): Promise<void> {
+    if (listing.status !== 'published') {
+      this.engine.remove(listing._id);
+      return;
+    }
+    this.engine.upsert(listing, await this.productTitles(listing._id));
+  }
+
+  async reindexById(listingId: string): Promise<void> {
+    const listing = await this.listings.findById(listingId);
+    if (listing) await this.reindex(listing);
+    else this.engine.remove(listingId);
+  }
+
+  /**
+   * Runs a query. Any text is plain words (never an operator or pattern); only the page's listings are read.
+   * Text without searchable words and without a filter finds nothing (terms is then empty).
+   */
+  async search(q: SearchQuery): Promise<SearchResult> {
+    await this.init();
+    const pageSize = Math.min(Math.max(1, q.pageSize ?? 10), 50);
+    const page = Math.max(0, Math.floor(q.page ?? 0));
+    const input: QueryInput = { text: typeof q.text === 'string' ? q.text : '', sector: q.sector, country: q.country, districtId: q.districtId, page, pageSize };
+    const ranked = this.engine.query(input);
+    const loaded = ranked.ids.length ? await this.listings.find({ _id: { $in: ranked.ids }, status: 'published' }) : [];
+    const byId = new Map(loaded.map((l) => [l._id, l]));
+    const listings = ranked.ids.map((id) => byId.get(id)).filter((l): l is Listing => !!l);
+    return {
+      listings,
+      total: ranked.total,
+      page,
+      pageSize,
+      more: (page + 1) * pageSize < ranked.total,
+      suggestions: ranked.suggestions,
+      terms: ranked.terms,
+    };
+  }
+
+  /** Sectors and districts that have published businesses (for browse menus), most businesses first. */
+  facets(country?: Country): Facets {
+    return this.engine.facets(country);
+  }
+}
