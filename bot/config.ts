@@ -3,6 +3,7 @@
  */
 import { z } from 'zod';
 import { LOCALES } from '../models/user.js';
+import { parseSecretsKey } from '../services/catalog/secrets.js';
 
 const optionalString = z.preprocess((v) => (v === '' ? undefined : v), z.string().optional());
 const optionalUrl = z.preprocess((v) => (v === '' ? undefined : v), z.url().optional());
@@ -30,6 +31,8 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Incoming messages allowed per user per second window before the bot ignores them. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(40),
+  /** Broadcast messages per second for the whole bot (Telegram allows about 30 without paid broadcasts). */
+  BROADCAST_RATE_PER_SECOND: z.coerce.number().min(1).max(1000).default(29),
   // Messenger (optional channel: enabled when the page token is set).
   MESSENGER_PAGE_ACCESS_TOKEN: optionalString,
   MESSENGER_APP_SECRET: optionalString,
@@ -38,13 +41,6 @@ const schema = z.object({
   MESSENGER_GRAPH_VERSION: z.string().regex(/^v\d+\.\d+$/, 'must look like v21.0').default('v21.0'),
   /** 32-byte key (hex or base64) for encrypting stored secrets such as catalog tokens. */
   SECRETS_KEY: optionalString,
-}).superRefine((c, ctx) => {
-  if (c.TELEGRAM_WEBHOOK_URL && !c.TELEGRAM_WEBHOOK_SECRET) {
-    ctx.addIssue({ code: 'custom', path: ['TELEGRAM_WEBHOOK_SECRET'], message: 'is required when TELEGRAM_WEBHOOK_URL is set' });
-  }
-  if (c.MESSENGER_PAGE_ACCESS_TOKEN && (!c.MESSENGER_APP_SECRET || !c.MESSENGER_VERIFY_TOKEN)) {
-    ctx.addIssue({ code: 'custom', path: ['MESSENGER_APP_SECRET'], message: 'MESSENGER_APP_SECRET and MESSENGER_VERIFY_TOKEN are required when MESSENGER_PAGE_ACCESS_TOKEN is set' });
-  }
 });
 
 export type Config = z.output<typeof schema>;
@@ -59,8 +55,18 @@ export class ConfigError extends Error {
 /** Parses the environment (e.g. process.env after dotenv); throws ConfigError naming each bad variable. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const result = schema.safeParse(env);
-  if (!result.success) {
-    throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || 'environment'} ${i.message}`));
+  const problems = result.success ? [] : result.error.issues.map((i) => `${i.path.join('.') || 'environment'} ${i.message}`);
+  // Cross-variable rules, checked on the raw values so they are reported together with the others.
+  const set = (k: string) => !!env[k] && env[k] !== '';
+  if (set('TELEGRAM_WEBHOOK_URL') && !set('TELEGRAM_WEBHOOK_SECRET')) {
+    problems.push('TELEGRAM_WEBHOOK_SECRET is required when TELEGRAM_WEBHOOK_URL is set');
   }
+  if (set('MESSENGER_PAGE_ACCESS_TOKEN') && (!set('MESSENGER_APP_SECRET') || !set('MESSENGER_VERIFY_TOKEN'))) {
+    problems.push('MESSENGER_APP_SECRET and MESSENGER_VERIFY_TOKEN are required when MESSENGER_PAGE_ACCESS_TOKEN is set');
+  }
+  if (set('SECRETS_KEY') && !parseSecretsKey(env.SECRETS_KEY!)) {
+    problems.push('SECRETS_KEY must be 32 bytes, as 64 hex characters or base64 (e.g. `openssl rand -hex 32`)');
+  }
+  if (problems.length || !result.success) throw new ConfigError(problems);
   return result.data;
 }
