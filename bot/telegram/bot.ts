@@ -50,13 +50,19 @@ export function createBot(token: string, deps: BotDeps): Bot<BotContext> {
     else await services.users.touch({ channel: 'telegram', externalId: user.externalId, chatId: user.chatId });
   });
 
+  const warned = new Map<number, number>();
   bot.filter((ctx) => ctx.chat?.type === 'private' || (!ctx.chat && !!ctx.from)).use(
     limit<Context, never>({
       timeFrame: 60_000,
       limit: deps.ratePerMinute ?? 40,
       keyGenerator: (ctx) => ctx.from?.id.toString(),
       onLimitExceeded: async (ctx) => {
-        // Tell once per burst window, in the user's language if we know it.
+        // Tell once per minute, in the user's language; the rest of the burst is dropped silently.
+        const id = ctx.from?.id ?? 0;
+        const now = Date.now();
+        if ((warned.get(id) ?? 0) > now - 60_000) return;
+        warned.set(id, now);
+        if (warned.size > 10_000) warned.clear();
         const user = ctx.from ? await services.users.byExternal('telegram', String(ctx.from.id)) : null;
         await ctx.reply(translator(user?.locale ?? services.settings.defaultLocale)('common:slow_down')).catch(() => undefined);
       },
