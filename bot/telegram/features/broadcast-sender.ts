@@ -1,0 +1,96 @@
+/**
+ * The Telegram side of the delivery engine: sending broadcast content (entities kept, never parse_mode)
+ * and the staff member's progress message, edited in place.
+ *
+ * It uses its own Api instance WITHOUT auto-retry: the engine must see every 429 to pause the whole sender.
+ */
+import { Api, InlineKeyboard } from 'grammy';
+import type { MessageEntity } from 'grammy/types';
+import type { Broadcast } from '../../../models/broadcast.js';
+import type { Services } from '../../../services/app.js';
+import { notifierChannel } from '../../../services/broadcast/messenger.js';
+import type { BroadcastCounts } from '../../../services/broadcast/service.js';
+import { BroadcastWorker, type BroadcastChannel, type BroadcastReporter, type WorkerOptions } from '../../../services/broadcast/worker.js';
+import { translator, type TFunction } from '../../../services/i18n.js';
+import { outcomeOf } from '../notifier.js';
+import { fit } from '../render.js';
+
+export function telegramBroadcastChannel(api: Api): BroadcastChannel {
+  return {
+    async send(user, content, opts) {
+      const reply_markup = content.button ? new InlineKeyboard().url(content.button.label, content.button.url) : undefined;
+      const paid = opts.paid ? { allow_paid_broadcast: true } : {};
+      const entities = content.entities as unknown as MessageEntity[];
+      try {
+        if (content.photo?.telegramFileId) {
+          const m = await api.sendPhoto(user.chatId, content.photo.telegramFileId, {
+            caption: content.text, caption_entities: entities.length ? entities : undefined, reply_markup, ...paid,
+          });
+          return { status: 'sent', messageId: String(m.message_id) };
+        }
+        const m = await api.sendMessage(user.chatId, content.text, {
+          entities: entities.length ? entities : undefined, reply_markup, link_preview_options: { is_disabled: true }, ...paid,
+        });
+        return { status: 'sent', messageId: String(m.message_id) };
+      } catch (err) {
+        return outcomeOf(err);
+      }
+    },
+  };
+}
+
+/** The progress / final report text, in the staff member's language. */
+export function reportText(t: TFunction, b: Broadcast, c: BroadcastCounts, final: boolean): string {
+  const head = final
+    ? t(b.status === 'cancelled' ? 'staff:bc.report.cancelled' : 'staff:bc.report.done')
+    : t(b.status === 'paused' ? 'staff:bc.report.paused' : 'staff:bc.report.progress', { done: c.total - c.queued - c.sending, total: c.total });
+  const lines = [
+    head,
+    t('staff:bc.report.delivered', { count: c.sent }),
+    t('staff:bc.report.blocked', { count: c.blocked }),
+    t('staff:bc.report.failed', { count: c.failed }),
+    t('staff:bc.report.outside', { count: c.outside_window }),
+  ];
+  if (c.unknown) lines.push(t('staff:bc.report.unknown', { count: c.unknown }));
+  if (c.cancelled) lines.push(t('staff:bc.report.not_sent', { count: c.cancelled }));
+  return fit(lines.join('\n'), 4096);
+}
+
+export function controlsKeyboard(t: TFunction, b: Pick<Broadcast, '_id' | 'status'>): InlineKeyboard | undefined {
+  if (b.status === 'sending' || b.status === 'scheduled') {
+    return new InlineKeyboard().text(t('staff:bc.pause'), `bc:p:${b._id}`).text(t('staff:bc.cancel'), `bc:x:${b._id}`);
+  }
+  if (b.status === 'paused') return new InlineKeyboard().text(t('staff:bc.resume'), `bc:r:${b._id}`).text(t('staff:bc.cancel'), `bc:x:${b._id}`);
+  return undefined;
+}
+
+export function telegramReporter(services: Services, api: Api): BroadcastReporter {
+  return {
+    async report(b, counts, final) {
+      const staff = await services.users.byId(b.createdBy);
+      if (!staff || staff.channel !== 'telegram') return;
+      const t = translator(staff.locale);
+      const text = reportText(t, b, counts, final);
+      const reply_markup = final ? undefined : controlsKeyboard(t, b);
+      if (b.progress) {
+        await api.editMessageText(b.progress.chatId, b.progress.messageId, text, { reply_markup }).catch(() => undefined);
+        if (final) await api.sendMessage(staff.chatId, text);
+        return;
+      }
+      const m = await api.sendMessage(staff.chatId, text, { reply_markup });
+      return { chatId: staff.chatId, messageId: m.message_id };
+    },
+  };
+}
+
+/** The worker wired to Telegram (raw Api) and, for Messenger recipients, the services' notifier. */
+export function createBroadcastWorker(services: Services, opts: { token: string; apiRoot: string } & WorkerOptions): BroadcastWorker {
+  const api = new Api(opts.token, { apiRoot: opts.apiRoot });
+  return new BroadcastWorker(services.broadcasts, {
+    users: services.users,
+    clock: services.clock,
+    log: services.log.child({ module: 'broadcast' }),
+    channels: { telegram: telegramBroadcastChannel(api), messenger: notifierChannel(services.notifier) },
+    reporter: telegramReporter(services, api),
+  }, opts);
+}

@@ -1,0 +1,288 @@
+/**
+ * The delivery engine. One worker per deployment claims delivery records one at a time (atomic
+ * findOneAndUpdate: queued → sending), sends through a channel port, and records the outcome.
+ *
+ * Rates: a token bucket per channel (Telegram ≈ 30 msg/s for the whole bot) and ≤ 1 msg/s per chat.
+ * A 429 empties the bucket and blocks it for `retry_after`, which pauses the whole worker.
+ *
+ * Crash safety (at-most-once): a record is marked `sending` BEFORE the platform call and gets its outcome
+ * after it. If the process dies in between we cannot know whether the platform delivered it, so on the
+ * next start such records become `unknown` and are NOT sent again: "nobody gets it twice" wins over
+ * "certainly everyone". Everything still `queued` is sent after the restart, so nobody else is missed.
+ * The window is one HTTP round trip per in-flight message (a few ms at 30 msg/s).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Broadcast } from '../../models/broadcast.js';
+import type { Delivery, DeliveryStatus } from '../../models/delivery.js';
+import type { Channel, User } from '../../models/user.js';
+import type { Clock } from '../clock.js';
+import type { DeliveryOutcome } from '../messages.js';
+import type { UserService } from '../users.js';
+import { monotonic, PerKeySpacing, TokenBucket, type Now } from './rate.js';
+import { MESSENGER_WINDOW_MS, type BroadcastCounts, type BroadcastService } from './service.js';
+
+/** What one recipient receives (their language's version). */
+export interface BroadcastContent {
+  text: string;
+  entities: Record<string, unknown>[];
+  photo?: Broadcast['photo'];
+  button?: Broadcast['button'];
+}
+
+/** A channel's way of sending broadcast content. */
+export interface BroadcastChannel {
+  send(user: User, content: BroadcastContent, opts: { paid: boolean }): Promise<DeliveryOutcome>;
+}
+
+/** Tells the staff member how it goes; returns where the progress message lives (first call). */
+export interface BroadcastReporter {
+  report(b: Broadcast, counts: BroadcastCounts, final: boolean): Promise<{ chatId: string; messageId: number } | void>;
+}
+
+export interface WorkerOptions {
+  /** Messages per second per channel. */
+  rates?: Partial<Record<Channel, number>>;
+  /** Paid broadcasts on Telegram (allow_paid_broadcast) may go this fast. */
+  paidRate?: number;
+  perChatIntervalMs?: number;
+  /** Sends in flight at once. */
+  concurrency?: number;
+  pollMs?: number;
+  reportEveryMs?: number;
+  maxAttempts?: number;
+  now?: Now;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export class BroadcastWorker {
+  readonly id = randomUUID();
+  private running = false;
+  private loopDone?: Promise<void>;
+  private wake?: () => void;
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly buckets = new Map<Channel, TokenBucket>();
+  private paidBucket: TokenBucket;
+  private readonly spacing: PerKeySpacing;
+  private readonly lastReport = new Map<string, number>();
+  private readonly now: Now;
+  private readonly o: Required<Omit<WorkerOptions, 'rates' | 'now'>>;
+
+  constructor(
+    private readonly service: BroadcastService,
+    private readonly deps: {
+      users: UserService;
+      clock: Clock;
+      log: Logger;
+      channels: Partial<Record<Channel, BroadcastChannel>>;
+      reporter?: BroadcastReporter;
+    },
+    opts: WorkerOptions = {},
+  ) {
+    this.now = opts.now ?? monotonic;
+    this.o = {
+      paidRate: opts.paidRate ?? 300,
+      perChatIntervalMs: opts.perChatIntervalMs ?? 1000,
+      concurrency: opts.concurrency ?? 8,
+      pollMs: opts.pollMs ?? 500,
+      reportEveryMs: opts.reportEveryMs ?? 5000,
+      maxAttempts: opts.maxAttempts ?? 5,
+    };
+    const rates = { telegram: 30, messenger: 100, ...opts.rates };
+    for (const [ch, rate] of Object.entries(rates)) this.buckets.set(ch as Channel, new TokenBucket(rate, 1, this.now));
+    this.paidBucket = new TokenBucket(this.o.paidRate, 1, this.now);
+    this.spacing = new PerKeySpacing(this.o.perChatIntervalMs, this.now);
+  }
+
+  /** Recovers interrupted sends (see the file comment), then runs until stop(). */
+  async start(): Promise<void> {
+    if (this.running) return;
+    const interrupted = await this.service.deliveries.updateMany(
+      { status: 'sending', claimedBy: { $ne: this.id } },
+      { $set: { status: 'unknown', error: 'interrupted while sending; not re-sent (at-most-once)', doneAt: this.deps.clock.now() } },
+    );
+    if (interrupted.modified) this.deps.log.warn({ count: interrupted.modified }, 'broadcast deliveries interrupted by a crash marked unknown');
+    this.running = true;
+    this.loopDone = this.loop();
+  }
+
+  /** Stops claiming, waits for sends in flight to be recorded. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.wake?.();
+    await this.loopDone;
+    await Promise.all([...this.inFlight]);
+  }
+
+  /** Wakes the worker now (a broadcast was queued or resumed). */
+  poke(): void {
+    this.wake?.();
+  }
+
+  private async idle(ms: number): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.wake = undefined;
+  }
+
+  private async loop(): Promise<void> {
+    while (this.running) {
+      try {
+        const worked = await this.tick();
+        if (!worked && this.running) await this.idle(this.o.pollMs);
+      } catch (err) {
+        this.deps.log.error({ err: String(err) }, 'broadcast worker tick failed');
+        if (this.running) await this.idle(1000);
+      }
+    }
+  }
+
+  /** One pass: start due broadcasts, send a batch of each active one, finish completed ones. */
+  async tick(): Promise<boolean> {
+    const due = await this.service.broadcasts.find({ status: 'scheduled', sendAt: { $lte: this.deps.clock.now() } }, { sort: { sendAt: 1 } });
+    for (const b of due) {
+      const started = await this.service.materialize(b);
+      if (started) await this.report(started, true);
+    }
+    const active = await this.service.broadcasts.find({ status: 'sending', materialized: true }, { sort: { createdAt: 1 } });
+    let worked = false;
+    for (const b of active) {
+      if (!this.running) break;
+      if (await this.sendBatch(b)) worked = true;
+      else await this.finishIfComplete(b);
+      await this.report(b, false);
+    }
+    return worked;
+  }
+
+  private bucketFor(channel: Channel, paid: boolean): TokenBucket {
+    if (paid && channel === 'telegram') return this.paidBucket;
+    return this.buckets.get(channel) ?? this.buckets.get('telegram')!;
+  }
+
+  private async sendBatch(b: Broadcast): Promise<boolean> {
+    const batch = await this.service.deliveries.find(
+      { broadcastId: b._id, status: 'queued', notBefore: { $lte: this.deps.clock.now() } },
+      { sort: { seq: 1 }, limit: 60 },
+    );
+    let worked = false;
+    for (const [i, d] of batch.entries()) {
+      if (!this.running) break;
+      // Pause / cancel take effect within a few messages.
+      if (i > 0 && i % 15 === 0) {
+        const fresh = await this.service.byId(b._id);
+        if (fresh?.status !== 'sending') break;
+      }
+      const key = `${d.channel}:${d.userId}`;
+      if (!this.spacing.ready(key)) continue;
+      await this.bucketFor(d.channel, b.paid).take();
+      while (this.inFlight.size >= this.o.concurrency) await Promise.race(this.inFlight);
+      if (!this.running) break;
+      const claimed = await this.service.deliveries.findOneAndUpdate(
+        { _id: d._id, status: 'queued' },
+        { $set: { status: 'sending', claimedBy: this.id, claimedAt: this.deps.clock.now() }, $inc: { attempts: 1 } },
+      );
+      if (!claimed) continue;
+      this.spacing.mark(key);
+      worked = true;
+      const p = this.deliver(b, claimed).catch((err) => this.deps.log.error({ err: String(err), delivery: d._id }, 'delivery failed'));
+      this.inFlight.add(p);
+      void p.finally(() => this.inFlight.delete(p));
+    }
+    return worked;
+  }
+
+  private async record(d: Delivery, status: DeliveryStatus, extra: Partial<Delivery> = {}): Promise<void> {
+    const set: Record<string, unknown> = { status, ...extra };
+    if (status !== 'queued') set.doneAt = this.deps.clock.now();
+    await this.service.deliveries.updateOne({ _id: d._id, status: 'sending' }, { $set: set, $unset: { claimedBy: true } });
+  }
+
+  private async deliver(b: Broadcast, d: Delivery): Promise<void> {
+    const user = await this.deps.users.byId(d.userId);
+    if (!user) return this.record(d, 'failed', { error: 'user deleted' });
+    if (!user.reachable) return this.record(d, 'blocked');
+    if (user.channel === 'messenger' && this.deps.clock.now().getTime() - new Date(user.lastInboundAt).getTime() > MESSENGER_WINDOW_MS) {
+      return this.record(d, 'outside_window');
+    }
+    const channel = this.deps.channels[user.channel];
+    if (!channel) return this.record(d, 'failed', { error: `channel ${user.channel} not enabled` });
+    const v = this.service.versionFor(b, user.locale);
+    const outcome = await channel.send(user, { text: v.text, entities: v.entities, photo: b.photo, button: b.button }, { paid: b.paid });
+    await this.apply(d, user, outcome);
+  }
+
+  private async apply(d: Delivery, user: User, outcome: DeliveryOutcome): Promise<void> {
+    switch (outcome.status) {
+      case 'sent':
+        return this.record(d, 'sent', outcome.messageId ? { messageId: outcome.messageId } : {});
+      case 'unreachable':
+        await this.deps.users.markUnreachable(user._id);
+        return this.record(d, 'blocked', { error: outcome.reason.slice(0, 300) });
+      case 'outside_window':
+        return this.record(d, 'outside_window');
+      case 'rate_limited': {
+        // Not sent: the whole channel waits retry_after, then this one goes again.
+        this.deps.log.warn({ retryAfterSec: outcome.retryAfterSec, channel: d.channel }, 'broadcast rate limited; pausing');
+        this.bucketFor(d.channel, false).block(outcome.retryAfterSec * 1000);
+        this.paidBucket.block(outcome.retryAfterSec * 1000);
+        return this.record(d, 'queued', { attempts: Math.max(0, d.attempts - 1) });
+      }
+      case 'failed': {
+        if (outcome.retryable && d.attempts < this.o.maxAttempts) {
+          const backoffMs = Math.min(60_000, 1000 * 2 ** (d.attempts - 1));
+          return this.record(d, 'queued', { error: outcome.reason.slice(0, 300), notBefore: new Date(this.deps.clock.now().getTime() + backoffMs) });
+        }
+        return this.record(d, 'failed', { error: outcome.reason.slice(0, 300) });
+      }
+    }
+  }
+
+  private async finishIfComplete(b: Broadcast): Promise<void> {
+    const open = await this.service.deliveries.count({ broadcastId: b._id, status: { $in: ['queued', 'sending'] } });
+    if (open > 0) return;
+    const done = await this.service.broadcasts.findOneAndUpdate({ _id: b._id, status: 'sending' }, { $set: { status: 'done', finishedAt: this.deps.clock.now() } });
+    if (done) await this.report(done, true);
+  }
+
+  /** Progress about every reportEveryMs; `force` for start and end. Cancelled broadcasts get a final report too. */
+  async report(b: Broadcast, force: boolean): Promise<void> {
+    const reporter = this.deps.reporter;
+    if (!reporter) return;
+    const last = this.lastReport.get(b._id) ?? -Infinity;
+    if (!force && this.now() - last < this.o.reportEveryMs) return;
+    this.lastReport.set(b._id, this.now());
+    const final = b.status === 'done' || b.status === 'cancelled';
+    if (final) this.lastReport.delete(b._id);
+    try {
+      const fresh = (await this.service.byId(b._id)) ?? b;
+      await this.bucketFor('telegram', false).take();
+      const where = await reporter.report(fresh, await this.service.counts(b._id), final);
+      if (where && !fresh.progress) await this.service.broadcasts.updateOne({ _id: b._id }, { $set: { progress: where } });
+    } catch (err) {
+      this.deps.log.warn({ err: String(err) }, 'broadcast progress report failed');
+    }
+  }
+
+  /** Used by the cancel control: the final report comes right away. */
+  async reportNow(id: string): Promise<void> {
+    const b = await this.service.byId(id);
+    if (b) await this.report(b, true);
+  }
+
+  /** For tests and the benchmark: resolves when nothing is queued or sending for the broadcast. */
+  async drained(broadcastId: string, timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (await this.service.deliveries.count({ broadcastId, status: { $in: ['queued', 'sending'] } })) {
+      if (Date.now() > deadline) throw new Error('broadcast not drained in time');
+      await sleep(50);
+    }
+  }
+}
