@@ -32,11 +32,13 @@ function isCommand(ctx: Context): boolean {
   return ctx.message?.entities?.[0]?.type === 'bot_command' && ctx.message.entities[0].offset === 0;
 }
 
+/** Bounded: a flood wait longer than 30 s or more than 3 attempts fails the call instead of stalling the chat. */
+const RETRY = { maxRetryAttempts: 3, maxDelaySeconds: 30, rethrowHttpErrors: false };
+
 export function createBot(token: string, deps: BotDeps): Bot<BotContext> {
   const { services } = deps;
   const bot = new Bot<BotContext>(token, { client: { apiRoot: deps.apiRoot }, botInfo: deps.botInfo });
-  // Bounded: a flood wait longer than 30 s or more than 3 attempts fails the call instead of stalling the chat.
-  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30 }));
+  bot.api.config.use(autoRetry(RETRY));
   services.notifier.route('telegram', new TelegramNotifier(bot.api, services.store.blobs));
 
   bot.use(sequentialize(chatKey));
@@ -49,6 +51,16 @@ export function createBot(token: string, deps: BotDeps): Bot<BotContext> {
     if (status === 'kicked' || status === 'left') await services.users.markUnreachable(user._id);
     else await services.users.touch({ channel: 'telegram', externalId: user.externalId, chatId: user.chatId });
   });
+
+  // Contexts inside conversations are built by the plugin and bypass bot.api's transformers: give them
+  // the same user/translator and the same bounded retry on 429 / network errors.
+  const conversationPlugins: ConvPlugin[] = [
+    userMiddleware(services, { touch: false, apiRoot: deps.apiRoot }) as unknown as ConvPlugin,
+    async (ctx, next) => {
+      ctx.api.config.use(autoRetry(RETRY));
+      await next();
+    },
+  ];
 
   const warned = new Map<number, number>();
   bot.filter((ctx) => ctx.chat?.type === 'private' || (!ctx.chat && !!ctx.from)).use(
@@ -77,7 +89,7 @@ export function createBot(token: string, deps: BotDeps): Bot<BotContext> {
       return next();
     },
     startFeature(),
-    ...features.map((f) => f([userMiddleware(services, { touch: false, apiRoot: deps.apiRoot }) as unknown as ConvPlugin])),
+    ...features.map((f) => f(conversationPlugins)),
     fallbackFeature(),
   );
 

@@ -46,16 +46,22 @@ describe('registration lifecycle', () => {
     await u.say('Some Name', 'I did not understand');
   });
 
-  it('an API failure mid-flow does not trap the user', async () => {
+  it('a 429 inside a conversation is retried transparently; a hard API failure never traps the user', async () => {
     const u = t.tg.user(3003, { language_code: 'en' });
     await u.say('/register', 'What is the name');
-    t.tg.failNext('sendMessage', 400, 'Bad Request: something odd', { times: 2 });
-    u.send('Broken Step Ltd');
-    await t.tg.waitUntil(() => t.tg.callsOf('sendMessage').some((c) => c.params.chat_id === 3003 && /Choose your sectors/.test(c.params.text)) || undefined, 15_000, 'the failed attempt');
-    // The user is answered again once the API recovers: /cancel always works, and a new /register starts over.
-    await u.say('/cancel', 'OK, cancelled');
+    t.tg.failNext('sendMessage', 429, 'Too Many Requests: retry after 1', { retryAfter: 1 });
+    await u.say('Flooded Ltd', 'Choose your sectors');
+    expect(t.tg.callsOf('sendMessage').filter((c) => c.params.chat_id === 3003 && /Choose your sectors/.test(c.params.text))).toHaveLength(2);
+
+    u.press('sec:F');
+    t.tg.failNext('sendMessage', 400, 'Bad Request: something odd');
+    const since = u.messages().length;
+    u.press('sec:done');
+    // The step's message failed for good: the user is told, and nothing is left hanging.
+    await u.expect('Something went wrong', { since });
     await u.say('/register', 'What is the name');
     await u.say('Recovered Ltd', 'Choose your sectors');
+    await u.say('/cancel', 'OK, cancelled');
   });
 
   it('/mybusiness edits: a contact edit applies at once, a description edit goes back to moderation', async () => {
