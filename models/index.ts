@@ -3,3 +3,4 @@ export * from './user.js';
 export * from './listing.js';
 export * from './audit.js';
 export * from './kv.js';
+export * from './product.js';

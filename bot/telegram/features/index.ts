@@ -8,6 +8,7 @@ import { moderationFeature } from './moderation.js';
 import { myBusinessFeature } from './mybusiness.js';
 import { privacyFeature } from './privacy.js';
 import { registrationFeature } from './registration.js';
+import { shopFeature } from './shop.js';
 
 export type ConvPlugin = (ctx: ConvContext, next: () => Promise<void>) => Promise<void>;
 export type Feature = (plugins: ConvPlugin[]) => Composer<BotContext>;
@@ -15,6 +16,7 @@ export type Feature = (plugins: ConvPlugin[]) => Composer<BotContext>;
 export const features: Feature[] = [
   registrationFeature,
   myBusinessFeature,
+  shopFeature,
   moderationFeature,
   () => privacyFeature(),
 ];

@@ -1,0 +1,147 @@
+import { Schema } from 'mongoose';
+import { defineModel } from './define.js';
+
+export const AVAILABILITIES = ['in stock', 'out of stock', 'available for order'] as const;
+export type Availability = (typeof AVAILABILITIES)[number];
+export const CONDITIONS = ['new', 'used', 'refurbished'] as const;
+export type Condition = (typeof CONDITIONS)[number];
+/** Currencies a catalog item is priced in (MDL acceptance by Meta is unconfirmed: shown in our own texts only). */
+export const FEED_CURRENCIES = ['EUR', 'USD'] as const;
+export type FeedCurrency = (typeof FEED_CURRENCIES)[number];
+export const PRODUCT_STATUSES = ['active', 'paused'] as const;
+export type ProductStatus = (typeof PRODUCT_STATUSES)[number];
+
+export const PRODUCT_LIMITS = {
+  id: 100,
+  title: 150,
+  description: 9999,
+  brand: 100,
+  category: 250,
+  photos: 10,
+  /** Meta's minimum image size (both sides), in px. */
+  minImageSide: 500,
+  /** Largest price accepted, in minor units (1 000 000.00). */
+  maxPriceMinor: 100_000_000,
+} as const;
+
+export interface ProductPhoto {
+  blobId: string;
+  width: number;
+  height: number;
+}
+
+/**
+ * A product in a business's catalog. `_id` is the stable feed `id` (retailer id). Money is kept as integer
+ * minor units (cents/bani) so no float arithmetic ever touches a price.
+ */
+export interface Product {
+  _id: string;
+  listingId: string;
+  ownerId: string;
+  title: string;
+  description: string;
+  priceMinor: number;
+  currency: FeedCurrency;
+  /** Display-only price in Moldovan lei (minor units). */
+  mdlMinor?: number;
+  salePriceMinor?: number;
+  availability: Availability;
+  condition: Condition;
+  photos: ProductPhoto[];
+  /** Empty = the business name. */
+  brand?: string;
+  googleCategory?: string;
+  status: ProductStatus;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const minor = { type: Number, min: 0, max: PRODUCT_LIMITS.maxPriceMinor, validate: Number.isInteger };
+
+export const ProductModel = defineModel<Product>('products', {
+  listingId: { type: String, required: true, maxlength: 64 },
+  ownerId: { type: String, required: true, maxlength: 64 },
+  title: { type: String, required: true, maxlength: PRODUCT_LIMITS.title },
+  description: { type: String, default: '', maxlength: PRODUCT_LIMITS.description },
+  priceMinor: { ...minor, required: true },
+  currency: { type: String, enum: FEED_CURRENCIES, required: true },
+  mdlMinor: minor,
+  salePriceMinor: minor,
+  availability: { type: String, enum: AVAILABILITIES, default: 'in stock' },
+  condition: { type: String, enum: CONDITIONS, default: 'new' },
+  photos: {
+    type: [new Schema({ blobId: { type: String, required: true }, width: { type: Number, required: true }, height: { type: Number, required: true } }, { _id: false })],
+    default: [],
+  },
+  brand: { type: String, maxlength: PRODUCT_LIMITS.brand },
+  googleCategory: { type: String, maxlength: PRODUCT_LIMITS.category },
+  status: { type: String, enum: PRODUCT_STATUSES, default: 'active' },
+  createdAt: { type: Date, default: () => new Date() },
+  updatedAt: { type: Date, default: () => new Date() },
+}, (s) => {
+  s.index({ listingId: 1, createdAt: 1 });
+  s.index({ ownerId: 1 });
+});
+
+export const CHECKLIST_STEPS = ['pageLinked', 'catalogCreated', 'feedAdded'] as const;
+export type ChecklistStep = (typeof CHECKLIST_STEPS)[number];
+
+/** A push to Meta's Catalog Batch API and what Meta said about it. */
+export interface PushReport {
+  at: Date;
+  status: 'ok' | 'errors' | 'failed';
+  /** Item ids (or empty) with Meta's message. */
+  errors: { id: string; message: string }[];
+  sent: number;
+}
+
+/** Per-business shop settings: feed token, LAG feed opt-in, direct push, checklist. */
+export interface ShopSettings {
+  _id: string;
+  listingId: string;
+  ownerId?: string;
+  /** Unguessable token in the feed URL (PUBLIC_URL/feeds/<token>.csv); the owner can rotate it. */
+  feedToken: string;
+  /** Include this business in the LAG-wide feed. */
+  lagFeed: boolean;
+  /** Commerce Manager catalog id (digits). */
+  catalogId?: string;
+  /** Catalog access token, AES-256-GCM encrypted (services/catalog/secrets.ts). */
+  accessTokenEnc?: string;
+  checklist: { pageLinked: boolean; catalogCreated: boolean; feedAdded: boolean };
+  /** Item ids last sent to Meta (so removed/paused ones can be deleted there). */
+  pushedIds: string[];
+  lastPush?: PushReport;
+  /** When the feed content last changed (products or settings): the feed's Last-Modified. */
+  changedAt: Date;
+  createdAt: Date;
+}
+
+export const ShopSettingsModel = defineModel<ShopSettings>('shop_settings', {
+  listingId: { type: String, required: true, maxlength: 64 },
+  ownerId: { type: String, maxlength: 64 },
+  feedToken: { type: String, required: true, minlength: 20, maxlength: 64 },
+  lagFeed: { type: Boolean, default: false },
+  catalogId: { type: String, match: /^\d{5,25}$/ },
+  accessTokenEnc: { type: String, maxlength: 4000 },
+  checklist: {
+    pageLinked: { type: Boolean, default: false },
+    catalogCreated: { type: Boolean, default: false },
+    feedAdded: { type: Boolean, default: false },
+  },
+  pushedIds: { type: [String], default: [] },
+  lastPush: {
+    type: new Schema({
+      at: { type: Date, required: true },
+      status: { type: String, enum: ['ok', 'errors', 'failed'], required: true },
+      errors: { type: [new Schema({ id: { type: String, default: '' }, message: { type: String, maxlength: 1000 } }, { _id: false })], default: [] },
+      sent: { type: Number, default: 0 },
+    }, { _id: false }),
+  },
+  changedAt: { type: Date, default: () => new Date() },
+  createdAt: { type: Date, default: () => new Date() },
+}, (s) => {
+  s.index({ listingId: 1 }, { unique: true });
+  s.index({ feedToken: 1 }, { unique: true });
+  s.index({ ownerId: 1 });
+});

@@ -1,0 +1,6 @@
+export * from './money.js';
+export * from './validate.js';
+export * from './feed.js';
+export * from './push.js';
+export * from './secrets.js';
+export * from './service.js';

@@ -1,0 +1,441 @@
+/**
+ * The business catalog: products, the Meta feed (per business and per LAG), the public product view
+ * (CatalogView port) and the optional direct push to Meta's Catalog Batch API.
+ */
+import { createHash } from 'node:crypto';
+import type { Listing } from '../../models/listing.js';
+import {
+  ProductModel, ShopSettingsModel, type ChecklistStep, type Product, type ProductStatus, type PushReport, type ShopSettings,
+} from '../../models/product.js';
+import type { User } from '../../models/user.js';
+import type { CatalogView, ProductView } from '../app.js';
+import type { Clock } from '../clock.js';
+import type { DirectoryService } from '../directory.js';
+import type { EventBus } from '../events.js';
+import { newId } from '../ids.js';
+import { text, type Notifier, type Text } from '../messages.js';
+import type { Collection, KeyValue, Store } from '../store/port.js';
+import type { UserService } from '../users.js';
+import { feedCsv, toFeedItem } from './feed.js';
+import { displayPrice } from './money.js';
+import { MAX_BATCH, PushFailed, type BatchRequest, type CatalogPushPort, type ItemError } from './push.js';
+import { SecretBox } from './secrets.js';
+import { validateItem, type FeedItem, type Problem } from './validate.js';
+
+/** What an owner fills in for a product. */
+export type ProductDraft = Pick<Product, 'title' | 'description' | 'priceMinor' | 'currency' | 'availability' | 'condition' | 'photos'>
+  & Partial<Pick<Product, 'mdlMinor' | 'salePriceMinor' | 'brand' | 'googleCategory'>>;
+export type ProductField = keyof ProductDraft;
+
+export interface RenderedFeed {
+  csv: string;
+  etag: string;
+  lastModified: Date;
+  items: number;
+}
+
+export class ProductNotFound extends Error {
+  constructor() {
+    super('product not found');
+  }
+}
+
+/** Push is not possible: no SECRETS_KEY on the server, or no catalog id / token for the business. */
+export class PushUnavailable extends Error {
+  constructor(public readonly reason: 'no_key' | 'not_configured') {
+    super(`direct push unavailable: ${reason}`);
+  }
+}
+
+const feedToken = () => newId(18);
+const seconds = (d: Date) => new Date(Math.floor(d.getTime() / 1000) * 1000);
+
+export class CatalogService implements CatalogView {
+  readonly products: Collection<Product>;
+  readonly settings: Collection<ShopSettings>;
+  private readonly lagTokens: KeyValue<string>;
+  private pushPort?: CatalogPushPort;
+  private box?: SecretBox;
+  private pollDelaysMs = [0, 1000, 2000, 4000, 8000, 15000];
+  private readonly pushQueue = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly deps: { events: EventBus; clock: Clock; publicUrl: string; directory: DirectoryService; users: UserService; notifier: Notifier },
+  ) {
+    this.products = store.collection(ProductModel);
+    this.settings = store.collection(ShopSettingsModel);
+    this.lagTokens = store.kv<string>('lag_feed_tokens');
+    deps.events.on('listing.deleted', (listingId) => void this.deleteListingData(listingId).catch(() => undefined));
+    deps.events.on('listing.products_changed', (listingId) => void this.autoPush(listingId));
+  }
+
+  /** Direct push: the Batch API client and the key that encrypts tokens (both needed). */
+  configurePush(opts: { port?: CatalogPushPort; secretsKey?: string; pollDelaysMs?: number[] }): void {
+    this.pushPort = opts.port;
+    this.box = opts.secretsKey ? new SecretBox(opts.secretsKey) : undefined;
+    if (opts.pollDelaysMs) this.pollDelaysMs = opts.pollDelaysMs;
+  }
+
+  /** True when the server can push at all (SECRETS_KEY set and a client configured). */
+  get pushEnabled(): boolean {
+    return !!this.pushPort && !!this.box;
+  }
+
+  // ---- links -------------------------------------------------------------------------------------------
+
+  productLink(listing: Pick<Listing, 'slug'>, productId: string): string {
+    return `${this.deps.publicUrl}/b/${listing.slug}#p-${productId}`;
+  }
+
+  imageLink(blobId: string): string {
+    return `${this.deps.publicUrl}/media/${blobId}`;
+  }
+
+  feedUrl(settings: Pick<ShopSettings, 'feedToken'>): string {
+    return `${this.deps.publicUrl}/feeds/${settings.feedToken}.csv`;
+  }
+
+  lagFeedUrl(token: string): string {
+    return `${this.deps.publicUrl}/feeds/lag/${token}.csv`;
+  }
+
+  // ---- products ----------------------------------------------------------------------------------------
+
+  list(listingId: string): Promise<Product[]> {
+    return this.products.find({ listingId }, { sort: { createdAt: 1 } });
+  }
+
+  byId(listingId: string, productId: string): Promise<Product | null> {
+    return this.products.findOne({ _id: productId, listingId });
+  }
+
+  async add(owner: User, listing: Listing, draft: ProductDraft): Promise<Product> {
+    const now = this.deps.clock.now();
+    const product = await this.products.insert({ ...draft, listingId: listing._id, ownerId: owner._id, status: 'active', createdAt: now, updatedAt: now });
+    await this.changed(listing._id);
+    return product;
+  }
+
+  /** Applies an edit; `null` values clear optional fields. */
+  async update(listingId: string, productId: string, patch: Partial<{ [K in ProductField]: ProductDraft[K] | null }>): Promise<{ product: Product; removedPhotos: string[] }> {
+    const current = await this.byId(listingId, productId);
+    if (!current) throw new ProductNotFound();
+    const $set: Record<string, unknown> = { updatedAt: this.deps.clock.now() };
+    const $unset: Record<string, true> = {};
+    for (const [k, v] of Object.entries(patch)) {
+      if (v === null || v === undefined) $unset[k] = true;
+      else $set[k] = v;
+    }
+    const product = await this.products.findOneAndUpdate({ _id: productId, listingId }, Object.keys($unset).length ? { $set, $unset } : { $set });
+    if (!product) throw new ProductNotFound();
+    const kept = new Set(product.photos.map((p) => p.blobId));
+    const removedPhotos = current.photos.map((p) => p.blobId).filter((id) => !kept.has(id));
+    for (const id of removedPhotos) await this.store.blobs.delete(id);
+    await this.changed(listingId);
+    return { product, removedPhotos };
+  }
+
+  async setStatus(listingId: string, productId: string, status: ProductStatus): Promise<Product> {
+    const product = await this.products.findOneAndUpdate({ _id: productId, listingId }, { $set: { status, updatedAt: this.deps.clock.now() } });
+    if (!product) throw new ProductNotFound();
+    await this.changed(listingId);
+    return product;
+  }
+
+  async remove(listingId: string, productId: string): Promise<boolean> {
+    const p = await this.byId(listingId, productId);
+    if (!p) return false;
+    await this.products.deleteOne({ _id: productId, listingId });
+    for (const ph of p.photos) await this.store.blobs.delete(ph.blobId);
+    await this.changed(listingId);
+    return true;
+  }
+
+  private async changed(listingId: string): Promise<void> {
+    await this.settings.updateOne({ listingId }, { $set: { changedAt: this.deps.clock.now() } });
+    this.deps.events.emit('listing.products_changed', listingId);
+  }
+
+  // ---- validation --------------------------------------------------------------------------------------
+
+  item(product: Product, listing: Pick<Listing, 'slug' | 'name'>): FeedItem {
+    return toFeedItem(product, listing, this);
+  }
+
+  /** Meta's rules the product breaks as it would appear in the feed (empty = it goes in). */
+  problems(product: Product, listing: Pick<Listing, 'slug' | 'name'>): Problem[] {
+    return validateItem(this.item(product, listing), product.photos);
+  }
+
+  /** The owner's catalog state: how many products would go into the feed right now, and why others don't. */
+  async overview(listing: Listing): Promise<{ products: Product[]; valid: Product[]; invalid: { product: Product; problems: Problem[] }[] }> {
+    const products = await this.list(listing._id);
+    const valid: Product[] = [];
+    const invalid: { product: Product; problems: Problem[] }[] = [];
+    for (const p of products) {
+      const problems = this.problems(p, listing);
+      if (problems.length) invalid.push({ product: p, problems });
+      else valid.push(p);
+    }
+    return { products, valid, invalid };
+  }
+
+  // ---- settings ----------------------------------------------------------------------------------------
+
+  /** The business's shop settings, created (with a fresh feed token) on first use. */
+  async settingsFor(listing: Pick<Listing, '_id' | 'ownerId'>): Promise<ShopSettings> {
+    const found = await this.settings.findOne({ listingId: listing._id });
+    if (found) return found;
+    try {
+      return await this.settings.insert({ listingId: listing._id, ownerId: listing.ownerId, feedToken: feedToken(), changedAt: this.deps.clock.now(), createdAt: this.deps.clock.now() });
+    } catch (err) {
+      // Two requests at once: the other one created it.
+      const again = await this.settings.findOne({ listingId: listing._id });
+      if (again) return again;
+      throw err;
+    }
+  }
+
+  private async patchSettings(listing: Pick<Listing, '_id' | 'ownerId'>, $set: Record<string, unknown>, $unset?: Record<string, true>): Promise<ShopSettings> {
+    await this.settingsFor(listing);
+    return (await this.settings.findOneAndUpdate({ listingId: listing._id }, $unset ? { $set, $unset } : { $set }))!;
+  }
+
+  /** A new feed token: the old feed URL stops working at once. */
+  rotateFeedToken(listing: Pick<Listing, '_id' | 'ownerId'>): Promise<ShopSettings> {
+    return this.patchSettings(listing, { feedToken: feedToken(), changedAt: this.deps.clock.now() });
+  }
+
+  setChecklist(listing: Pick<Listing, '_id' | 'ownerId'>, step: ChecklistStep, done: boolean): Promise<ShopSettings> {
+    return this.patchSettings(listing, { [`checklist.${step}`]: done });
+  }
+
+  setLagFeed(listing: Pick<Listing, '_id' | 'ownerId'>, optIn: boolean): Promise<ShopSettings> {
+    return this.patchSettings(listing, { lagFeed: optIn });
+  }
+
+  setCatalogId(listing: Pick<Listing, '_id' | 'ownerId'>, catalogId: string | null): Promise<ShopSettings> {
+    return catalogId
+      ? this.patchSettings(listing, { catalogId, 'checklist.catalogCreated': true })
+      : this.patchSettings(listing, {}, { catalogId: true });
+  }
+
+  /** Stores the catalog access token encrypted; throws PushUnavailable('no_key') without SECRETS_KEY. */
+  async setAccessToken(listing: Pick<Listing, '_id' | 'ownerId'>, token: string | null): Promise<ShopSettings> {
+    if (token === null) return this.patchSettings(listing, {}, { accessTokenEnc: true });
+    if (!this.box) throw new PushUnavailable('no_key');
+    return this.patchSettings(listing, { accessTokenEnc: this.box.seal(token) });
+  }
+
+  /** Does a business have everything it needs for direct push? */
+  pushConfigured(s: ShopSettings): boolean {
+    return this.pushEnabled && !!s.catalogId && !!s.accessTokenEnc;
+  }
+
+  // ---- feeds -------------------------------------------------------------------------------------------
+
+  /** Valid active products of a published listing, as feed rows. */
+  private async feedItems(listing: Listing): Promise<FeedItem[]> {
+    if (listing.status !== 'published') return [];
+    const products = await this.products.find({ listingId: listing._id, status: 'active' }, { sort: { createdAt: 1 } });
+    const items: FeedItem[] = [];
+    for (const p of products) {
+      const item = this.item(p, listing);
+      if (validateItem(item, p.photos).length === 0) items.push(item);
+    }
+    return items;
+  }
+
+  private render(items: FeedItem[], lastModified: Date): RenderedFeed {
+    const csv = feedCsv(items);
+    const etag = `"${createHash('sha256').update(csv).digest('base64url').slice(0, 32)}"`;
+    return { csv, etag, lastModified: seconds(lastModified), items: items.length };
+  }
+
+  /** The business feed behind PUBLIC_URL/feeds/<token>.csv; null for an unknown token. */
+  async feedByToken(token: string): Promise<RenderedFeed | null> {
+    if (!/^[\w-]{20,64}$/.test(token)) return null;
+    const s = await this.settings.findOne({ feedToken: token });
+    if (!s) return null;
+    const listing = await this.deps.directory.byId(s.listingId);
+    if (!listing) return null;
+    const items = await this.feedItems(listing);
+    const last = Math.max(s.changedAt.getTime(), listing.updatedAt.getTime(), (listing.publishedAt ?? listing.updatedAt).getTime());
+    return this.render(items, new Date(last));
+  }
+
+  /** The LAG's feed token (PUBLIC_URL/feeds/lag/<token>.csv), created on first use. */
+  async lagFeedToken(lagId: string): Promise<string> {
+    const existing = await this.lagTokens.read(lagId);
+    if (existing) return existing;
+    const token = feedToken();
+    await this.lagTokens.write(lagId, token);
+    return token;
+  }
+
+  async rotateLagFeedToken(lagId: string): Promise<string> {
+    const token = feedToken();
+    await this.lagTokens.write(lagId, token);
+    return token;
+  }
+
+  /** Every opted-in published business of the LAG in one feed; null for an unknown token. */
+  async lagFeedByToken(token: string): Promise<RenderedFeed | null> {
+    if (!/^[\w-]{20,64}$/.test(token)) return null;
+    let lagId: string | undefined;
+    for (const key of await this.lagTokens.keys()) {
+      if ((await this.lagTokens.read(key)) === token) lagId = key;
+    }
+    if (!lagId) return null;
+    const optedIn = await this.settings.find({ lagFeed: true });
+    const items: FeedItem[] = [];
+    let last = 0;
+    for (const s of optedIn) {
+      const listing = await this.deps.directory.byId(s.listingId);
+      if (!listing || listing.lagId !== lagId || listing.status !== 'published') continue;
+      items.push(...(await this.feedItems(listing)));
+      last = Math.max(last, s.changedAt.getTime(), listing.updatedAt.getTime());
+    }
+    return this.render(items, new Date(last || 0));
+  }
+
+  // ---- CatalogView -------------------------------------------------------------------------------------
+
+  async activeProducts(listingId: string, limit = 10): Promise<ProductView[]> {
+    const listing = await this.deps.directory.byId(listingId);
+    if (!listing) return [];
+    const products = await this.products.find({ listingId, status: 'active' }, { sort: { createdAt: 1 }, limit });
+    return products.map((p) => this.view(p, listing));
+  }
+
+  view(p: Product, listing: Pick<Listing, 'slug'>): ProductView {
+    return {
+      id: p._id,
+      title: p.title,
+      priceText: displayPrice(p),
+      imageUrl: p.photos[0] ? this.imageLink(p.photos[0].blobId) : undefined,
+      link: this.productLink(listing, p._id),
+    };
+  }
+
+  // ---- direct push -------------------------------------------------------------------------------------
+
+  /**
+   * Sends the business's catalog to Meta: UPDATE (upsert) for every valid active product, DELETE for items
+   * sent before that are now paused, invalid or gone. Polls the batch status and stores the report.
+   */
+  pushListing(listingId: string): Promise<PushReport> {
+    // One push per business at a time: later changes wait for the running push, then send the newest state.
+    const prev = this.pushQueue.get(listingId) ?? Promise.resolve();
+    const run = prev.catch(() => undefined).then(() => this.doPush(listingId));
+    this.pushQueue.set(listingId, run);
+    void run.finally(() => {
+      if (this.pushQueue.get(listingId) === run) this.pushQueue.delete(listingId);
+    }).catch(() => undefined);
+    return run;
+  }
+
+  /** Resolves when no push is running (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.pushQueue.size) await Promise.allSettled([...this.pushQueue.values()]);
+  }
+
+  private async doPush(listingId: string): Promise<PushReport> {
+    if (!this.pushPort || !this.box) throw new PushUnavailable('no_key');
+    const listing = await this.deps.directory.byId(listingId);
+    if (!listing) throw new PushUnavailable('not_configured');
+    const s = await this.settingsFor(listing);
+    if (!s.catalogId || !s.accessTokenEnc) throw new PushUnavailable('not_configured');
+    const token = this.box.open(s.accessTokenEnc);
+    const items = await this.feedItems(listing);
+    const ids = new Set(items.map((i) => i.id));
+    const requests: BatchRequest[] = [
+      ...items.map((i): BatchRequest => ({ method: 'UPDATE', data: stripEmpty(i) })),
+      ...s.pushedIds.filter((id) => !ids.has(id)).map((id): BatchRequest => ({ method: 'DELETE', data: { id } })),
+    ];
+    const errors: ItemError[] = [];
+    let report: PushReport;
+    try {
+      for (let i = 0; i < requests.length; i += MAX_BATCH) {
+        const res = await this.pushPort.itemsBatch(s.catalogId, token, requests.slice(i, i + MAX_BATCH));
+        errors.push(...res.errors);
+        for (const handle of res.handles) errors.push(...(await this.poll(s.catalogId, token, handle)));
+      }
+      report = { at: this.deps.clock.now(), status: errors.length ? 'errors' : 'ok', errors: errors.slice(0, 50), sent: requests.length };
+    } catch (err) {
+      const message = err instanceof PushFailed ? `${err.reason}: ${err.message}` : 'unexpected error';
+      report = { at: this.deps.clock.now(), status: 'failed', errors: [{ id: '', message: message.slice(0, 1000) }], sent: 0 };
+    }
+    const $set: Record<string, unknown> = { lastPush: report };
+    if (report.status !== 'failed') $set.pushedIds = [...ids];
+    await this.settings.updateOne({ listingId }, { $set });
+    return report;
+  }
+
+  private async poll(catalogId: string, token: string, handle: string): Promise<ItemError[]> {
+    for (const delay of this.pollDelaysMs) {
+      if (delay) await new Promise((r) => setTimeout(r, delay));
+      const st = await this.pushPort!.batchStatus(catalogId, token, handle);
+      if (st.status === 'finished') return st.errors;
+    }
+    return [{ id: '', message: `batch ${handle} still in progress` }];
+  }
+
+  /** After a change: push when the business set it up, and tell the owner what Meta said. */
+  private async autoPush(listingId: string): Promise<void> {
+    try {
+      const s = await this.settings.findOne({ listingId });
+      if (!s || !this.pushConfigured(s)) return;
+      const report = await this.pushListing(listingId);
+      const listing = await this.deps.directory.byId(listingId);
+      const owner = listing?.ownerId ? await this.deps.users.byId(listing.ownerId) : null;
+      if (owner) await this.deps.notifier.send(owner, { text: await this.pushReportText(listingId, report) });
+    } catch {
+      // Reported on the next manual push; a background failure must not crash the process.
+    }
+  }
+
+  /** The push result as paragraphs for the owner (per-item errors name the product). */
+  async pushReportText(listingId: string, report: PushReport): Promise<Text[]> {
+    if (report.status === 'ok') return [text('shop:push.ok', { count: report.sent })];
+    if (report.status === 'failed') return [text('shop:push.failed', { reason: report.errors[0]?.message ?? '' })];
+    const products = await this.list(listingId);
+    const title = (id: string) => products.find((p) => p._id === id)?.title ?? id;
+    return [
+      text('shop:push.errors', { count: report.errors.length }),
+      ...report.errors.slice(0, 10).map((e) => text('shop:push.item_error', { title: e.id ? title(e.id) : '—', message: e.message })),
+    ];
+  }
+
+  // ---- privacy / cleanup -------------------------------------------------------------------------------
+
+  private async deleteListingData(listingId: string): Promise<void> {
+    for (const p of await this.products.find({ listingId })) {
+      for (const ph of p.photos) await this.store.blobs.delete(ph.blobId);
+      await this.products.deleteOne({ _id: p._id });
+    }
+    await this.settings.deleteMany({ listingId });
+  }
+
+  /** Privacy eraser (/deleteme): the user's products, their photos and shop settings. */
+  async eraseUser(user: User): Promise<void> {
+    const listingIds = new Set<string>((await this.products.distinct<string>('listingId', { ownerId: user._id })));
+    for (const s of await this.settings.find({ ownerId: user._id })) listingIds.add(s.listingId);
+    const owned = await this.deps.directory.listings.find({ ownerId: user._id }, { projection: { _id: 1 } });
+    for (const l of owned) listingIds.add(l._id);
+    for (const id of listingIds) await this.deleteListingData(id);
+    for (const p of await this.products.find({ ownerId: user._id })) {
+      for (const ph of p.photos) await this.store.blobs.delete(ph.blobId);
+      await this.products.deleteOne({ _id: p._id });
+    }
+  }
+}
+
+function stripEmpty(item: FeedItem): { id: string } & Record<string, unknown> {
+  const out: { id: string } & Record<string, unknown> = { id: item.id };
+  for (const [k, v] of Object.entries(item)) {
+    if (v !== '') out[k] = k === 'additional_image_link' ? v.split(',') : v;
+  }
+  return out;
+}
