@@ -41,12 +41,13 @@ export async function startApp(config: Config, opts: { log?: Logger; clock?: Clo
   const store = opts.wrapStore ? opts.wrapStore(opened) : opened;
   log.info({ engine: store.engine }, 'store ready');
   const services = createServices({
-    settings: { publicUrl: config.PUBLIC_URL, defaultLocale: config.DEFAULT_LOCALE, bootstrapAdmins: config.STAFF_TELEGRAM_IDS },
+    settings: { publicUrl: config.PUBLIC_URL, defaultLocale: config.DEFAULT_LOCALE, bootstrapAdmins: config.STAFF_TELEGRAM_IDS, matchCrossBorderBoost: config.MATCH_CROSS_BORDER_BOOST },
     store,
     log,
     clock: opts.clock,
   });
   await services.search.init();
+  await services.matching.ensureLoaded();
   // Direct push to Meta catalogs: off (with a clear message in /shop) while SECRETS_KEY is unset.
   services.catalog.configurePush({ port: new GraphCatalogClient({ graphUrl: config.MESSENGER_GRAPH_URL, version: config.MESSENGER_GRAPH_VERSION }), secretsKey: config.SECRETS_KEY });
 
@@ -65,6 +66,8 @@ export async function startApp(config: Config, opts: { log?: Logger; clock?: Clo
   await broadcastWorker.start();
 
   await registerCommands(bot.api, config.DEFAULT_LOCALE).catch((err) => log.warn({ err: String(err) }, 'setMyCommands failed'));
+
+  services.scheduler.start();
 
   let runner: RunnerHandle | undefined;
   if (webhook) {
@@ -85,6 +88,7 @@ export async function startApp(config: Config, opts: { log?: Logger; clock?: Clo
       if (stopped) return;
       stopped = true;
       if (runner?.isRunning()) await runner.stop();
+      await services.scheduler.stop();
       await broadcastWorker.stop();
       await server.close();
       await store.close();

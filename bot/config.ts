@@ -41,6 +41,8 @@ const schema = z.object({
   MESSENGER_GRAPH_VERSION: z.string().regex(/^v\d+\.\d+$/, 'must look like v21.0').default('v21.0'),
   /** 32-byte key (hex or base64) for encrypting stored secrets such as catalog tokens. */
   SECRETS_KEY: optionalString,
+  /** Score points added to Latvia↔Moldova cooperation matches (0 = no preference). */
+  MATCH_CROSS_BORDER_BOOST: z.coerce.number().min(0).max(100).default(10),
 });
 
 export type Config = z.output<typeof schema>;

@@ -4,3 +4,6 @@ export * from './listing.js';
 export * from './audit.js';
 export * from './kv.js';
 export * from './product.js';
+export * from './offer.js';
+export * from './match.js';
+export * from './job-lock.js';

@@ -8,6 +8,10 @@ import { CatalogService } from './catalog/service.js';
 import { BroadcastService } from './broadcast/service.js';
 import { systemClock, type Clock } from './clock.js';
 import { DirectoryService } from './directory.js';
+import { createOfferServices } from './matching/wire.js';
+import type { MatchingService } from './matching/service.js';
+import type { OffersService } from './offers.js';
+import type { Scheduler } from './scheduler.js';
 import { EventBus } from './events.js';
 import type { DeliveryOutcome, Notifier, OutMessage } from './messages.js';
 import { PrivacyService } from './privacy.js';
@@ -20,6 +24,8 @@ export interface AppSettings {
   publicUrl: string;
   defaultLocale: Locale;
   bootstrapAdmins: string[];
+  /** Points added to Latvia↔Moldova matches (MATCH_CROSS_BORDER_BOOST). */
+  matchCrossBorderBoost?: number;
 }
 
 /** Sends through whichever channel the user is on; channels plug in with `route()`. */
@@ -72,6 +78,10 @@ export interface Services {
   catalogView?: CatalogView;
   /** Products, Meta feeds, direct push (services/catalog). */
   catalog: CatalogService;
+  /** Cooperation offers, matching and the background job scheduler (started by bot/app.ts). */
+  offers: OffersService;
+  matching: MatchingService;
+  scheduler: Scheduler;
 }
 
 export function createServices(opts: { settings: AppSettings; store: Store; log: Logger; clock?: Clock }): Services {
@@ -90,5 +100,6 @@ export function createServices(opts: { settings: AppSettings; store: Store; log:
   services.broadcasts = new BroadcastService(store, { users, clock });
   privacy.registerEraser((user) => services.broadcasts.forgetUser(user._id));
   services.search = new SearchService(store, { events, clock, log, catalog: () => services.catalogView });
+  Object.assign(services, createOfferServices(services, { crossBorderBoost: settings.matchCrossBorderBoost }));
   return services;
 }

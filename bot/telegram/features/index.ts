@@ -6,6 +6,7 @@ import type { Composer } from 'grammy';
 import type { BotContext, ConvContext } from '../context.js';
 import { moderationFeature } from './moderation.js';
 import { myBusinessFeature } from './mybusiness.js';
+import { offersFeature } from './offers.js';
 import { privacyFeature } from './privacy.js';
 import { registrationFeature } from './registration.js';
 import { shopFeature } from './shop.js';
@@ -18,5 +19,6 @@ export const features: Feature[] = [
   myBusinessFeature,
   shopFeature,
   moderationFeature,
+  offersFeature,
   () => privacyFeature(),
 ];

@@ -1,0 +1,219 @@
+/**
+ * The /offer conversation (kind, partnership type, sectors prefilled from the listing, target countries and
+ * districts, title, description, keywords, validity → summary → staff moderation) and the single-field edit.
+ * DB work runs inside conv.external; each bad answer gets a localized reason and the question again.
+ */
+import { InlineKeyboard } from 'grammy';
+import type { Country, Sector } from '../../../models/listing.js';
+import { NACE_SECTIONS } from '../../../models/listing.js';
+import { OFFER_KINDS, OFFER_LIMITS, PARTNERSHIP_TYPES, type Offer, type OfferKind, type PartnershipType } from '../../../models/offer.js';
+import { OfferError, type OfferDraft, type OfferPatch } from '../../../services/offers.js';
+import { districtsOf } from '../../../services/territories.js';
+import { cleanText, parseKeywords, type Checked } from '../../../services/validation.js';
+import type { ConvContext } from '../context.js';
+import { fit, renderText } from '../render.js';
+import type { Conv } from './listing-steps.js';
+
+export const NEW_OFFER = 'newOffer';
+export const EDIT_OFFER = 'editOffer';
+export const OFFER_MODERATION_NOTE = 'offerModerationNote';
+export const EDITABLE = { t: 'title', d: 'description', k: 'keywords' } as const;
+export type EditableCode = keyof typeof EDITABLE;
+
+async function answer(c: ConvContext, text?: string): Promise<void> {
+  await c.answerCallbackQuery(text ? { text } : undefined).catch(() => undefined);
+}
+
+/** Waits for a text answer; buttons and other messages get a hint and the wait goes on. */
+async function waitText(conv: Conv, ctx: ConvContext): Promise<string> {
+  for (;;) {
+    const next = await conv.wait();
+    if (next.callbackQuery) {
+      await answer(next, ctx.t('offers:text_expected'));
+      continue;
+    }
+    const text = next.message?.text;
+    if (text !== undefined) return text;
+    await ctx.reply(`${ctx.t('offers:text_expected')}\n${ctx.t('registration:hint_cancel')}`);
+  }
+}
+
+async function askText<T>(conv: Conv, ctx: ConvContext, question: string, check: (s: string) => Checked<T>): Promise<T> {
+  await ctx.reply(question);
+  for (;;) {
+    const r = check(await waitText(conv, ctx));
+    if (r.ok) return r.value;
+    await ctx.reply(`${ctx.t(r.error, r.params)}\n${question}`);
+  }
+}
+
+async function askChoice(conv: Conv, ctx: ConvContext, question: string, options: [string, string][], prefix: string, perRow = 2): Promise<string> {
+  const kb = new InlineKeyboard();
+  options.forEach(([label, value], i) => {
+    kb.text(label, `${prefix}:${value}`);
+    if (i % perRow === perRow - 1) kb.row();
+  });
+  await ctx.reply(question, { reply_markup: kb });
+  const values = new Set(options.map(([, v]) => v));
+  for (;;) {
+    const next = await conv.wait();
+    const data = next.callbackQuery?.data;
+    if (data?.startsWith(`${prefix}:`) && values.has(data.slice(prefix.length + 1))) {
+      await answer(next);
+      return data.slice(prefix.length + 1);
+    }
+    if (next.callbackQuery) await answer(next);
+    else await ctx.reply(ctx.t('offers:use_buttons'));
+  }
+}
+
+/** A toggle keyboard (✅ on chosen items) with extra buttons in the last row; returns the chosen values. */
+async function askToggles(
+  conv: Conv, ctx: ConvContext, question: string, items: [string, string][], prefix: string,
+  opts: { chosen: string[]; min: number; max: number; extra?: [string, string][]; perRow?: number },
+): Promise<{ chosen: string[]; action: string }> {
+  const chosen = new Set(opts.chosen);
+  const render = () => {
+    const kb = new InlineKeyboard();
+    items.forEach(([label, value], i) => {
+      kb.text(`${chosen.has(value) ? '✅ ' : ''}${label}`, `${prefix}:${value}`);
+      if (i % (opts.perRow ?? 2) === (opts.perRow ?? 2) - 1) kb.row();
+    });
+    kb.row();
+    for (const [label, action] of opts.extra ?? []) kb.text(label, `${prefix}:!${action}`);
+    return kb.text(ctx.t('offers:button.done'), `${prefix}:!done`);
+  };
+  const msg = await ctx.reply(question, { reply_markup: render() });
+  const values = new Set(items.map(([, v]) => v));
+  for (;;) {
+    const next = await conv.wait();
+    const data = next.callbackQuery?.data;
+    if (!data?.startsWith(`${prefix}:`)) {
+      if (next.callbackQuery) await answer(next);
+      else await ctx.reply(ctx.t('offers:use_buttons'));
+      continue;
+    }
+    const v = data.slice(prefix.length + 1);
+    if (v.startsWith('!')) {
+      const action = v.slice(1);
+      if (action === 'done' && chosen.size < opts.min) {
+        await next.answerCallbackQuery({ text: ctx.t('offers:sectors_min'), show_alert: true }).catch(() => undefined);
+        continue;
+      }
+      await answer(next);
+      return { chosen: items.map(([, x]) => x).filter((x) => chosen.has(x)), action };
+    }
+    if (!values.has(v)) {
+      await answer(next);
+      continue;
+    }
+    if (chosen.has(v)) chosen.delete(v);
+    else if (chosen.size >= opts.max) {
+      await next.answerCallbackQuery({ text: ctx.t('offers:sectors_max', { max: opts.max }), show_alert: true }).catch(() => undefined);
+      continue;
+    } else chosen.add(v);
+    await answer(next);
+    await ctx.api.editMessageReplyMarkup(msg.chat.id, msg.message_id, { reply_markup: render() }).catch(() => undefined);
+  }
+}
+
+async function askTargets(conv: Conv, ctx: ConvContext): Promise<Pick<OfferDraft, 'targetCountries' | 'targetDistricts'>> {
+  const where = await askChoice(conv, ctx, ctx.t('offers:ask.target'), [
+    [ctx.t('offers:button.anywhere'), 'any'],
+    [ctx.t('territory:country.MD'), 'MD'],
+    [ctx.t('territory:country.LV'), 'LV'],
+    [`${ctx.t('territory:country.MD')} + ${ctx.t('territory:country.LV')}`, 'MDLV'],
+  ], 'oft', 2);
+  if (where === 'any') return { targetCountries: [], targetDistricts: [] };
+  if (where === 'MDLV') return { targetCountries: ['MD', 'LV'], targetDistricts: [] };
+  const country = where as Country;
+  const { chosen, action } = await askToggles(conv, ctx, ctx.t('offers:ask.districts'),
+    districtsOf(country).map((d) => [ctx.t(`territory:district.${d.id}`), d.id]), 'ofd',
+    { chosen: [], min: 0, max: 20, extra: [[ctx.t('offers:button.whole_country'), 'all']], perRow: 3 });
+  return { targetCountries: [country], targetDistricts: action === 'all' ? [] : chosen };
+}
+
+const askTitle = (conv: Conv, ctx: ConvContext) =>
+  askText(conv, ctx, ctx.t('offers:ask.title', { max: OFFER_LIMITS.title }), (s) => cleanText(s, { min: 3, max: OFFER_LIMITS.title }));
+const askDescription = (conv: Conv, ctx: ConvContext) =>
+  askText(conv, ctx, ctx.t('offers:ask.description', { max: OFFER_LIMITS.description }), (s) => cleanText(s, { min: 10, max: OFFER_LIMITS.description, multiline: true }));
+const askKeywords = (conv: Conv, ctx: ConvContext) =>
+  askText(conv, ctx, ctx.t('offers:ask.keywords', { max: OFFER_LIMITS.keywords }), (s) => parseKeywords(s, { max: OFFER_LIMITS.keywords, maxLength: OFFER_LIMITS.keyword }));
+
+/** A preview shaped like an offer, for the shared summary card. */
+function preview(d: OfferDraft, listing: { country: Country; districtId: string }): Offer {
+  return {
+    _id: '', ownerId: '', listingId: '', lagId: '', status: 'pending', validUntil: new Date(0), extended: false, createdAt: new Date(0), updatedAt: new Date(0),
+    country: listing.country, districtId: listing.districtId, ...d,
+  } as Offer;
+}
+
+export async function newOffer(conv: Conv, ctx: ConvContext): Promise<void> {
+  const listing = await conv.external(async (o) => {
+    const l = await o.services.directory.byOwner(o.user._id);
+    return l && l.status === 'published' ? { sectors: l.sectors, country: l.country, districtId: l.districtId } : null;
+  });
+  if (!listing) {
+    await ctx.reply(ctx.t('offers:error.no_listing'));
+    return;
+  }
+  await ctx.reply(ctx.t('offers:intro'));
+  const kind = (await askChoice(conv, ctx, ctx.t('offers:ask.kind'), OFFER_KINDS.map((k) => [ctx.t(`offers:kind.${k}`), k]), 'ofk')) as OfferKind;
+  const type = (await askChoice(conv, ctx, ctx.t('offers:ask.type'), PARTNERSHIP_TYPES.map((x) => [ctx.t(`offers:type.${x}`), x]), 'ofy', 1)) as PartnershipType;
+  const sectors = (await askToggles(conv, ctx, ctx.t('offers:ask.sectors'),
+    NACE_SECTIONS.map((s) => [`${s} · ${fit(ctx.t(`sectors:${s}`), 28)}`, s]), 'ofs',
+    { chosen: listing.sectors, min: 1, max: OFFER_LIMITS.sectors })).chosen as Sector[];
+  const targets = await askTargets(conv, ctx);
+  const title = await askTitle(conv, ctx);
+  const description = await askDescription(conv, ctx);
+  const keywords = await askKeywords(conv, ctx);
+  const validity = await askChoice(conv, ctx, ctx.t('offers:ask.validity'), [
+    [ctx.t('offers:validity.d90'), '90'], [ctx.t('offers:validity.d180'), '180'], [ctx.t('offers:validity.d365'), '365'],
+  ], 'ofv', 3);
+  const draft: OfferDraft = { kind, type, sectors, ...targets, title, description, keywords, validityDays: Number(validity) };
+
+  const card = renderText(ctx.t, { text: ctx.services.offers.summary(preview(draft, listing)) });
+  const confirmed = await askChoice(conv, ctx, `${ctx.t('offers:summary_title')}\n\n${card}`, [
+    [ctx.t('offers:button.confirm'), 'ok'], [ctx.t('offers:button.cancel'), 'no'],
+  ], 'ofq');
+  if (confirmed !== 'ok') {
+    await ctx.reply(ctx.t('common:cancelled'));
+    return;
+  }
+  const result = await conv.external(async (o) => {
+    try {
+      const offer = await o.services.offers.create(o.user, draft);
+      return { title: offer.title };
+    } catch (err) {
+      if (err instanceof OfferError) return { error: err.key };
+      throw err;
+    }
+  });
+  await ctx.reply('error' in result ? ctx.t(`offers:error.${result.error}`) : ctx.t('offers:submitted', { title: result.title }));
+}
+
+export async function editOffer(conv: Conv, ctx: ConvContext, offerId: string, code: EditableCode): Promise<void> {
+  const field = EDITABLE[code];
+  if (!field) return;
+  const patch: OfferPatch = {};
+  if (field === 'title') patch.title = await askTitle(conv, ctx);
+  else if (field === 'description') patch.description = await askDescription(conv, ctx);
+  else patch.keywords = await askKeywords(conv, ctx);
+  const result = await conv.external(async (o) => {
+    try {
+      await o.services.offers.edit(o.user, offerId, patch);
+      return 'offers:edit.saved';
+    } catch (err) {
+      if (err instanceof OfferError) return `offers:error.${err.key}`;
+      throw err;
+    }
+  });
+  await ctx.reply(ctx.t(result));
+}
+
+export async function offerModerationNote(conv: Conv, ctx: ConvContext, offerId: string, decision: 'reject' | 'request_changes'): Promise<void> {
+  const note = await askText(conv, ctx, ctx.t(decision === 'reject' ? 'offers:moderation.ask_reason' : 'offers:moderation.ask_changes'),
+    (s) => cleanText(s, { min: 3, max: 500, multiline: true }));
+  const title = await conv.external(async (o) => (await o.services.offers.moderate(o.user, offerId, decision, note))?.title ?? null);
+  await ctx.reply(title ? ctx.t(`offers:moderation.done.${decision}`, { title }) : ctx.t('offers:moderation.already_decided'));
+}

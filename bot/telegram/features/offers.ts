@@ -1,0 +1,190 @@
+/**
+ * Cooperation offers in Telegram: /offer (new), /offers (owner's list: edit, pause/resume, extend, close),
+ * /matches, /notifications (push cadence), staff moderation of offers (omod:*), and the buttons on match
+ * cards: Interested / Not relevant / See more, and the other side's Yes / No to an introduction.
+ */
+import { createConversation } from '@grammyjs/conversations';
+import { Composer, InlineKeyboard } from 'grammy';
+import type { Offer } from '../../../models/offer.js';
+import { CADENCES, type Cadence } from '../../../models/user.js';
+import { canManage, OfferError } from '../../../services/offers.js';
+import type { BotContext, ConvContext } from '../context.js';
+import { keyboard, renderText } from '../render.js';
+import { isStaff } from './moderation.js';
+import { EDIT_OFFER, EDITABLE, editOffer, NEW_OFFER, newOffer, OFFER_MODERATION_NOTE, offerModerationNote, type EditableCode } from './offers-steps.js';
+
+type Plugins = ((ctx: ConvContext, next: () => Promise<void>) => Promise<void>)[];
+
+/** Up to this many offers are listed by /offers (newest first). */
+const LIST_LIMIT = 10;
+
+function ownerButtons(ctx: BotContext, o: Offer): InlineKeyboard {
+  const kb = new InlineKeyboard();
+  if (['pending', 'published', 'paused', 'changes_requested', 'rejected'].includes(o.status)) kb.text(ctx.t('offers:button.edit'), `ofe:${o._id}`);
+  if (o.status === 'published') kb.text(ctx.t('offers:button.pause'), `ofp:${o._id}`);
+  if (o.status === 'paused') kb.text(ctx.t('offers:button.resume'), `ofr:${o._id}`);
+  if (!o.extended && ['published', 'paused', 'expired'].includes(o.status)) kb.text(ctx.t('offers:button.extend'), `ofx:${o._id}`);
+  if (o.status !== 'closed') kb.text(ctx.t('offers:button.close'), `ofc:${o._id}`);
+  return kb;
+}
+
+async function listOffers(ctx: BotContext): Promise<void> {
+  const offers = (await ctx.services.offers.byOwner(ctx.user._id)).slice(0, LIST_LIMIT);
+  if (!offers.length) {
+    await ctx.reply(ctx.t('offers:list.none'));
+    return;
+  }
+  await ctx.reply(ctx.t('offers:list.header'));
+  for (const o of offers) {
+    const text = renderText(ctx.t, { text: [...ctx.services.offers.summary(o), ctx.services.offers.statusLine(o)] });
+    await ctx.reply(text, { reply_markup: ownerButtons(ctx, o), link_preview_options: { is_disabled: true } });
+  }
+}
+
+async function showCadence(ctx: BotContext): Promise<void> {
+  const kb = new InlineKeyboard();
+  for (const c of CADENCES) kb.text(`${ctx.user.matchCadence === c ? '✅ ' : ''}${ctx.t(`offers:cadence.${c}`)}`, `cad:${c}`);
+  await ctx.reply(ctx.t('offers:notifications.current', { cadence: ctx.t(`offers:cadence.${ctx.user.matchCadence}`) }), { reply_markup: kb });
+}
+
+async function showMatches(ctx: BotContext): Promise<void> {
+  const { matching } = ctx.services;
+  // New matches are delivered as a push would be (claimed once); otherwise the latest ones are shown again.
+  if ((await matching.deliverNew(ctx.user, ctx.services.clock.now(), false)) > 0) return;
+  const recent = await matching.recent(ctx.user._id);
+  const cards = (await Promise.all(recent.map((m) => matching.matchCard(m)))).filter((c) => c !== null);
+  if (!cards.length) {
+    await ctx.reply(ctx.t('offers:matches.none'));
+    return;
+  }
+  await ctx.reply(ctx.t('offers:matches.recent'));
+  for (const card of cards) await ctx.reply(renderText(ctx.t, card), { reply_markup: keyboard(ctx.t, card.buttons) });
+}
+
+/** Runs an owner action and answers with its localized result or reason. */
+async function ownerAction(ctx: BotContext, action: () => Promise<string>): Promise<void> {
+  try {
+    const text = await action();
+    await ctx.answerCallbackQuery();
+    await ctx.editMessageReplyMarkup().catch(() => undefined);
+    await ctx.reply(text);
+  } catch (err) {
+    if (!(err instanceof OfferError)) throw err;
+    await ctx.answerCallbackQuery({ text: ctx.t(`offers:error.${err.key}`), show_alert: true });
+  }
+}
+
+export function offersFeature(plugins: Plugins): Composer<BotContext> {
+  const c = new Composer<BotContext>();
+  c.use(createConversation<BotContext, ConvContext>(newOffer, { id: NEW_OFFER, plugins }));
+  c.use(createConversation<BotContext, ConvContext>(editOffer, { id: EDIT_OFFER, plugins }));
+  c.use(createConversation<BotContext, ConvContext>(offerModerationNote, { id: OFFER_MODERATION_NOTE, plugins }));
+
+  c.command('offer', (ctx) => ctx.conversation.enter(NEW_OFFER));
+  c.command('offers', listOffers);
+  c.command('matches', showMatches);
+  c.command('notifications', showCadence);
+  c.callbackQuery('ofl', async (ctx) => {
+    await ctx.answerCallbackQuery();
+    await listOffers(ctx);
+  });
+
+  // Owner actions on /offers cards and reminders.
+  c.callbackQuery(/^ofe:([\w-]+)$/, async (ctx) => {
+    await ctx.answerCallbackQuery();
+    const id = ctx.match[1];
+    const kb = new InlineKeyboard();
+    for (const code of Object.keys(EDITABLE) as EditableCode[]) kb.text(ctx.t(`offers:edit.field.${EDITABLE[code]}`), `ofef:${id}:${code}`);
+    await ctx.reply(ctx.t('offers:edit.choose'), { reply_markup: kb });
+  });
+  c.callbackQuery(/^ofef:([\w-]+):([tdk])$/, async (ctx) => {
+    const [, id, code] = ctx.match;
+    const offer = await ctx.services.offers.byId(id);
+    if (!offer || offer.ownerId !== ctx.user._id) return ctx.answerCallbackQuery({ text: ctx.t('offers:error.not_found'), show_alert: true });
+    await ctx.answerCallbackQuery();
+    await ctx.conversation.enter(EDIT_OFFER, id, code);
+  });
+  c.callbackQuery(/^ofp:([\w-]+)$/, (ctx) => ownerAction(ctx, async () => {
+    await ctx.services.offers.pause(ctx.user, ctx.match[1]);
+    return ctx.t('offers:done.paused');
+  }));
+  c.callbackQuery(/^ofr:([\w-]+)$/, (ctx) => ownerAction(ctx, async () => {
+    await ctx.services.offers.resume(ctx.user, ctx.match[1]);
+    return ctx.t('offers:done.resumed');
+  }));
+  c.callbackQuery(/^ofx:([\w-]+)$/, (ctx) => ownerAction(ctx, async () => {
+    const o = await ctx.services.offers.extend(ctx.user, ctx.match[1]);
+    return ctx.t('offers:done.extended', { date: o.validUntil.toISOString().slice(0, 10) });
+  }));
+  c.callbackQuery(/^ofc:([\w-]+)$/, (ctx) => ownerAction(ctx, async () => {
+    await ctx.services.offers.close(ctx.user, ctx.match[1]);
+    return ctx.t('offers:done.closed');
+  }));
+
+  // Staff moderation: admins anywhere, staff inside their LAG.
+  c.callbackQuery(/^omod:(ok|no|ch|cl):([\w-]+)$/, async (ctx) => {
+    const [, action, id] = ctx.match;
+    const offer = await ctx.services.offers.byId(id);
+    if (!isStaff(ctx.user) || !offer || !canManage(ctx.user, offer)) {
+      return ctx.answerCallbackQuery({ text: ctx.t('common:not_available'), show_alert: true });
+    }
+    if (action === 'cl') {
+      await ctx.answerCallbackQuery();
+      const closed = await ctx.services.offers.close(ctx.user, id);
+      await ctx.editMessageReplyMarkup().catch(() => undefined);
+      await ctx.reply(ctx.t('offers:moderation.closed', { title: closed.title }));
+      return;
+    }
+    if (offer.status !== 'pending') {
+      await ctx.answerCallbackQuery({ text: ctx.t('offers:moderation.already_decided') });
+      await ctx.editMessageReplyMarkup().catch(() => undefined);
+      return;
+    }
+    await ctx.answerCallbackQuery();
+    await ctx.editMessageReplyMarkup().catch(() => undefined);
+    if (action === 'ok') {
+      const done = await ctx.services.offers.moderate(ctx.user, id, 'approve');
+      await ctx.reply(done ? ctx.t('offers:moderation.done.approve', { title: done.title }) : ctx.t('offers:moderation.already_decided'),
+        done ? { reply_markup: new InlineKeyboard().text(ctx.t('offers:button.staff_close'), `omod:cl:${id}`) } : undefined);
+      return;
+    }
+    await ctx.conversation.enter(OFFER_MODERATION_NOTE, id, action === 'no' ? 'reject' : 'request_changes');
+  });
+
+  // Match cards.
+  c.callbackQuery(/^mt:([yn]):([\w-]+)$/, async (ctx) => {
+    const [, what, id] = ctx.match;
+    if (what === 'n') {
+      const ok = await ctx.services.matching.notRelevant(ctx.user, id);
+      await ctx.answerCallbackQuery({ text: ctx.t(ok ? 'offers:hidden' : 'offers:interest.unavailable') });
+      await ctx.editMessageReplyMarkup().catch(() => undefined);
+      return;
+    }
+    await ctx.answerCallbackQuery();
+    const result = await ctx.services.matching.interested(ctx.user, id);
+    if (result !== 'already') await ctx.editMessageReplyMarkup().catch(() => undefined);
+    await ctx.reply(ctx.t(`offers:interest.${result}`));
+  });
+  c.callbackQuery('mt:more', async (ctx) => {
+    await ctx.answerCallbackQuery();
+    await ctx.editMessageReplyMarkup().catch(() => undefined);
+    if ((await ctx.services.matching.deliverNew(ctx.user, ctx.services.clock.now(), false)) === 0) await ctx.reply(ctx.t('offers:matches.none'));
+  });
+  c.callbackQuery(/^ix:([yn]):([\w-]+)$/, async (ctx) => {
+    const [, what, id] = ctx.match;
+    await ctx.answerCallbackQuery();
+    const result = await ctx.services.matching.answer(ctx.user, id, what === 'y');
+    await ctx.editMessageReplyMarkup().catch(() => undefined);
+    await ctx.reply(ctx.t(`offers:interest.${result}`));
+  });
+
+  c.callbackQuery(/^cad:(\w+)$/, async (ctx) => {
+    const cadence = ctx.match[1] as Cadence;
+    if (!CADENCES.includes(cadence)) return ctx.answerCallbackQuery({ text: ctx.t('common:expired_button') });
+    await ctx.services.matching.setCadence(ctx.user._id, cadence);
+    await ctx.answerCallbackQuery();
+    await ctx.editMessageReplyMarkup().catch(() => undefined);
+    await ctx.reply(ctx.t('offers:notifications.changed', { cadence: ctx.t(`offers:cadence.${cadence}`) }));
+  });
+  return c;
+}
