@@ -83,7 +83,7 @@ export const IntroductionModel = defineModel<Introduction>('introductions', {
   connectedAt: { type: Date },
 }, (s: Schema) => {
   s.index({ pairKey: 1 }, { unique: true });
-  s.index({ status: 1, lagIds: 1 });
+  s.index({ lagIds: 1 });
   s.index({ userIds: 1 });
 });
 
