@@ -133,7 +133,9 @@ export class FakeTelegram {
     const type = req.headers['content-type'] ?? '';
     if (type.includes('application/json')) return body.length ? JSON.parse(body.toString('utf8')) : {};
     if (type.includes('multipart/form-data')) {
-      const form = await new Request('http://x', { method: 'POST', headers: { 'content-type': type }, body }).formData();
+      // undici rejects grammY's compact part headers (`content-disposition:form-data;…;filename=x`): fall back to a plain parser.
+      const form = await new Request('http://x', { method: 'POST', headers: { 'content-type': type }, body }).formData()
+        .catch(() => parseMultipart(body, type));
       const out: Record<string, any> = {};
       for (const [k, v] of form.entries()) {
         if (typeof v === 'string') {
@@ -395,4 +397,28 @@ export function buttons(m: SentMessage): { text: string; callback_data?: string;
 
 function matches(s: string, needle: string | RegExp): boolean {
   return typeof needle === 'string' ? s.includes(needle) : needle.test(s);
+}
+
+/** Minimal multipart/form-data reader (parts as strings, or File-likes when a filename is given). */
+function parseMultipart(body: Buffer, type: string): { entries(): [string, string | File][] } {
+  const boundary = type.match(/boundary=("?)([^";]+)\1/)?.[2];
+  const parts: [string, string | File][] = [];
+  if (boundary) {
+    const sep = Buffer.from(`--${boundary}`);
+    let at = body.indexOf(sep);
+    while (at >= 0) {
+      const start = at + sep.length;
+      const next = body.indexOf(sep, start);
+      if (next < 0) break;
+      const chunk = body.subarray(start + 2, next - 2);
+      const headEnd = chunk.indexOf('\r\n\r\n');
+      const head = chunk.subarray(0, headEnd).toString('utf8');
+      const data = chunk.subarray(headEnd + 4);
+      const name = head.match(/name="?([^";\r\n]+)"?/i)?.[1] ?? '';
+      const filename = head.match(/filename="?([^";\r\n]+)"?/i)?.[1];
+      parts.push([name, filename ? new File([data], filename) : data.toString('utf8')]);
+      at = next;
+    }
+  }
+  return { entries: () => parts };
 }

@@ -1,0 +1,233 @@
+/**
+ * The owner's journey, end to end on the real app: /shop while the listing is pending, three products added
+ * in chat (a too-small photo refused with its size), the feed served over HTTP (ETag/304, rotation), the
+ * public page rendered in headless Chromium with each feed link's anchor on it.
+ */
+import { mkdirSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Listing } from '../../models/listing.js';
+import { validateItem } from '../../services/catalog/validate.js';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import { buttons, type FakeUser } from '../helpers/fake-telegram.js';
+import { jpeg, png } from './images.js';
+
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'];
+
+describe('/shop end to end', () => {
+  let t: TestApp;
+  let u: FakeUser;
+  let listing: Listing;
+  let browser: Browser | undefined;
+  const local = (url: string) => url.replace('http://lag.test', t.app.url);
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    u = t.tg.user(2001, { first_name: 'Ion', language_code: 'ro' });
+    await u.say('/start', 'Bună');
+    const owner = (await t.app.services.users.byExternal('telegram', '2001'))!;
+    const logoId = await t.app.services.store.blobs.put(await png(256, 256, '#f2b632'), 'image/png');
+    listing = await t.app.services.directory.submit(owner, {
+      name: 'Prisaca „Albina” <SRL>', sectors: ['A'], activity: 'Apicultură: miere, ceară, polen', country: 'MD', districtId: 'md-soroca',
+      locality: 'Vădeni', description: 'Miere de salcâm și polifloră din satul Vădeni.\nLivrăm în toată Moldova.', keywords: ['miere'],
+      phone: '+37369123456', languages: ['ro', 'ru', 'en'], email: 'albina@example.md', facebook: 'https://facebook.com/albina.soroca', logoId,
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('shows the checklist while the listing is still pending', async () => {
+    const m = await u.say('/shop', 'Catalog Facebook');
+    expect(m.text).toContain('Progres: 0 din 4 pași');
+    expect(m.text).toContain('nu este încă publicată');
+    expect(buttons(m).map((b) => b.callback_data)).toEqual(expect.arrayContaining(['shop:add', 'shop:steps', 'shop:feed', 'shop:push']));
+    const steps = await u.tap('shop:steps', 'Cum ajung produsele');
+    expect(steps.text).toContain('/feeds/');
+    const ck = await t.tg.waitUntil(() => u.messages().find((x) => buttons(x).some((b) => b.callback_data === 'shop:ck:pageLinked')));
+    u.press('shop:ck:pageLinked');
+    await t.tg.waitUntil(() => ck.edits > 0 && buttons(ck).find((b) => b.callback_data === 'shop:ck:pageLinked')?.text.startsWith('✅'));
+  });
+
+  it('adds a product: a too-small photo is refused with its real size, a 800×800 one is kept', async () => {
+    await u.tap('shop:add', 'Denumirea produsului');
+    await u.say('Miere de salcâm, 500 g', 'Descrieți produsul');
+    await u.say('Miere „de casă”, cu gust delicat.\nRecoltată în mai; borcan de sticlă, 500 g.', 'Prețul');
+    await u.say('12,50', 'În ce monedă este 12.50?');
+    await u.tap('shp:c:0', 'lei moldovenești');
+    await u.say('250', 'Este disponibil?');
+    await u.tap('shp:c:0', 'Starea produsului');
+    await u.tap('shp:c:0', 'Trimiteți o fotografie');
+    let since = u.messages().length;
+    u.sendPhoto(await jpeg(320, 240, '#c98a1b'), { width: 320, height: 240 });
+    const refused = await u.expect('Fotografia are 320×240 px', { since });
+    expect(refused.text).toContain('cel puțin 500×500 px');
+    since = u.messages().length;
+    u.sendPhoto(await jpeg(800, 800, '#e0a526', 'miere'), { width: 800, height: 800 });
+    await u.expect('Fotografia 1 a fost salvată', { since });
+    await u.tap('shp:done', 'Marca afișată');
+    await u.tap('shp:skip', 'Preț redus');
+    await u.say('13', 'mai mic decât prețul obișnuit');
+    await u.say('9.90', 'Categoria Google');
+    const added = await u.tap('shp:skip', 'a fost adăugat în catalog');
+    expect(added.text).toContain('intră în flux după publicarea fișei');
+    // getFile + download through the Bot API, as Telegram clients' files are fetched.
+    expect(t.tg.callsOf('getFile').length).toBe(2);
+  });
+
+  it('adds two more products (currency typed with the price, USD, Unicode, quotes, commas)', async () => {
+    await u.tap('shop:add', 'Denumirea produsului');
+    await u.say('Ceară de albine "naturală"', 'Descrieți produsul');
+    await u.say('Bucăți de ceară; ideală pentru lumânări, creme etc.', 'Prețul');
+    await u.say('8 EUR', 'lei moldovenești');
+    await u.tap('shp:skip', 'Este disponibil?');
+    await u.tap('shp:c:2', 'Starea produsului');
+    await u.tap('shp:c:0', 'Trimiteți o fotografie');
+    let since = u.messages().length;
+    u.sendPhoto(await jpeg(1000, 750, '#b8860b', 'ceară'), { width: 1000, height: 750 });
+    await u.expect('Fotografia 1 a fost salvată', { since });
+    await u.tap('shp:done', 'Marca afișată');
+    await u.say('Ștefan și fiii', 'Preț redus');
+    await u.tap('shp:skip', 'Categoria Google');
+    await u.say('Food, Beverages & Tobacco > Food Items', 'a fost adăugat în catalog');
+
+    await u.tap('shop:add', 'Denumirea produsului');
+    await u.say('Liepziedu medus — ā ž; мёд липовый й', 'Descrieți produsul');
+    await u.say('Medus no Zemgales. Мёд с пасеки.', 'Prețul');
+    await u.say('15 USD', 'lei moldovenești');
+    await u.say('300', 'Este disponibil?');
+    await u.tap('shp:c:1', 'Starea produsului');
+    await u.tap('shp:c:1', 'Trimiteți o fotografie');
+    since = u.messages().length;
+    u.sendPhoto(await jpeg(600, 600, '#d4a017', 'medus'), { width: 600, height: 600 });
+    await u.expect('Fotografia 1 a fost salvată', { since });
+    await u.tap('shp:done', 'Marca afișată');
+    await u.tap('shp:skip', 'Preț redus');
+    await u.tap('shp:skip', 'Categoria Google');
+    await u.tap('shp:skip', 'a fost adăugat în catalog');
+
+    const list = await u.tap('shop:list:0', 'Produsele dvs. (3)');
+    expect(list.text).toContain('9.90 EUR (12.50 EUR) · 250.00 MDL');
+    expect(list.text).toContain('15.00 USD · 300.00 MDL');
+  });
+
+  it('serves an empty feed while pending, then the three products once published; ETag/304; rotation', async () => {
+    const feedMsg = await u.tap('shop:feed', 'Adresa fluxului pentru Commerce Manager');
+    const feedUrl = feedMsg.text!.match(/http:\/\/lag\.test\/feeds\/[\w-]+\.csv/)![0];
+    let res = await fetch(local(feedUrl));
+    expect(res.status).toBe(200);
+    expect((await res.text()).trim().split('\n')).toHaveLength(1);
+
+    await t.app.services.directory.listings.updateOne({ _id: listing._id }, { $set: { status: 'published', publishedAt: new Date(), updatedAt: new Date() } });
+    res = await fetch(local(feedUrl));
+    expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    const etag = res.headers.get('etag')!;
+    const lastModified = res.headers.get('last-modified')!;
+    expect(etag).toMatch(/^"[\w-]+"$/);
+    expect(new Date(lastModified).getTime()).toBeGreaterThan(0);
+    const csv = await res.text();
+    console.log(`\n--- sample feed (${feedUrl}) ---\n${csv}`);
+    const rows = parse(csv, { columns: true }) as Record<string, string>[];
+    expect(rows.map((r) => r.title)).toEqual(['Miere de salcâm, 500 g', 'Ceară de albine "naturală"', 'Liepziedu medus — ā ž; мёд липовый й']);
+    expect(rows.map((r) => r.price)).toEqual(['12.50 EUR', '8.00 EUR', '15.00 USD']);
+    expect(rows[0].sale_price).toBe('9.90 EUR');
+    expect(rows[0].description).toContain('\n');
+    expect(rows[1].brand).toBe('Ștefan și fiii');
+    expect(rows[2].brand).toBe('Prisaca „Albina” <SRL>');
+    expect(rows.map((r) => r.availability)).toEqual(['in stock', 'available for order', 'out of stock']);
+    const products = await t.app.services.catalog.list(listing._id);
+    rows.forEach((r, i) => {
+      expect(validateItem(r as never, products[i].photos)).toEqual([]);
+      expect(r.link).toBe(`http://lag.test/b/${listing.slug}#p-${products[i]._id}`);
+    });
+    // The images Meta will fetch are served by the app.
+    const img = await fetch(local(rows[0].image_link));
+    expect(img.headers.get('content-type')).toBe('image/jpeg');
+
+    const again = await fetch(local(feedUrl), { headers: { 'if-none-match': etag } });
+    expect(again.status).toBe(304);
+    expect(await again.text()).toBe('');
+    const since = await fetch(local(feedUrl), { headers: { 'if-modified-since': lastModified } });
+    expect(since.status).toBe(304);
+
+    await u.tap('shop:rot', 'Faceți o adresă nouă');
+    const rotated = await u.tap('shop:rotok', 'Adresa nouă a fluxului');
+    const newUrl = rotated.text!.match(/http:\/\/lag\.test\/feeds\/[\w-]+\.csv/)![0];
+    expect(newUrl).not.toBe(feedUrl);
+    expect((await fetch(local(feedUrl))).status).toBe(404);
+    expect((await fetch(local(newUrl))).status).toBe(200);
+  });
+
+  it('renders the public page in Chromium with every feed anchor, escaped user text, languages and Open Graph', async () => {
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1 });
+    const products = await t.app.services.catalog.list(listing._id);
+    const resp = await page.goto(`${t.app.url}/b/${listing.slug}#p-${products[1]._id}`);
+    expect(resp?.status()).toBe(200);
+    expect(await page.getAttribute('html', 'lang')).toBe('ro');
+    expect(await page.textContent('h1')).toBe('Prisaca „Albina” <SRL>');
+    for (const p of products) {
+      expect(await page.locator(`article[id="p-${p._id}"] h3`).textContent()).toBe(p.title);
+      expect(await page.locator(`article[id="p-${p._id}"] img`).getAttribute('alt')).toBe(p.title);
+    }
+    expect(await page.locator(`article[id="p-${products[0]._id}"] .price`).textContent()).toBe('9.90 EUR (12.50 EUR) · 250.00 MDL');
+    expect(await page.getAttribute('a[href^="tel:"]', 'href')).toBe('tel:+37369123456');
+    expect(await page.getAttribute('a[href^="mailto:"]', 'href')).toBe('mailto:albina@example.md');
+    expect(await page.getAttribute('meta[property="og:title"]', 'content')).toBe('Prisaca „Albina” <SRL>');
+    expect(await page.getAttribute('meta[property="og:image"]', 'content')).toMatch(/^http:\/\/lag\.test\/media\//);
+    // Every image really loaded (served from /media by the app).
+    const loaded = await page.$$eval('img', (imgs) => imgs.map((i) => (i as HTMLImageElement).naturalWidth > 0 && !!i.getAttribute('alt')));
+    expect(loaded).toEqual([true, true, true, true]);
+    // The business's own text is never markup.
+    expect(await page.locator('h1 b, h1 srl').count()).toBe(0);
+    mkdirSync('test-artifacts', { recursive: true });
+    await page.goto(`${t.app.url}/b/${listing.slug}`);
+    await page.screenshot({ path: 'test-artifacts/business-page.png', fullPage: true });
+
+    await page.click('nav.langs a[hreflang="ru"]');
+    expect(await page.getAttribute('html', 'lang')).toBe('ru');
+    expect(await page.locator('h2').allTextContents()).toEqual(['О нас', 'Контакты', 'Товары']);
+    expect(await page.locator('.avail').first().textContent()).toBe('В наличии');
+
+    const missing = await page.goto(`${t.app.url}/b/no-such-business?lang=lv`);
+    expect(missing?.status()).toBe(404);
+    expect(await page.textContent('h1')).toBe('Lapa nav atrasta');
+  });
+
+  it('edits, pauses and deletes (with confirmation); the feed follows', async () => {
+    const products = await t.app.services.catalog.list(listing._id);
+    const [honey, wax, medus] = products;
+    await u.tap(`shop:p:${wax._id}`, 'Ceară de albine');
+    await u.tap(`shop:e:${wax._id}:price`, 'Prețul');
+    await u.say('0', 'mai mare decât zero');
+    await u.say('7.5', 'În ce monedă');
+    await u.tap('shp:c:0', 'a fost salvat');
+    expect((await t.app.services.catalog.byId(listing._id, wax._id))!.priceMinor).toBe(750);
+
+    const card = await u.tap(`shop:p:${honey._id}`, 'Miere de salcâm');
+    expect(card.photo).toBe(true);
+    expect(card.caption).toContain('Respectă regulile Facebook');
+    await u.tap(`shop:st:${honey._id}`, 'este în pauză');
+    await u.tap(`shop:p:${medus._id}`, 'Liepziedu');
+    await u.tap(`shop:del:${medus._id}`, 'Ștergeți');
+    expect(await t.app.services.catalog.byId(listing._id, medus._id)).not.toBeNull();
+    await u.tap(`shop:delok:${medus._id}`, 'a fost șters');
+    const s = await t.app.services.catalog.settingsFor(listing);
+    const rows = parse(await (await fetch(`${t.app.url}/feeds/${s.feedToken}.csv`)).text(), { columns: true }) as Record<string, string>[];
+    expect(rows.map((r) => [r.id, r.price])).toEqual([[wax._id, '7.50 EUR']]);
+    expect(await t.app.services.store.blobs.get(medus.photos[0].blobId)).toBeNull();
+  });
+
+  it('an owner without a business is sent to /register; /deleteme erases products and shop settings', async () => {
+    const stranger = t.tg.user(2002, { first_name: 'Ana', language_code: 'en' });
+    await stranger.say('/shop', 'Register your business first');
+    const owner = (await t.app.services.users.byExternal('telegram', '2001'))!;
+    const photos = (await t.app.services.catalog.list(listing._id)).flatMap((p) => p.photos.map((ph) => ph.blobId));
+    await t.app.services.privacy.deleteUser(owner);
+    expect(await t.app.services.catalog.products.count({ listingId: listing._id })).toBe(0);
+    expect(await t.app.services.catalog.settings.count({ listingId: listing._id })).toBe(0);
+    for (const id of photos) expect(await t.app.services.store.blobs.get(id)).toBeNull();
+  });
+});
