@@ -1,0 +1,273 @@
+/**
+ * /broadcast: the composer (text with formatting kept as entities, optional photo and link button; audience
+ * by role, channel, districts, sectors, languages; optional per-language versions; preview with counts;
+ * send now or at a time in the LAG's zone; paid broadcast option) and the pause / resume / cancel buttons.
+ */
+import { createConversation } from '@grammyjs/conversations';
+import { Composer, InlineKeyboard } from 'grammy';
+import type { MessageEntity } from 'grammy/types';
+import type { Audience, AudienceRole, BroadcastVersion } from '../../../models/broadcast.js';
+import { NACE_SECTIONS } from '../../../models/listing.js';
+import { CHANNELS, LOCALES, type Channel, type Locale } from '../../../models/user.js';
+import type { AudiencePreview, BroadcastDraft } from '../../../services/broadcast/service.js';
+import { districts as allDistricts, districtsOfLag, lag, timezoneOf } from '../../../services/territories.js';
+import { normalizeUrl } from '../../../services/validation.js';
+import type { BotContext, ConvContext } from '../context.js';
+import { downloadPhoto } from '../files.js';
+import { fit } from '../render.js';
+import { controlsKeyboard } from './broadcast-sender.js';
+import { parseLocalDateTime, zonedToUtc } from './broadcast-time.js';
+import type { Conv } from './listing-steps.js';
+import { LANGUAGE_NAMES } from './start.js';
+import { staffOnly } from './staff.js';
+
+export const BROADCAST_COMPOSER = 'broadcastComposer';
+/** Above this many recipients the preview explains the paid-broadcast option. */
+export const PAID_HINT_FROM = 1000;
+
+interface Message {
+  text: string;
+  entities: Record<string, unknown>[];
+  photoFileId?: string;
+}
+
+/** Waits for a text (≤ 4096) or a photo with a caption (≤ 1024); keeps the formatting entities. */
+async function askMessage(conv: Conv, ctx: ConvContext, prompt: string, allowPhoto: boolean): Promise<Message> {
+  await ctx.reply(prompt);
+  for (;;) {
+    const next = await conv.wait();
+    const m = next.message;
+    if (m?.text && !m.text.startsWith('/')) return { text: m.text, entities: (m.entities ?? []) as unknown as Record<string, unknown>[] };
+    if (allowPhoto && m?.photo?.length) {
+      if (!m.caption) {
+        await ctx.reply(ctx.t('staff:bc.caption_needed'));
+        continue;
+      }
+      return { text: m.caption, entities: (m.caption_entities ?? []) as unknown as Record<string, unknown>[], photoFileId: m.photo[m.photo.length - 1].file_id };
+    }
+    if (next.callbackQuery) await next.answerCallbackQuery().catch(() => undefined);
+    await ctx.reply(ctx.t(allowPhoto ? 'staff:bc.text_or_photo' : 'staff:bc.text_expected'));
+  }
+}
+
+/** One-choice question with buttons. */
+async function choose<T extends string>(conv: Conv, ctx: ConvContext, prompt: string, options: [T, string][], prefix: string): Promise<T> {
+  const kb = new InlineKeyboard();
+  options.forEach(([v, label], i) => {
+    kb.text(label, `${prefix}:${v}`);
+    if (i % 2 === 1) kb.row();
+  });
+  await ctx.reply(prompt, { reply_markup: kb });
+  for (;;) {
+    const next = await conv.wait();
+    const data = next.callbackQuery?.data;
+    const hit = options.find(([v]) => data === `${prefix}:${v}`);
+    if (hit) {
+      await next.answerCallbackQuery().catch(() => undefined);
+      await next.editMessageReplyMarkup().catch(() => undefined);
+      return hit[0];
+    }
+    if (next.callbackQuery) await next.answerCallbackQuery().catch(() => undefined);
+    await ctx.reply(ctx.t('staff:bc.use_buttons'));
+  }
+}
+
+/** Multi-select (toggle) with a Done button; nothing chosen = no restriction. */
+async function chooseMany(conv: Conv, ctx: ConvContext, prompt: string, options: [string, string][], prefix: string, perRow = 2): Promise<string[]> {
+  const chosen = new Set<string>();
+  const render = () => {
+    const kb = new InlineKeyboard();
+    options.forEach(([v, label], i) => {
+      kb.text(`${chosen.has(v) ? '✅ ' : ''}${fit(label, 30)}`, `${prefix}:${v}`);
+      if (i % perRow === perRow - 1) kb.row();
+    });
+    return kb.row().text(ctx.t('staff:bc.done'), `${prefix}:!`);
+  };
+  const msg = await ctx.reply(prompt, { reply_markup: render() });
+  for (;;) {
+    const next = await conv.wait();
+    const data = next.callbackQuery?.data;
+    if (!data?.startsWith(`${prefix}:`)) {
+      if (next.callbackQuery) await next.answerCallbackQuery().catch(() => undefined);
+      await ctx.reply(ctx.t('staff:bc.use_buttons'));
+      continue;
+    }
+    await next.answerCallbackQuery().catch(() => undefined);
+    const v = data.slice(prefix.length + 1);
+    if (v === '!') {
+      await ctx.api.editMessageReplyMarkup(msg.chat.id, msg.message_id).catch(() => undefined);
+      return options.map(([o]) => o).filter((o) => chosen.has(o));
+    }
+    if (!options.some(([o]) => o === v)) continue;
+    if (chosen.has(v)) chosen.delete(v);
+    else chosen.add(v);
+    await ctx.api.editMessageReplyMarkup(msg.chat.id, msg.message_id, { reply_markup: render() }).catch(() => undefined);
+  }
+}
+
+async function askButton(conv: Conv, ctx: ConvContext): Promise<{ label: string; url: string } | undefined> {
+  await ctx.reply(ctx.t('staff:bc.ask_button'), { reply_markup: new InlineKeyboard().text(ctx.t('staff:bc.skip'), 'bcb:skip') });
+  for (;;) {
+    const next = await conv.wait();
+    if (next.callbackQuery?.data === 'bcb:skip') {
+      await next.answerCallbackQuery().catch(() => undefined);
+      await next.editMessageReplyMarkup().catch(() => undefined);
+      return undefined;
+    }
+    if (next.callbackQuery) await next.answerCallbackQuery().catch(() => undefined);
+    const text = next.message?.text ?? '';
+    const [label, link] = text.split('|').map((s) => s.trim());
+    const url = link ? normalizeUrl(link) : null;
+    if (label && [...label].length <= 40 && url?.ok) return { label, url: url.value };
+    await ctx.reply(ctx.t('staff:bc.bad_button'));
+  }
+}
+
+function previewText(ctx: ConvContext, p: AudiencePreview): string {
+  const lines = [ctx.t('staff:bc.preview_head', { recipients: ctx.t('staff:bc.recipients', { count: p.total }) })];
+  for (const ch of CHANNELS) if (p.byChannel[ch]) lines.push(`• ${ctx.t(`staff:bc.channel.${ch}`)}: ${ctx.t('staff:bc.recipients', { count: p.byChannel[ch] })}`);
+  for (const l of LOCALES) if (p.byLocale[l]) lines.push(`• ${LANGUAGE_NAMES[l]}: ${ctx.t('staff:bc.recipients', { count: p.byLocale[l] })}`);
+  if (p.outsideWindow) lines.push(ctx.t('staff:bc.outside_hint', { recipients: ctx.t('staff:bc.recipients', { count: p.outsideWindow }) }));
+  if (p.total >= PAID_HINT_FROM) lines.push(ctx.t('staff:bc.paid_hint', { minutes: Math.ceil(p.total / 30 / 60) }));
+  return lines.join('\n');
+}
+
+async function composer(conv: Conv, ctx: ConvContext): Promise<void> {
+  const me = ctx.user;
+  const lagId = me.role === 'admin' ? undefined : me.lagId;
+  const first = await askMessage(conv, ctx, ctx.t('staff:bc.ask_text'), true);
+  if ([...first.text].length > (first.photoFileId ? 1024 : 4096)) {
+    await ctx.reply(ctx.t('staff:bc.too_long', { max: first.photoFileId ? 1024 : 4096 }));
+    return;
+  }
+  const blobId = first.photoFileId
+    ? await conv.external((outside) => downloadPhoto(outside, first.photoFileId!).catch(() => undefined))
+    : undefined;
+  const button = await askButton(conv, ctx);
+
+  const roles: [AudienceRole, string][] = [['entrepreneurs', ctx.t('staff:bc.role.entrepreneurs')]];
+  if (!lagId) roles.push(['customers', ctx.t('staff:bc.role.customers')], ['everyone', ctx.t('staff:bc.role.everyone')]);
+  const role = roles.length === 1 ? 'entrepreneurs' : await choose(conv, ctx, ctx.t('staff:bc.ask_role'), roles, 'bcr');
+  const channel = await choose<'telegram' | 'messenger' | 'both'>(conv, ctx, ctx.t('staff:bc.ask_channel'), [
+    ['telegram', ctx.t('staff:bc.channel.telegram')], ['messenger', ctx.t('staff:bc.channel.messenger')], ['both', ctx.t('staff:bc.channel.both')],
+  ], 'bcc');
+  let districtIds: string[] = [];
+  let sectors: string[] = [];
+  if (role === 'entrepreneurs') {
+    const ds = lagId ? districtsOfLag(lagId) : allDistricts;
+    districtIds = await chooseMany(conv, ctx, ctx.t('staff:bc.ask_districts', { lag: lagId ? lag(lagId)!.names[ctx.locale] : ctx.t('staff:all_lags') }),
+      ds.map((d) => [d.id, d.names[ctx.locale]]), 'bcd');
+    sectors = await chooseMany(conv, ctx, ctx.t('staff:bc.ask_sectors'), NACE_SECTIONS.map((s) => [s, `${s} · ${ctx.t(`sectors:${s}`)}`]), 'bcs');
+  }
+  const locales = await chooseMany(conv, ctx, ctx.t('staff:bc.ask_languages'), LOCALES.map((l) => [l, LANGUAGE_NAMES[l]]), 'bcl', 4) as Locale[];
+
+  const versions: BroadcastVersion[] = [{ locale: '*', text: first.text, entities: first.entities }];
+  const offerable = locales.length ? locales : [...LOCALES];
+  for (;;) {
+    const left = offerable.filter((l) => !versions.some((v) => v.locale === l));
+    if (left.length === 0) break;
+    const pick = await choose<string>(conv, ctx, ctx.t('staff:bc.ask_version'), [
+      ['no', ctx.t('staff:bc.no_more_versions')], ...left.map((l) => [l, LANGUAGE_NAMES[l]] as [string, string]),
+    ], 'bcv');
+    if (pick === 'no') break;
+    const max = first.photoFileId ? 1024 : 4096;
+    const v = await askMessage(conv, ctx, ctx.t('staff:bc.ask_version_text', { language: LANGUAGE_NAMES[pick as Locale] }), false);
+    if ([...v.text].length > max) {
+      await ctx.reply(ctx.t('staff:bc.too_long', { max }));
+      continue;
+    }
+    versions.push({ locale: pick as Locale, text: v.text, entities: v.entities });
+  }
+
+  const audience: Audience = {
+    role, channels: channel === 'both' ? [] : [channel as Channel], districts: districtIds, sectors, locales, ...(lagId ? { lagId } : {}),
+  };
+  const draft: BroadcastDraft = {
+    audience, versions, button,
+    ...(first.photoFileId ? { photo: { telegramFileId: first.photoFileId, ...(blobId ? { blobId } : {}) } } : {}),
+  };
+
+  // The exact message(s), as recipients will see them.
+  for (const v of versions) {
+    const label = v.locale === '*' ? ctx.t('staff:bc.version_all') : LANGUAGE_NAMES[v.locale];
+    await ctx.reply(ctx.t('staff:bc.preview_of', { version: label }));
+    const reply_markup = button ? new InlineKeyboard().url(button.label, button.url) : undefined;
+    const entities = v.entities as unknown as MessageEntity[];
+    if (first.photoFileId) await ctx.replyWithPhoto(first.photoFileId, { caption: v.text, caption_entities: entities, reply_markup });
+    else await ctx.reply(v.text, { entities, reply_markup, link_preview_options: { is_disabled: true } });
+  }
+  const preview = await conv.external((outside) => outside.services.broadcasts.preview(audience));
+  if (preview.total === 0) {
+    await ctx.reply(ctx.t('staff:bc.nobody'));
+    return;
+  }
+  let paid = false;
+  for (;;) {
+    const kb = new InlineKeyboard().text(ctx.t('staff:bc.send_now'), 'bcgo:now').text(ctx.t('staff:bc.send_later'), 'bcgo:later').row()
+      .text(paid ? ctx.t('staff:bc.paid_on') : ctx.t('staff:bc.paid_off'), 'bcgo:paid').row()
+      .text(ctx.t('staff:bc.discard'), 'bcgo:discard');
+    await ctx.reply(previewText(ctx, preview), { reply_markup: kb });
+    const next = await conv.wait();
+    const data = next.callbackQuery?.data;
+    if (next.callbackQuery) await next.answerCallbackQuery().catch(() => undefined);
+    if (data === 'bcgo:paid') {
+      paid = !paid;
+      if (paid) await ctx.reply(ctx.t('staff:bc.paid_explained'));
+      continue;
+    }
+    if (data === 'bcgo:discard') {
+      await ctx.reply(ctx.t('staff:bc.discarded'));
+      return;
+    }
+    let sendAt: Date | undefined;
+    if (data === 'bcgo:later') {
+      const tz = timezoneOf(lagId ? lag(lagId)?.country : undefined);
+      await ctx.reply(ctx.t('staff:bc.ask_time', { zone: tz }));
+      for (;;) {
+        const t = await conv.waitFor('message:text');
+        const parsed = parseLocalDateTime(t.message.text);
+        const at = parsed ? zonedToUtc(parsed, tz) : null;
+        const now = await conv.now();
+        if (at && at.getTime() > now - 60_000) {
+          sendAt = at;
+          break;
+        }
+        await ctx.reply(ctx.t('staff:bc.bad_time', { zone: tz }));
+      }
+    } else if (data !== 'bcgo:now') {
+      await ctx.reply(ctx.t('staff:bc.use_buttons'));
+      continue;
+    }
+    const b = await conv.external(async (outside) => {
+      const created = await outside.services.broadcasts.create(outside.user, { ...draft, paid });
+      return outside.services.broadcasts.schedule(outside.user, created._id, sendAt);
+    });
+    if (!b) return;
+    await ctx.reply(ctx.t(sendAt ? 'staff:bc.scheduled' : 'staff:bc.queued', {
+      recipients: ctx.t('staff:bc.recipients', { count: preview.total }),
+      time: sendAt ? new Intl.DateTimeFormat(ctx.locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: timezoneOf(lagId ? lag(lagId)?.country : undefined) }).format(sendAt) : '',
+    }), { reply_markup: controlsKeyboard(ctx.t, b) });
+    return;
+  }
+}
+
+export function broadcastFeature(plugins: ((ctx: ConvContext, next: () => Promise<void>) => Promise<void>)[]): Composer<BotContext> {
+  const c = new Composer<BotContext>();
+  c.use(createConversation<BotContext, ConvContext>(composer, { id: BROADCAST_COMPOSER, plugins }));
+  c.command('broadcast', staffOnly(async (ctx) => {
+    await ctx.conversation.enter(BROADCAST_COMPOSER);
+  }));
+  c.callbackQuery(/^bc:([prx]):([\w-]+)$/, staffOnly(async (ctx) => {
+    const [, action, id] = ctx.match!;
+    const b = await ctx.services.broadcasts.byId(id);
+    if (!b || !ctx.services.broadcasts.canControl(ctx.user, b)) {
+      await ctx.answerCallbackQuery({ text: ctx.t('common:not_available'), show_alert: true });
+      return;
+    }
+    const svc = ctx.services.broadcasts;
+    const done = action === 'p' ? await svc.pause(ctx.user, id) : action === 'r' ? await svc.resume(ctx.user, id) : await svc.cancel(ctx.user, id);
+    await ctx.answerCallbackQuery({ text: ctx.t(done ? `staff:bc.control.${action}` : 'staff:bc.control.too_late') });
+    if (done) await ctx.editMessageReplyMarkup({ reply_markup: controlsKeyboard(ctx.t, done) }).catch(() => undefined);
+  }));
+  return c;
+}

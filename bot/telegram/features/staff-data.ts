@@ -1,0 +1,176 @@
+/** /stats (text + chart), /export (CSV documents), /import (CSV/XLSX with mapping and dry run) and /claim. */
+import { createConversation } from '@grammyjs/conversations';
+import { Composer, InlineKeyboard, InputFile } from 'grammy';
+import sharp from 'sharp';
+import type { Services } from '../../../services/app.js';
+import { detectMapping, IMPORT_FIELDS, ImportExportService, readTable, REQUIRED_FIELDS, type ImportField, type Mapping } from '../../../services/import-export.js';
+import { registeredModels } from '../../../models/define.js';
+import { scopeOf } from '../../../services/staff.js';
+import { barChartSvg, StatsService, type Tally } from '../../../services/stats.js';
+import type { Doc } from '../../../services/store/port.js';
+import { districts, districtsOfLag, lag, lags } from '../../../services/territories.js';
+import type { BotContext, ConvContext } from '../context.js';
+import { fit } from '../render.js';
+import type { Conv } from './listing-steps.js';
+import { staffOnly } from './staff.js';
+
+export const IMPORT_CONVERSATION = 'staffImport';
+const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
+
+function importer(s: Services): ImportExportService {
+  return new ImportExportService(s.store, { clock: s.clock, events: s.events, staff: s.staff });
+}
+
+function line(t: Tally, label: (k: string) => string): string {
+  const e = Object.entries(t).sort((a, b) => b[1] - a[1]);
+  return e.length ? e.map(([k, v]) => `${label(k)}: ${v}`).join(', ') : '—';
+}
+
+async function sendStats(ctx: BotContext, lagId: string | undefined): Promise<void> {
+  const s = await new StatsService(ctx.services.store).compute(lagId);
+  const t = ctx.t;
+  const lagName = lagId ? lag(lagId)?.names[ctx.locale] ?? lagId : t('staff:all_lags');
+  const text = [
+    t('staff:stats.head', { lag: lagName }),
+    t('staff:stats.users', { total: s.users.total, channels: line(s.users.byChannel, (k) => k), languages: line(s.users.byLocale, (k) => k), roles: line(s.users.byRole, (k) => t(`staff:stats.role.${k}`)) }),
+    t('staff:stats.listings', { total: s.listings.total, statuses: line(s.listings.byStatus, (k) => t(`directory:status.${k}`)), districts: line(s.listings.byDistrict, (k) => t(`territory:district.${k}`)), sectors: line(s.listings.bySector, (k) => k) }),
+    ...(s.offers !== undefined ? [t('staff:stats.offers', { offers: s.offers, matches: s.matches ?? 0, introductions: s.introductions ?? 0 })] : []),
+    t('staff:stats.broadcasts', { count: s.broadcasts.count, outcomes: line(s.broadcasts.outcomes, (k) => k) }),
+  ].join('\n\n');
+  await ctx.reply(fit(text, 4096));
+  const bars = Object.entries(s.listings.byDistrict).map(([k, v]) => ({ label: t(`territory:district.${k}`), value: v }));
+  const svg = barChartSvg(t('staff:stats.chart_title', { lag: lagName }), bars.length ? bars : [{ label: '—', value: 0 }]);
+  const png = await sharp(Buffer.from(svg)).png().toBuffer();
+  await ctx.replyWithPhoto(new InputFile(png, 'stats.png'));
+}
+
+function mappingText(ctx: ConvContext, headers: string[], m: Mapping): string {
+  return IMPORT_FIELDS.map((f) => `${f}${REQUIRED_FIELDS.includes(f) ? '*' : ''} → ${m[f] !== undefined ? `${m[f]! + 1}. ${headers[m[f]!] ?? ''}` : '—'}`).join('\n')
+    + `\n\n${ctx.t('staff:import.columns')}\n${headers.map((h, i) => `${i + 1}. ${h}`).join('\n')}`;
+}
+
+async function importFlow(conv: Conv, ctx: ConvContext): Promise<void> {
+  await ctx.reply(ctx.t('staff:import.ask_file'));
+  const doc = await conv.waitFor('message:document', { otherwise: (c) => c.reply(ctx.t('staff:import.file_expected')) });
+  const file = doc.message.document;
+  const name = file.file_name ?? 'import.csv';
+  if (!/\.(csv|xlsx)$/i.test(name) || (file.file_size ?? 0) > MAX_IMPORT_BYTES) {
+    await ctx.reply(ctx.t('staff:import.bad_file'));
+    return;
+  }
+  const table = await conv.external(async (outside) => {
+    try {
+      const f = await outside.api.getFile(file.file_id);
+      const res = await fetch(`${outside.apiRoot}/file/bot${outside.api.token}/${f.file_path}`);
+      if (!res.ok) return null;
+      return await readTable(Buffer.from(await res.arrayBuffer()), name);
+    } catch {
+      return null;
+    }
+  });
+  if (!table || table.length < 2) {
+    await ctx.reply(ctx.t('staff:import.bad_file'));
+    return;
+  }
+  const headers = table[0];
+  const mapping = detectMapping(headers);
+  for (;;) {
+    await ctx.reply(fit(`${ctx.t('staff:import.mapping')}\n${mappingText(ctx, headers, mapping)}\n\n${ctx.t('staff:import.fix_hint')}`, 4096), {
+      reply_markup: new InlineKeyboard().text(ctx.t('staff:import.confirm'), 'imp:ok').text(ctx.t('staff:bc.discard'), 'imp:cancel'),
+    });
+    const next = await conv.wait();
+    const data = next.callbackQuery?.data;
+    if (next.callbackQuery) await next.answerCallbackQuery().catch(() => undefined);
+    if (data === 'imp:cancel') {
+      await ctx.reply(ctx.t('staff:bc.discarded'));
+      return;
+    }
+    if (data === 'imp:ok') {
+      if (REQUIRED_FIELDS.every((f) => mapping[f] !== undefined)) break;
+      await ctx.reply(ctx.t('staff:import.required_missing'));
+      continue;
+    }
+    const m = next.message?.text?.trim().match(/^(\w+)\s*=\s*(\d+|-)$/);
+    if (m && (IMPORT_FIELDS as readonly string[]).includes(m[1]) && (m[2] === '-' || (+m[2] >= 1 && +m[2] <= headers.length))) {
+      if (m[2] === '-') delete mapping[m[1] as ImportField];
+      else mapping[m[1] as ImportField] = +m[2] - 1;
+    } else {
+      await ctx.reply(ctx.t('staff:import.fix_hint'));
+    }
+  }
+  const lagId = ctx.user.role === 'admin' ? undefined : ctx.user.lagId;
+  const run = await conv.external((outside) => importer(outside.services).dryRun(table, mapping, lagId ? districtsOfLag(lagId) : districts));
+  const rejected = run.rows.filter((r) => !r.listing).slice(0, 30)
+    .map((r) => `${r.line}: ${r.errors.map((e) => ctx.t(`staff:import.reason.${e}`)).join(', ')}`);
+  await ctx.reply(fit([ctx.t('staff:import.dry_run', { accepted: run.accepted, rejected: run.rejected }), ...rejected].join('\n'), 4096), {
+    reply_markup: run.accepted
+      ? new InlineKeyboard().text(ctx.t('staff:import.as_pending'), 'imp:pending').text(ctx.t('staff:import.as_published'), 'imp:published').row().text(ctx.t('staff:bc.discard'), 'imp:cancel')
+      : undefined,
+  });
+  if (!run.accepted) return;
+  const choice = await conv.waitForCallbackQuery(/^imp:(pending|published|cancel)$/, { otherwise: (c) => c.reply(ctx.t('staff:bc.use_buttons')) });
+  await choice.answerCallbackQuery().catch(() => undefined);
+  const status = choice.match[1];
+  if (status === 'cancel') {
+    await ctx.reply(ctx.t('staff:bc.discarded'));
+    return;
+  }
+  const created = await conv.external(async (outside) => {
+    const out = await importer(outside.services).commit(outside.user, run, status as 'pending' | 'published');
+    return out.map((l) => ({ name: l.name, code: l.claimCode ?? '' }));
+  });
+  await ctx.reply(ctx.t('staff:import.done', { count: created.length }));
+  const me = await conv.external((outside) => outside.me.username);
+  const codes = created.map((c) => `${c.name}: ${c.code}  https://t.me/${me}?start=claim_${c.code}`).join('\n');
+  const csv = ImportExportService.toCsv(created.map((c) => ({ name: c.name, claim_code: c.code, link: `https://t.me/${me}?start=claim_${c.code}` })));
+  if (created.length <= 20) await ctx.reply(fit(codes, 4096));
+  await ctx.replyWithDocument(new InputFile(csv, 'claim-codes.csv'));
+}
+
+/** /claim <code> and the deep link /start claim_<code> (start.ts delegates here). */
+export async function handleClaim(ctx: BotContext, code: string): Promise<void> {
+  const l = await importer(ctx.services).claim(ctx.user, code.trim().toUpperCase());
+  if (!l) {
+    await ctx.reply(ctx.t('staff:claim.invalid'));
+    return;
+  }
+  await ctx.reply(ctx.t('staff:claim.done', { name: l.name }), { reply_markup: new InlineKeyboard().text(ctx.t('directory:button.edit'), 'biz:edit') });
+}
+
+export function staffDataFeature(plugins: ((ctx: ConvContext, next: () => Promise<void>) => Promise<void>)[]): Composer<BotContext> {
+  const c = new Composer<BotContext>();
+  c.use(createConversation<BotContext, ConvContext>(importFlow, { id: IMPORT_CONVERSATION, plugins }));
+
+  c.command('stats', staffOnly(async (ctx) => {
+    if (ctx.user.role !== 'admin') return sendStats(ctx, scopeOf(ctx.user));
+    const kb = new InlineKeyboard().text(ctx.t('staff:all_lags'), 'st:all').row();
+    for (const l of lags) kb.text(l.names[ctx.locale], `st:${l.id}`).row();
+    await ctx.reply(ctx.t('staff:stats.pick'), { reply_markup: kb });
+  }));
+  c.callbackQuery(/^st:([\w-]+)$/, staffOnly(async (ctx) => {
+    await ctx.answerCallbackQuery();
+    const id = ctx.match![1];
+    await sendStats(ctx, id === 'all' || !lag(id) ? undefined : id);
+  }, { admin: true }));
+
+  c.command('export', staffOnly(async (ctx) => {
+    const scope = scopeOf(ctx.user);
+    await ctx.replyWithDocument(new InputFile(await importer(ctx.services).exportListings(scope), 'directory.csv'));
+    const offers = registeredModels().find((m) => m.collection === 'offers');
+    if (offers) {
+      const rows = await ctx.services.store.collection<Doc>(offers).find(scope ? { lagId: scope } : {});
+      await ctx.replyWithDocument(new InputFile(ImportExportService.toCsv(rows as unknown as Record<string, unknown>[]), 'offers.csv'));
+    }
+  }));
+
+  c.command('import', staffOnly(async (ctx) => {
+    await ctx.conversation.enter(IMPORT_CONVERSATION);
+  }));
+
+  c.command('claim', async (ctx) => {
+    const code = String(ctx.match ?? '').trim();
+    if (!code) return ctx.reply(ctx.t('staff:claim.usage'));
+    await handleClaim(ctx, code);
+  });
+  return c;
+}

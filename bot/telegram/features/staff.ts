@@ -1,0 +1,137 @@
+/**
+ * Staff roles and the moderation queue: /grant, /revoke (admins), /pending (staff: their LAG; admins: all).
+ * Every staff command from anyone else gets the same polite "not available", revealing nothing.
+ */
+import { Composer, InlineKeyboard } from 'grammy';
+import type { User } from '../../../models/user.js';
+import { translator } from '../../../services/i18n.js';
+import { isAdmin, isStaff, offersOf, scopeOf, type OfferLike } from '../../../services/staff.js';
+import { lag, lags } from '../../../services/territories.js';
+import { syncCommands } from '../commands.js';
+import type { BotContext } from '../context.js';
+import { fit, keyboard, renderText } from '../render.js';
+
+/** Staff commands (all of them answer "not available" to everyone else). */
+export const STAFF_ONLY = ['pending', 'broadcast', 'stats', 'export', 'import'] as const;
+export const ADMIN_ONLY = ['grant', 'revoke'] as const;
+const QUEUE_PAGE = 10;
+
+export async function notAvailable(ctx: BotContext): Promise<void> {
+  if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: ctx.t('common:not_available'), show_alert: true });
+  else await ctx.reply(ctx.t('common:not_available'));
+}
+
+/** Runs the handler for staff/admins; everyone else hears "not available". */
+export function staffOnly(handler: (ctx: BotContext) => Promise<unknown>, opts: { admin?: boolean } = {}) {
+  return async (ctx: BotContext) => {
+    const ok = opts.admin ? isAdmin(ctx.user) : isStaff(ctx.user) && (isAdmin(ctx.user) || !!ctx.user.lagId);
+    if (!ok) return notAvailable(ctx);
+    await handler(ctx);
+  };
+}
+
+function lagName(ctx: BotContext, id: string | undefined): string {
+  const l = id ? lag(id) : undefined;
+  return l ? l.names[ctx.locale] : ctx.t('staff:all_lags');
+}
+
+function who(u: User): string {
+  return u.username ? `@${u.username}` : `${u.firstName ?? ''} (${u.externalId})`.trim();
+}
+
+function lagKeyboard(prefix: string): InlineKeyboard {
+  const kb = new InlineKeyboard();
+  lags.forEach((l, i) => {
+    kb.text(l.names.en, `${prefix}:${l.id}`);
+    if (i % 2 === 1) kb.row();
+  });
+  return kb;
+}
+
+async function grant(ctx: BotContext, target: User, lagId: string): Promise<void> {
+  const r = await ctx.services.staff.grant(ctx.user, target, lagId);
+  if (!r.ok) {
+    await ctx.reply(ctx.t(`staff:grant.${r.error}`));
+    return;
+  }
+  await syncCommands(ctx.api, r.user).catch(() => undefined);
+  await ctx.reply(ctx.t('staff:grant.done', { user: who(r.user), lag: lagName(ctx, lagId) }));
+  const tt = translator(r.user.locale);
+  await ctx.api.sendMessage(r.user.chatId, tt('staff:grant.welcome', { lag: lag(lagId)!.names[r.user.locale] })).catch(() => undefined);
+}
+
+async function showQueue(ctx: BotContext): Promise<void> {
+  const scope = scopeOf(ctx.user);
+  const listings = await ctx.services.directory.pending(scope);
+  const offersSvc = offersOf(ctx.services);
+  const offers: OfferLike[] = offersSvc ? (await offersSvc.pending(scope)).filter((o) => !scope || !o.lagId || o.lagId === scope) : [];
+  type Item = { at: number; send: () => Promise<unknown> };
+  const items: Item[] = [
+    ...listings.map((l) => ({
+      at: new Date(l.submittedAt ?? l.createdAt).getTime(),
+      send: () => {
+        const card = ctx.services.directory.moderationCard(l, 'new');
+        return ctx.reply(renderText(ctx.t, card), { reply_markup: keyboard(ctx.t, card.buttons) });
+      },
+    })),
+    ...offers.map((o) => ({
+      at: new Date(o.submittedAt ?? o.createdAt ?? 0).getTime(),
+      send: () => ctx.reply(fit([
+        ctx.t('staff:queue.offer'),
+        o.title ?? '',
+        o.description ?? '',
+      ].filter(Boolean).join('\n\n'), 4096), {
+        reply_markup: new InlineKeyboard()
+          .text(ctx.t('directory:button.approve'), `omod:ok:${o._id}`)
+          .text(ctx.t('directory:button.reject'), `omod:no:${o._id}`).row()
+          .text(ctx.t('directory:button.request_changes'), `omod:ch:${o._id}`),
+      }),
+    })),
+  ].sort((a, b) => a.at - b.at);
+  if (items.length === 0) {
+    await ctx.reply(ctx.t('staff:queue.empty', { lag: lagName(ctx, scope) }));
+    return;
+  }
+  await ctx.reply(ctx.t('staff:queue.head', { lag: lagName(ctx, scope), listings: ctx.t('staff:queue.listings', { count: listings.length }), offers: ctx.t('staff:queue.offers', { count: offers.length }) }));
+  for (const item of items.slice(0, QUEUE_PAGE)) await item.send();
+  if (items.length > QUEUE_PAGE) await ctx.reply(ctx.t('staff:queue.more', { count: items.length - QUEUE_PAGE }));
+}
+
+export function staffFeature(): Composer<BotContext> {
+  const c = new Composer<BotContext>();
+
+  c.command('pending', staffOnly(showQueue));
+
+  c.command('grant', staffOnly(async (ctx) => {
+    const [ref, lagId] = String(ctx.match ?? '').trim().split(/\s+/);
+    if (!ref) return ctx.reply(ctx.t('staff:grant.usage'));
+    const target = await ctx.services.staff.find(ref);
+    if (!target) return ctx.reply(ctx.t('staff:grant.unknown_user'));
+    if (lagId && lag(lagId)) return grant(ctx, target, lagId);
+    return ctx.reply(ctx.t('staff:grant.pick_lag', { user: who(target) }), { reply_markup: lagKeyboard(`sg:${target._id}`) });
+  }, { admin: true }));
+
+  c.callbackQuery(/^sg:([\w-]+):([\w-]+)$/, staffOnly(async (ctx) => {
+    const [, userId, lagId] = ctx.match!;
+    await ctx.answerCallbackQuery();
+    const target = await ctx.services.users.byId(userId);
+    if (!target) return ctx.reply(ctx.t('staff:grant.unknown_user'));
+    await ctx.editMessageReplyMarkup().catch(() => undefined);
+    await grant(ctx, target, lagId);
+  }, { admin: true }));
+
+  c.command('revoke', staffOnly(async (ctx) => {
+    const ref = String(ctx.match ?? '').trim();
+    if (!ref) return ctx.reply(ctx.t('staff:revoke.usage'));
+    const target = await ctx.services.staff.find(ref);
+    if (!target) return ctx.reply(ctx.t('staff:grant.unknown_user'));
+    const r = await ctx.services.staff.revoke(ctx.user, target);
+    if (!r.ok) return ctx.reply(ctx.t(`staff:grant.${r.error}`));
+    await syncCommands(ctx.api, r.user).catch(() => undefined);
+    // A revoked member keeps a custom menu only if they chose a language; otherwise drop the staff menu.
+    if (!r.user.localeChosen) await ctx.api.deleteMyCommands({ scope: { type: 'chat', chat_id: Number(r.user.chatId) } }).catch(() => undefined);
+    await ctx.reply(ctx.t('staff:revoke.done', { user: who(r.user) }));
+  }, { admin: true }));
+
+  return c;
+}

@@ -1,0 +1,215 @@
+/**
+ * Import of an existing entrepreneurs database (CSV/XLSX) as owner-less listings claimable by a code, and
+ * CSV exports (UTF-8 with BOM, so Excel opens them) of the directory and offers.
+ */
+import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
+import ExcelJS from 'exceljs';
+import slugify from '@sindresorhus/slugify';
+import { randomBytes } from 'node:crypto';
+import { ListingModel, NACE_SECTIONS, type Listing, type Sector } from '../models/listing.js';
+import type { User } from '../models/user.js';
+import type { Clock } from './clock.js';
+import type { EventBus } from './events.js';
+import { newId } from './ids.js';
+import { fold } from './search/normalize.js';
+import type { StaffService } from './staff.js';
+import { DuplicateKeyError, type Collection, type Store } from './store/port.js';
+import { districts, type District } from './territories.js';
+import { cleanText, normalizeEmail, normalizePhone, normalizeUrl } from './validation.js';
+
+export const IMPORT_FIELDS = ['name', 'phone', 'district', 'locality', 'activity', 'sector', 'email', 'website', 'description'] as const;
+export type ImportField = (typeof IMPORT_FIELDS)[number];
+export const REQUIRED_FIELDS: ImportField[] = ['name', 'phone', 'district'];
+export const MAX_IMPORT_ROWS = 5000;
+
+/** Common header words in ro/ru/en/lv (folded: no diacritics, Latin script). */
+const HEADER_WORDS: Record<ImportField, string[]> = {
+  name: ['name', 'company', 'business', 'denumire', 'denumirea', 'nume', 'firma', 'intreprindere', 'nazvanie', 'kompaniya', 'predpriyatie', 'nosaukums', 'uznemums'],
+  phone: ['phone', 'telephone', 'tel', 'telefon', 'mobil', 'telefons', 'talrunis', 'kontakttelefons'],
+  district: ['district', 'raion', 'raionul', 'municipiu', 'rayon', 'raion', 'region', 'novads', 'pasvaldiba'],
+  locality: ['locality', 'village', 'city', 'town', 'localitate', 'localitatea', 'sat', 'oras', 'naselennyi punkt', 'selo', 'gorod', 'apdzivota vieta', 'pagasts', 'ciems', 'pilseta'],
+  activity: ['activity', 'activitate', 'activitatea', 'deyatelnost', 'vid deyatelnosti', 'darbiba', 'nozare'],
+  sector: ['sector', 'nace', 'caem', 'sektor', 'otrasl', 'sektors'],
+  email: ['email', 'e mail', 'mail', 'posta', 'pochta', 'e pasts', 'epasts'],
+  website: ['website', 'web', 'site', 'url', 'sait', 'sayt', 'majaslapa', 'timekla vietne', 'pagina web'],
+  description: ['description', 'descriere', 'descrierea', 'opisanie', 'apraksts', 'comments', 'note'],
+};
+
+export type Mapping = Partial<Record<ImportField, number>>;
+
+export interface ImportRow { line: number; listing?: Omit<Listing, '_id' | 'slug' | 'createdAt' | 'updatedAt'>; errors: string[] }
+export interface DryRun { headers: string[]; mapping: Mapping; rows: ImportRow[]; accepted: number; rejected: number }
+
+/** Reads a CSV (any common delimiter) or an XLSX (first sheet) into rows of strings. */
+export async function readTable(data: Buffer, fileName: string): Promise<string[][]> {
+  if (/\.xlsx$/i.test(fileName)) {
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(data as unknown as ArrayBuffer);
+    const ws = wb.worksheets[0];
+    const rows: string[][] = [];
+    ws?.eachRow({ includeEmpty: false }, (row) => {
+      const values = (row.values as unknown[]).slice(1);
+      rows.push(values.map((v) => cellText(v)));
+    });
+    return rows;
+  }
+  const textData = data.toString('utf8').replace(/^\uFEFF/, '');
+  const firstLine = textData.split(/\r?\n/, 1)[0] ?? '';
+  const delimiter = [';', '\t', ','].sort((a, b) => firstLine.split(b).length - firstLine.split(a).length)[0];
+  return parse(textData, { delimiter, relax_column_count: true, skip_empty_lines: true, trim: true }) as string[][];
+}
+
+function cellText(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'object') {
+    const o = v as { text?: string; result?: unknown; richText?: { text: string }[]; hyperlink?: string };
+    if (o.richText) return o.richText.map((r) => r.text).join('');
+    if (o.text) return String(o.text);
+    if (o.result !== undefined) return String(o.result);
+    if (v instanceof Date) return v.toISOString().slice(0, 10);
+  }
+  return String(v).trim();
+}
+
+/** Guesses which column holds which field from the header words. */
+export function detectMapping(headers: string[]): Mapping {
+  const m: Mapping = {};
+  headers.forEach((h, i) => {
+    const f = fold(h);
+    if (!f) return;
+    for (const field of IMPORT_FIELDS) {
+      if (m[field] !== undefined) continue;
+      if (HEADER_WORDS[field].some((w) => f === w || f.split(' ').includes(w) || (w.includes(' ') && f.includes(w)))) {
+        m[field] = i;
+        return;
+      }
+    }
+  });
+  return m;
+}
+
+/** District by any of its names, in any language, with or without diacritics ("Balti", "Бельцы", "r. Soroca"). */
+export function matchDistrict(input: string, allowed: District[] = districts): District | undefined {
+  const f = fold(input).replace(/^(r|raionul|raion|mun|municipiul|g|gorod|rayon)\s+/, '').replace(/\s+(raion|rayon|novads)$/, '');
+  if (!f) return undefined;
+  return allowed.find((d) => [d.id.split('-').slice(1).join(' '), ...Object.values(d.names)].some((n) => {
+    const fn = fold(n);
+    return fn === f || fn.replace(/\s+(oras|gorod|city|valstspilseta|novads|municipality|krai)$/, '') === f || fn.split(' ')[0] === f;
+  }));
+}
+
+function sectorOf(input: string): Sector[] {
+  const letters = input.toUpperCase().match(/\b[A-U]\b/g) ?? [];
+  return [...new Set(letters)].filter((s): s is Sector => (NACE_SECTIONS as readonly string[]).includes(s)).slice(0, 5);
+}
+
+export class ImportExportService {
+  private readonly listings: Collection<Listing>;
+
+  constructor(store: Store, private readonly deps: { clock: Clock; events: EventBus; staff: StaffService }) {
+    this.listings = store.collection(ListingModel);
+  }
+
+  /** Validates every row; nothing is written. `allowed` limits districts to the staff member's LAG. */
+  dryRun(table: string[][], mapping: Mapping, allowed: District[]): DryRun {
+    const [headers = [], ...body] = table;
+    const get = (row: string[], f: ImportField) => (mapping[f] !== undefined ? (row[mapping[f]!] ?? '').trim() : '');
+    const rows: ImportRow[] = body.slice(0, MAX_IMPORT_ROWS).map((row, i) => {
+      const errors: string[] = [];
+      const name = cleanText(get(row, 'name'), { min: 2, max: 100 });
+      if (!name.ok) errors.push('name');
+      const d = matchDistrict(get(row, 'district'), allowed);
+      if (!d) errors.push('district');
+      const phone = normalizePhone(get(row, 'phone'), d?.country);
+      if (!phone.ok) errors.push('phone');
+      const rawEmail = get(row, 'email');
+      const email = rawEmail ? normalizeEmail(rawEmail) : null;
+      if (email && !email.ok) errors.push('email');
+      const rawWeb = get(row, 'website');
+      const web = rawWeb ? normalizeUrl(rawWeb) : null;
+      if (web && !web.ok) errors.push('website');
+      if (errors.length || !name.ok || !phone.ok || !d) return { line: i + 2, errors };
+      const sectors = sectorOf(get(row, 'sector'));
+      return {
+        line: i + 2,
+        errors,
+        listing: {
+          name: name.value, phone: phone.value, country: d.country, districtId: d.id, lagId: d.lag,
+          locality: get(row, 'locality').slice(0, 80), activity: get(row, 'activity').slice(0, 200), description: get(row, 'description').slice(0, 750),
+          sectors: sectors.length ? sectors : ['G'], keywords: [], languages: [], status: 'pending',
+          ...(email?.ok ? { email: email.value } : {}), ...(web?.ok ? { website: web.value } : {}),
+        },
+      };
+    });
+    const accepted = rows.filter((r) => r.listing).length;
+    return { headers, mapping, rows, accepted, rejected: rows.length - accepted };
+  }
+
+  /** Writes the accepted rows as owner-less listings, each with a claim code. */
+  async commit(staff: User, run: DryRun, status: 'pending' | 'published'): Promise<Listing[]> {
+    const now = this.deps.clock.now();
+    const out: Listing[] = [];
+    for (const r of run.rows) {
+      if (!r.listing) continue;
+      for (let attempt = 0; ; attempt++) {
+        try {
+          const base = (slugify(r.listing.name) || 'business').slice(0, 60).replace(/-+$/, '');
+          const l = await this.listings.insert({
+            ...r.listing, status, slug: attempt ? `${base}-${newId(3).toLowerCase().replace(/[^a-z0-9]/g, 'x')}` : base,
+            claimCode: claimCode(), submittedAt: now, createdAt: now, updatedAt: now,
+            ...(status === 'published' ? { publishedAt: now, moderatedBy: staff._id, moderatedAt: now } : {}),
+          });
+          out.push(l);
+          this.deps.events.emit('listing.changed', l);
+          break;
+        } catch (err) {
+          if (!(err instanceof DuplicateKeyError) || attempt >= 4) throw err;
+        }
+      }
+    }
+    await this.deps.staff.log(staff, 'listing.import', 'listing', out[0]?._id ?? '-', `${out.length} ${status}; ${run.rejected} rejected`);
+    return out;
+  }
+
+  /** The owner claims an imported listing; null when the code is unknown or the user already has one. */
+  async claim(user: User, code: string): Promise<Listing | null> {
+    if (!/^[A-Z0-9]{8}$/.test(code)) return null;
+    if (await this.listings.findOne({ ownerId: user._id })) return null;
+    const l = await this.listings.findOneAndUpdate({ claimCode: code, ownerId: { $exists: false } }, { $set: { ownerId: user._id, updatedAt: this.deps.clock.now() }, $unset: { claimCode: true } });
+    if (l) this.deps.events.emit('listing.changed', l);
+    return l;
+  }
+
+  /** The directory as CSV (UTF-8 with BOM). */
+  async exportListings(lagId?: string): Promise<Buffer> {
+    const rows = await this.listings.find(lagId ? { lagId } : {}, { sort: { createdAt: 1 } });
+    const csv = stringify(rows.map((l) => ({
+      id: l._id, name: l.name, status: l.status, district: l.districtId, lag: l.lagId, locality: l.locality, sectors: l.sectors.join(' '),
+      activity: l.activity, phone: l.phone, email: l.email ?? '', website: l.website ?? '', description: l.description,
+      keywords: l.keywords.join(', '), claim_code: l.claimCode ?? '', created: new Date(l.createdAt).toISOString(),
+    })), { header: true, columns: ['id', 'name', 'status', 'district', 'lag', 'locality', 'sectors', 'activity', 'phone', 'email', 'website', 'description', 'keywords', 'claim_code', 'created'] });
+    return Buffer.concat([Buffer.from('\uFEFF', 'utf8'), Buffer.from(csv, 'utf8')]);
+  }
+
+  /** Any collection's documents as CSV (offers come from their own feature's collection). */
+  static toCsv(rows: Record<string, unknown>[]): Buffer {
+    const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+    const csv = stringify(rows.map((r) => Object.fromEntries(columns.map((c) => [c, flat(r[c])]))), { header: true, columns: columns.length ? columns : ['id'] });
+    return Buffer.concat([Buffer.from('\uFEFF', 'utf8'), Buffer.from(csv, 'utf8')]);
+  }
+}
+
+function flat(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (v instanceof Date) return v.toISOString();
+  if (Array.isArray(v)) return v.map(flat).join(' ');
+  if (typeof v === 'object') return JSON.stringify(v);
+  return String(v);
+}
+
+/** 8 characters without look-alikes. */
+export function claimCode(): string {
+  const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+  return [...randomBytes(8)].map((b) => alphabet[b % alphabet.length]).join('');
+}
