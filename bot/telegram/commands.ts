@@ -9,7 +9,7 @@ import { translator } from '../../services/i18n.js';
 /** Commands everybody sees. Features append their own entries at import time. */
 export const PUBLIC_COMMANDS: string[] = ['start', 'register', 'mybusiness', 'shop', 'search', 'language', 'help', 'privacy', 'deleteme', 'cancel', 'offer', 'offers', 'matches', 'notifications'];
 /** Commands only staff and admins see (their chat scope). */
-export const STAFF_COMMANDS: string[] = ['pending'];
+export const STAFF_COMMANDS: string[] = ['pending', 'broadcast', 'stats', 'export', 'import', 'grant', 'revoke'];
 
 export function commandsFor(locale: Locale, staff: boolean): BotCommand[] {
   const t = translator(locale);

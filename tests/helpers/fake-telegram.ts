@@ -56,6 +56,8 @@ export class FakeTelegram {
   private windowStart = 0;
   private windowCount = 0;
   private closing = false;
+  /** Awaited after a call is recorded, before the HTTP answer is written (additive test hook). */
+  afterAnswer?: (method: string, params: Record<string, any>) => Promise<void> | void;
 
   static async start(): Promise<FakeTelegram> {
     const f = new FakeTelegram();
@@ -202,6 +204,8 @@ export class FakeTelegram {
       }
     }
     const result = await this.answer(method, params, res);
+    // Lets a test act after a call was recorded but before the bot hears the answer (e.g. kill -9 there).
+    if (this.afterAnswer) await this.afterAnswer(method, params);
     if (result === undefined) return this.json(res, 400, { ok: false, error_code: 400, description: `Bad Request: method ${method} is not faked` });
     this.json(res, 200, { ok: true, result });
   }

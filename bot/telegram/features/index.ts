@@ -4,11 +4,14 @@
  */
 import type { Composer } from 'grammy';
 import type { BotContext, ConvContext } from '../context.js';
+import { broadcastFeature } from './broadcast.js';
 import { moderationFeature } from './moderation.js';
 import { myBusinessFeature } from './mybusiness.js';
 import { offersFeature } from './offers.js';
 import { privacyFeature } from './privacy.js';
 import { registrationFeature } from './registration.js';
+import { staffFeature } from './staff.js';
+import { staffDataFeature } from './staff-data.js';
 import { shopFeature } from './shop.js';
 
 export type ConvPlugin = (ctx: ConvContext, next: () => Promise<void>) => Promise<void>;
@@ -19,6 +22,9 @@ export const features: Feature[] = [
   myBusinessFeature,
   shopFeature,
   moderationFeature,
+  () => staffFeature(),
+  broadcastFeature,
+  staffDataFeature,
   offersFeature,
   () => privacyFeature(),
 ];

@@ -4,6 +4,7 @@ import { LOCALES, type Locale } from '../../../models/user.js';
 import { isLocale, translator } from '../../../services/i18n.js';
 import type { BotContext } from '../context.js';
 import { syncCommands } from '../commands.js';
+import { handleClaim } from './staff-data.js';
 
 export const LANGUAGE_NAMES: Record<Locale, string> = { ro: '🇲🇩 Română', ru: '🇷🇺 Русский', en: '🇬🇧 English', lv: '🇱🇻 Latviešu' };
 
@@ -21,6 +22,7 @@ export function startFeature(): Composer<BotContext> {
 
   c.command('start', async (ctx) => {
     // Deep links: /start claim_<code> etc. are handled by their features first; here is the welcome.
+    if (typeof ctx.match === 'string' && ctx.match.startsWith('claim_')) return handleClaim(ctx, ctx.match.slice(6));
     const published = await ctx.services.directory.listings.count({ status: 'published' });
     const size = ctx.t('common:directory_size', { businesses: ctx.t('common:businesses', { count: published }) });
     await ctx.reply(`${ctx.t('common:welcome', { name: ctx.from?.first_name ?? '' })}\n\n${size}`, {
