@@ -5,7 +5,7 @@
 import type { Listing } from '../../models/listing.js';
 import type { Product } from '../../models/product.js';
 import { LOCALES, type Locale } from '../../models/user.js';
-import { displayPrice } from '../../services/catalog/money.js';
+import { feedPrice } from '../../services/catalog/money.js';
 import { translator } from '../../services/i18n.js';
 import { district } from '../../services/territories.js';
 import { esc, safeHref } from './html.js';
@@ -44,19 +44,30 @@ h2{font-size:1.25rem;margin:0 0 10px}
 .about{white-space:pre-line}
 .contacts{list-style:none;padding:0;margin:0;display:flex;flex-wrap:wrap;gap:8px}
 .contacts a{display:inline-block;padding:10px 14px;background:#fff;border:1px solid #d4d0c4;border-radius:10px;text-decoration:none;color:#1b1b1b}
-.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(240px,1fr));gap:14px}
+.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(160px,1fr));gap:12px}
 article{background:#fff;border:1px solid #dedad0;border-radius:12px;overflow:hidden;display:flex;flex-direction:column}
 article:target{outline:3px solid #f0a400}
-article img{width:100%;aspect-ratio:1/1;object-fit:cover;background:#eee;display:block}
+article img{width:100%;height:auto;aspect-ratio:1/1;object-fit:cover;background:#eee;display:block}
 article .body{padding:12px}
 article h3{font-size:1.05rem;margin:0 0 6px}
-.price{font-weight:700;font-size:1.1rem;color:#1d4d2b;margin:0}
+.price{font-weight:700;font-size:1.05rem;color:#1d4d2b;margin:0}
+.price s{font-weight:400;color:#555;font-size:.9rem}
+.mdl{margin:0;color:#333;font-size:.95rem}
 .avail{display:inline-block;margin:6px 0;padding:2px 8px;border-radius:6px;font-size:.85rem;background:#e6f2e9;color:#174224}
 .avail.out{background:#f6e3e1;color:#7a1e14}
 .desc{white-space:pre-line;font-size:.95rem;color:#333;margin:6px 0 0}
 .empty{color:#555}
 footer{padding:16px;color:#555;font-size:.85rem;text-align:center}
 `;
+
+/** Price (sale price with the regular one struck through) and the MDL price on its own line. */
+function priceHtml(p: Product): string {
+  const sale = p.salePriceMinor !== undefined && p.salePriceMinor < p.priceMinor;
+  const main = sale
+    ? `${esc(feedPrice(p.salePriceMinor!, p.currency))} <s>${esc(feedPrice(p.priceMinor, p.currency))}</s>`
+    : esc(feedPrice(p.priceMinor, p.currency));
+  return `<p class="price">${main}</p>${p.mdlMinor !== undefined ? `<p class="mdl">${esc(feedPrice(p.mdlMinor, 'MDL'))}</p>` : ''}`;
+}
 
 export interface PageModel {
   listing: Listing;
@@ -83,11 +94,11 @@ export function renderBusinessPage(m: PageModel): string {
 
   const contacts: string[] = [];
   const tel = safeHref(`tel:${l.phone}`);
-  if (tel) contacts.push(`<li><a href="${esc(tel)}">📞 ${esc(t('page:call'))} ${esc(l.phone)}</a></li>`);
+  if (tel) contacts.push(`<li><a href="${esc(tel)}">${esc(t('page:call'))}: ${esc(l.phone)}</a></li>`);
   const mail = l.email ? safeHref(`mailto:${l.email}`) : null;
-  if (mail) contacts.push(`<li><a href="${esc(mail)}">✉️ ${esc(l.email)}</a></li>`);
+  if (mail) contacts.push(`<li><a href="${esc(mail)}">${esc(l.email)}</a></li>`);
   const web = safeHref(l.website);
-  if (web) contacts.push(`<li><a href="${esc(web)}" rel="noopener nofollow">🌐 ${esc(t('page:website'))}</a></li>`);
+  if (web) contacts.push(`<li><a href="${esc(web)}" rel="noopener nofollow">${esc(t('page:website'))}</a></li>`);
   const fb = safeHref(l.facebook);
   if (fb) contacts.push(`<li><a href="${esc(fb)}" rel="noopener nofollow">Facebook</a></li>`);
 
@@ -99,7 +110,7 @@ export function renderBusinessPage(m: PageModel): string {
     const out = p.availability === 'out of stock';
     return `<article id="p-${esc(p._id)}">${img}<div class="body">
 <h3>${esc(p.title)}</h3>
-<p class="price">${esc(displayPrice(p))}</p>
+${priceHtml(p)}
 <span class="avail${out ? ' out' : ''}">${esc(t(`page:availability.${p.availability}`))}</span>${p.condition !== 'new' ? ` <span class="avail">${esc(t(`page:condition.${p.condition}`))}</span>` : ''}
 <p class="desc">${esc(p.description)}</p>
 </div></article>`;
@@ -125,7 +136,7 @@ ${ogImage ? `<meta property="og:image" content="${esc(ogImage)}">` : ''}
 <body>
 <header><div class="wrap">
 <div class="top">${l.logoId ? `<img class="logo" src="/media/${esc(l.logoId)}" alt="${esc(t('page:logo_alt', { name: l.name }))}">` : ''}
-<div><h1>${esc(l.name)}</h1>${l.activity ? `<p class="sub">${esc(l.activity)}</p>` : ''}${place ? `<p class="sub">📍 ${esc(place)}</p>` : ''}</div></div>
+<div><h1>${esc(l.name)}</h1>${l.activity ? `<p class="sub">${esc(l.activity)}</p>` : ''}${place ? `<p class="sub">${esc(place)}</p>` : ''}</div></div>
 ${langs}
 </div></header>
 <main class="wrap">
