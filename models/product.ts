@@ -91,7 +91,7 @@ export interface PushReport {
   at: Date;
   status: 'ok' | 'errors' | 'failed';
   /** Item ids (or empty) with Meta's message. */
-  errors: { id: string; message: string }[];
+  issues: { id: string; message: string }[];
   sent: number;
 }
 
@@ -134,7 +134,7 @@ export const ShopSettingsModel = defineModel<ShopSettings>('shop_settings', {
     type: new Schema({
       at: { type: Date, required: true },
       status: { type: String, enum: ['ok', 'errors', 'failed'], required: true },
-      errors: { type: [new Schema({ id: { type: String, default: '' }, message: { type: String, maxlength: 1000 } }, { _id: false })], default: [] },
+      issues: { type: [new Schema({ id: { type: String, default: '' }, message: { type: String, maxlength: 1000 } }, { _id: false })], default: [] },
       sent: { type: Number, default: 0 },
     }, { _id: false }),
   },

@@ -362,10 +362,10 @@ export class CatalogService implements CatalogView {
         errors.push(...res.errors);
         for (const handle of res.handles) errors.push(...(await this.poll(s.catalogId, token, handle)));
       }
-      report = { at: this.deps.clock.now(), status: errors.length ? 'errors' : 'ok', errors: errors.slice(0, 50), sent: requests.length };
+      report = { at: this.deps.clock.now(), status: errors.length ? 'errors' : 'ok', issues: errors.slice(0, 50), sent: requests.length };
     } catch (err) {
       const message = err instanceof PushFailed ? `${err.reason}: ${err.message}` : 'unexpected error';
-      report = { at: this.deps.clock.now(), status: 'failed', errors: [{ id: '', message: message.slice(0, 1000) }], sent: 0 };
+      report = { at: this.deps.clock.now(), status: 'failed', issues: [{ id: '', message: message.slice(0, 1000) }], sent: 0 };
     }
     const $set: Record<string, unknown> = { lastPush: report };
     if (report.status !== 'failed') $set.pushedIds = [...ids];
@@ -399,12 +399,12 @@ export class CatalogService implements CatalogView {
   /** The push result as paragraphs for the owner (per-item errors name the product). */
   async pushReportText(listingId: string, report: PushReport): Promise<Text[]> {
     if (report.status === 'ok') return [text('shop:push.ok', { count: report.sent })];
-    if (report.status === 'failed') return [text('shop:push.failed', { reason: report.errors[0]?.message ?? '' })];
+    if (report.status === 'failed') return [text('shop:push.failed', { reason: report.issues[0]?.message ?? '' })];
     const products = await this.list(listingId);
     const title = (id: string) => products.find((p) => p._id === id)?.title ?? id;
     return [
-      text('shop:push.errors', { count: report.errors.length }),
-      ...report.errors.slice(0, 10).map((e) => text('shop:push.item_error', { title: e.id ? title(e.id) : '—', message: e.message })),
+      text('shop:push.errors', { count: report.issues.length }),
+      ...report.issues.slice(0, 10).map((e) => text('shop:push.item_error', { title: e.id ? title(e.id) : '—', message: e.message })),
     ];
   }
 
