@@ -10,6 +10,7 @@ import type { Clock } from '../services/clock.js';
 import { openStore, type Store } from '../services/store/index.js';
 import type { Config } from './config.js';
 import { GraphCatalogClient } from './meta/catalog-client.js';
+import { createMessenger, type MessengerChannel } from './messenger/index.js';
 import { createServer } from './server.js';
 import { createBot } from './telegram/bot.js';
 import { registerCommands } from './telegram/commands.js';
@@ -21,6 +22,8 @@ export interface App {
   server: FastifyInstance;
   /** Base URL the HTTP server listens on (e.g. http://127.0.0.1:3000). */
   url: string;
+  /** Present when MESSENGER_PAGE_ACCESS_TOKEN is set. */
+  messenger?: MessengerChannel;
   stop(): Promise<void>;
 }
 
@@ -58,7 +61,8 @@ export async function startApp(config: Config, opts: { log?: Logger; clock?: Clo
   const webhook = config.TELEGRAM_WEBHOOK_URL
     ? { path: new URL(config.TELEGRAM_WEBHOOK_URL).pathname || '/telegram', secret: config.TELEGRAM_WEBHOOK_SECRET! }
     : undefined;
-  const server = await createServer({ services, log, bot, telegramWebhook: webhook, plugins: [webPlugin(services)] });
+  const messenger = config.MESSENGER_PAGE_ACCESS_TOKEN ? createMessenger(config, services) : undefined;
+  const server = await createServer({ services, log, bot, telegramWebhook: webhook, plugins: [webPlugin(services), ...(messenger ? [messenger.plugin] : [])] });
   const address = await server.listen({ port: config.PORT, host: config.HOST });
   const url = address.replace('[::]', '127.0.0.1').replace('0.0.0.0', '127.0.0.1');
 
@@ -84,6 +88,7 @@ export async function startApp(config: Config, opts: { log?: Logger; clock?: Clo
     services,
     server,
     url,
+    messenger,
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -91,6 +96,7 @@ export async function startApp(config: Config, opts: { log?: Logger; clock?: Clo
       await services.scheduler.stop();
       await broadcastWorker.stop();
       await server.close();
+      await messenger?.idle();
       await store.close();
       log.info('stopped');
     },

@@ -1,0 +1,117 @@
+/**
+ * Messenger payloads that always fit the platform limits (PLATFORMS.md): long content is cut cleanly at a
+ * word boundary with an ellipsis, extra items are dropped — Meta never gets a payload it would reject.
+ */
+import type { TFunction } from '../../services/i18n.js';
+import { resolveBody, resolveText, type OutMessage } from '../../services/messages.js';
+
+export const LIMITS = {
+  text: 2000,
+  quickReplies: 13,
+  quickReplyTitle: 20,
+  buttonTitle: 20,
+  buttonTemplateText: 640,
+  buttons: 3,
+  cards: 10,
+  cardTitle: 80,
+  cardSubtitle: 80,
+  payload: 1000,
+} as const;
+
+/** Cuts to `max` characters (code points), at a word boundary when one is near, with an ellipsis. */
+export function cut(s: string, max: number): string {
+  const chars = [...s.trim()];
+  if (chars.length <= max) return chars.join('');
+  const head = chars.slice(0, max - 1).join('');
+  const at = Math.max(head.lastIndexOf(' '), head.lastIndexOf('\n'));
+  return `${(at > max * 0.6 ? head.slice(0, at) : head).trimEnd()}…`;
+}
+
+export type MsgButton =
+  | { type: 'web_url'; title: string; url: string }
+  | { type: 'postback'; title: string; payload: string }
+  | { type: 'phone_number'; title: string; payload: string };
+
+export interface QuickReply { content_type: 'text'; title: string; payload: string }
+
+export interface Card {
+  title: string;
+  subtitle?: string;
+  image_url?: string;
+  buttons?: MsgButton[];
+}
+
+export type MessengerMessage = Record<string, unknown>;
+
+/** Quick replies within limits: ≤ 13, titles ≤ 20, payloads ≤ 1000 (longer payloads are dropped, not cut). */
+export function quickReplies(items: { title: string; payload: string }[]): QuickReply[] {
+  return items
+    .filter((q) => q.payload.length > 0 && q.payload.length <= LIMITS.payload && q.title.trim())
+    .slice(0, LIMITS.quickReplies)
+    .map((q) => ({ content_type: 'text', title: cut(q.title, LIMITS.quickReplyTitle), payload: q.payload }));
+}
+
+function button(b: MsgButton): MsgButton {
+  return { ...b, title: cut(b.title, LIMITS.buttonTitle) };
+}
+
+export function textMessage(text: string, replies: { title: string; payload: string }[] = []): MessengerMessage {
+  const qr = quickReplies(replies);
+  return { text: cut(text || '…', LIMITS.text), ...(qr.length ? { quick_replies: qr } : {}) };
+}
+
+export function buttonTemplate(text: string, buttons: MsgButton[], replies: { title: string; payload: string }[] = []): MessengerMessage {
+  const qr = quickReplies(replies);
+  return {
+    attachment: { type: 'template', payload: { template_type: 'button', text: cut(text || '…', LIMITS.buttonTemplateText), buttons: buttons.slice(0, LIMITS.buttons).map(button) } },
+    ...(qr.length ? { quick_replies: qr } : {}),
+  };
+}
+
+/** A generic-template carousel: ≤ 10 cards, title/subtitle ≤ 80, ≤ 3 buttons each. */
+export function carousel(cards: Card[], replies: { title: string; payload: string }[] = []): MessengerMessage {
+  const qr = quickReplies(replies);
+  const elements = cards.slice(0, LIMITS.cards).map((c) => ({
+    title: cut(c.title || '…', LIMITS.cardTitle),
+    ...(c.subtitle ? { subtitle: cut(c.subtitle, LIMITS.cardSubtitle) } : {}),
+    ...(c.image_url ? { image_url: c.image_url } : {}),
+    ...(c.buttons?.length ? { buttons: c.buttons.slice(0, LIMITS.buttons).map(button) } : {}),
+  }));
+  return { attachment: { type: 'template', payload: { template_type: 'generic', elements } }, ...(qr.length ? { quick_replies: qr } : {}) };
+}
+
+export function imageMessage(url: string): MessengerMessage {
+  return { attachment: { type: 'image', payload: { url, is_reusable: true } } };
+}
+
+/**
+ * A channel-neutral message as one or more Messenger messages: an optional photo, then the text with its
+ * link/phone buttons as a button template (≤ 3) and intent buttons as quick replies. Text too long for a
+ * button template goes out as a plain text message first.
+ */
+export function renderOut(t: TFunction, msg: OutMessage, publicUrl: string): MessengerMessage[] {
+  const out: MessengerMessage[] = [];
+  const photo = msg.photo?.blobId ? `${publicUrl}/media/${msg.photo.blobId}` : msg.photo?.url;
+  if (photo) out.push(imageMessage(photo));
+  const body = resolveBody(t, msg);
+  const all = (msg.buttons ?? []).flat();
+  const links: MsgButton[] = [];
+  const intents: { title: string; payload: string }[] = [];
+  for (const b of all) {
+    const title = resolveText(t, b.label);
+    if ('url' in b) links.push({ type: 'web_url', title, url: b.url });
+    else if ('phone' in b) links.push({ type: 'phone_number', title, payload: b.phone });
+    else intents.push({ title, payload: b.intent });
+  }
+  if (!links.length) {
+    out.push(textMessage(body, intents));
+    return out;
+  }
+  const fitsTemplate = [...body].length <= LIMITS.buttonTemplateText;
+  if (!fitsTemplate) out.push(textMessage(body));
+  const first = fitsTemplate ? body : cut(body.split('\n')[0] || body, LIMITS.buttonTemplateText);
+  // Room left in the template goes to intents as postback buttons; the rest become quick replies.
+  const postbacks = intents.slice(0, Math.max(0, LIMITS.buttons - links.length)).map((i): MsgButton => ({ type: 'postback', ...i }));
+  out.push(buttonTemplate(first, [...links, ...postbacks], intents.slice(postbacks.length)));
+  return out;
+}
