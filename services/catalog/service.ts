@@ -288,7 +288,7 @@ export class CatalogService implements CatalogView {
       if ((await this.lagTokens.read(key)) === token) lagId = key;
     }
     if (!lagId) return null;
-    const optedIn = await this.settings.find({ lagFeed: true });
+    const optedIn = await this.settings.find({ lagFeed: true }, { sort: { createdAt: 1 } });
     const items: FeedItem[] = [];
     let last = 0;
     for (const s of optedIn) {
