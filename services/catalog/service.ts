@@ -68,6 +68,8 @@ export class CatalogService implements CatalogView {
     this.lagTokens = store.kv<string>('lag_feed_tokens');
     deps.events.on('listing.deleted', (listingId) => void this.deleteListingData(listingId).catch(() => undefined));
     deps.events.on('listing.products_changed', (listingId) => void this.autoPush(listingId));
+    // The name is the default brand, and an unpublished listing leaves the feed: the catalog follows the listing.
+    deps.events.on('listing.changed', (listing) => void this.autoPush(listing._id));
   }
 
   /** Direct push: the Batch API client and the key that encrypts tokens (both needed). */
@@ -411,6 +413,18 @@ export class CatalogService implements CatalogView {
   // ---- privacy / cleanup -------------------------------------------------------------------------------
 
   private async deleteListingData(listingId: string): Promise<void> {
+    const s = await this.settings.findOne({ listingId });
+    if (s && this.pushConfigured(s) && s.pushedIds.length) {
+      // Best effort: take the items out of the owner's Meta catalog too, before the token is gone.
+      try {
+        const token = this.box!.open(s.accessTokenEnc!);
+        for (let i = 0; i < s.pushedIds.length; i += MAX_BATCH) {
+          await this.pushPort!.itemsBatch(s.catalogId!, token, s.pushedIds.slice(i, i + MAX_BATCH).map((id): BatchRequest => ({ method: 'DELETE', data: { id } })));
+        }
+      } catch {
+        // The catalog keeps stale items until the owner removes them; the data here is erased regardless.
+      }
+    }
     for (const p of await this.products.find({ listingId })) {
       for (const ph of p.photos) await this.store.blobs.delete(ph.blobId);
       await this.products.deleteOne({ _id: p._id });

@@ -42,6 +42,7 @@ describe('direct push to the Meta catalog', () => {
   let graph: FakeGraphCatalog;
   let u: FakeUser;
   let listing: Listing;
+  let owner: User;
 
   beforeAll(async () => {
     graph = await FakeGraphCatalog.start({ token: TOKEN });
@@ -49,6 +50,7 @@ describe('direct push to the Meta catalog', () => {
     u = t.tg.user(3001, { first_name: 'Maria', language_code: 'ro' });
     const o = await ownerWithListing(t, u);
     listing = o.listing;
+    owner = o.owner;
     await t.app.services.catalog.add(o.owner, listing, product('Mere Golden', 450, 'b-apple'));
     await t.app.services.catalog.add(o.owner, listing, product('Pere Williams', 600, 'b-pear'));
   });
@@ -129,6 +131,15 @@ describe('direct push to the Meta catalog', () => {
     expect(report.issues[0].message).toMatch(/^auth: Error validating access token/);
     expect(JSON.stringify(report)).not.toContain('EAAGrevoked');
     expect(s.accessTokenEnc).toBeDefined();
+  });
+
+  it('/deleteme also takes the items out of the Meta catalog', async () => {
+    await t.app.services.catalog.setAccessToken(listing, TOKEN);
+    await t.app.services.catalog.pushListing(listing._id);
+    expect(graph.catalog(CATALOG).size).toBe(1);
+    await t.app.services.privacy.deleteUser(owner);
+    expect(graph.catalog(CATALOG).size).toBe(0);
+    expect(graph.batches[graph.batches.length - 1].body.requests.map((r) => r.method)).toEqual(['DELETE']);
   });
 });
 

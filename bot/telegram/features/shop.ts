@@ -9,7 +9,7 @@ import type { Listing } from '../../../models/listing.js';
 import { CHECKLIST_STEPS, type ChecklistStep } from '../../../models/product.js';
 import { resolveText } from '../../../services/messages.js';
 import type { ProductDraft } from '../../../services/catalog/service.js';
-import { PushUnavailable } from '../../../services/catalog/service.js';
+import { ProductNotFound, PushUnavailable } from '../../../services/catalog/service.js';
 import type { BotContext, ConvContext } from '../context.js';
 import { CAPTION_LIMIT, fit, TEXT_LIMIT } from '../render.js';
 import type { Conv } from './listing-steps.js';
@@ -81,10 +81,17 @@ async function editProduct(conv: Conv, ctx: ConvContext, productId: string, fiel
   const patch: Record<string, unknown> = {};
   for (const k of FIELD_KEYS[field]) patch[k] = (draft as Record<string, unknown>)[k] ?? null;
   const ok = await conv.external(async (outside) => {
-    await outside.services.catalog.update(start.listing.id, productId, patch);
-    return true;
+    try {
+      await outside.services.catalog.update(start.listing.id, productId, patch);
+      return true;
+    } catch (err) {
+      // Deleted meanwhile (another device, /deleteme): say so instead of a generic error.
+      if (err instanceof ProductNotFound) return false;
+      throw err;
+    }
   });
   if (ok) await afterSave(conv, ctx, productId, 'shop:saved');
+  else await ctx.reply(ctx.t('shop:product_gone'));
 }
 
 async function setCatalog(conv: Conv, ctx: ConvContext): Promise<void> {
