@@ -62,12 +62,12 @@ describe('direct push to the Meta catalog', () => {
 
   it('takes the catalog id and the token in chat; the token message is deleted and stored encrypted', async () => {
     await u.say('/shop', 'Catalog Facebook');
-    const push = await u.tap('shop:push', 'Trimitere directă în catalogul Meta');
+    const push = await u.tap('sp:push', 'Trimitere directă în catalogul Meta');
     expect(push.text).toContain('Token de acces: nesetat');
-    await u.tap('shop:cat', 'id-ul catalogului');
+    await u.tap('sp:cat', 'id-ul catalogului');
     await u.say('12ab', 'un număr de 5–25 de cifre');
     await u.say(CATALOG, `Id-ul catalogului ${CATALOG} a fost salvat`);
-    await u.tap('shop:tok', 'tokenul de acces');
+    await u.tap('sp:tok', 'tokenul de acces');
     const deletesBefore = t.tg.callsOf('deleteMessage').length;
     await u.say(TOKEN, 'Tokenul a fost salvat (criptat)');
     expect(t.tg.callsOf('deleteMessage').length).toBe(deletesBefore + 1);
@@ -82,9 +82,9 @@ describe('direct push to the Meta catalog', () => {
   it('pushes every valid product and shows the owner the item Meta rejected', async () => {
     const [, pear] = await t.app.services.catalog.list(listing._id);
     graph.reject.set(pear._id, 'Image at image_link could not be downloaded');
-    await u.tap('shop:push', 'Trimitere directă');
+    await u.tap('sp:push', 'Trimitere directă');
     const since = u.messages().length;
-    u.press('shop:pushnow');
+    u.press('sp:pushnow');
     const report = await u.expect('Meta a semnalat 1 problemă', { since, timeoutMs: 15_000 });
     expect(report.text).toContain('• Pere Williams: Image at image_link could not be downloaded');
 
@@ -110,9 +110,9 @@ describe('direct push to the Meta catalog', () => {
     graph.reject.clear();
     const [apple, pear] = await t.app.services.catalog.list(listing._id);
     const since = u.messages().length;
-    await u.tap('shop:list:0', 'Produsele dvs. (2)');
-    await u.tap(`shop:p:${apple._id}`, 'Mere Golden');
-    u.press(`shop:st:${apple._id}`);
+    await u.tap('sp:list:0', 'Produsele dvs. (2)');
+    await u.tap(`sp:p:${apple._id}`, 'Mere Golden');
+    u.press(`sp:st:${apple._id}`);
     await u.expect('Meta a acceptat 2 modificări', { since, timeoutMs: 15_000 });
     await t.app.services.catalog.idle();
     const last = graph.batches[graph.batches.length - 1];
@@ -150,7 +150,7 @@ describe('push without SECRETS_KEY and batching', () => {
       const u = t.tg.user(3101, { first_name: 'Olga', language_code: 'ru' });
       await ownerWithListing(t, u);
       await u.say('/shop', 'Каталог Facebook');
-      const m = await u.tap('shop:push', 'Прямая отправка в Meta на этом сервере выключена');
+      const m = await u.tap('sp:push', 'Прямая отправка в Meta на этом сервере выключена');
       expect(m.text).toContain('SECRETS_KEY');
     } finally {
       await t.close();

@@ -43,16 +43,16 @@ describe('/shop end to end', () => {
     const m = await u.say('/shop', 'Catalog Facebook');
     expect(m.text).toContain('Progres: 0 din 4 pași');
     expect(m.text).toContain('nu este încă publicată');
-    expect(buttons(m).map((b) => b.callback_data)).toEqual(expect.arrayContaining(['shop:add', 'shop:steps', 'shop:feed', 'shop:push']));
-    const steps = await u.tap('shop:steps', 'Cum ajung produsele');
+    expect(buttons(m).map((b) => b.callback_data)).toEqual(expect.arrayContaining(['sp:add', 'sp:steps', 'sp:feed', 'sp:push']));
+    const steps = await u.tap('sp:steps', 'Cum ajung produsele');
     expect(steps.text).toContain('/feeds/');
-    const ck = await t.tg.waitUntil(() => u.messages().find((x) => buttons(x).some((b) => b.callback_data === 'shop:ck:pageLinked')));
-    u.press('shop:ck:pageLinked');
-    await t.tg.waitUntil(() => ck.edits > 0 && buttons(ck).find((b) => b.callback_data === 'shop:ck:pageLinked')?.text.startsWith('✅'));
+    const ck = await t.tg.waitUntil(() => u.messages().find((x) => buttons(x).some((b) => b.callback_data === 'sp:ck:pageLinked')));
+    u.press('sp:ck:pageLinked');
+    await t.tg.waitUntil(() => ck.edits > 0 && buttons(ck).find((b) => b.callback_data === 'sp:ck:pageLinked')?.text.startsWith('✅'));
   });
 
   it('adds a product: a too-small photo is refused with its real size, a 800×800 one is kept', async () => {
-    await u.tap('shop:add', 'Denumirea produsului');
+    await u.tap('sp:add', 'Denumirea produsului');
     await u.say('Miere de salcâm, 500 g', 'Descrieți produsul');
     await u.say('Miere „de casă”, cu gust delicat.\nRecoltată în mai; borcan de sticlă, 500 g.', 'Prețul');
     await u.say('12,50', 'În ce monedă este 12.50?');
@@ -78,7 +78,7 @@ describe('/shop end to end', () => {
   });
 
   it('adds two more products (currency typed with the price, USD, Unicode, quotes, commas)', async () => {
-    await u.tap('shop:add', 'Denumirea produsului');
+    await u.tap('sp:add', 'Denumirea produsului');
     await u.say('Ceară de albine "naturală"', 'Descrieți produsul');
     await u.say('Bucăți de ceară; ideală pentru lumânări, creme etc.', 'Prețul');
     await u.say('8 EUR', 'lei moldovenești');
@@ -93,7 +93,7 @@ describe('/shop end to end', () => {
     await u.tap('shp:skip', 'Categoria Google');
     await u.say('Food, Beverages & Tobacco > Food Items', 'a fost adăugat în catalog');
 
-    await u.tap('shop:add', 'Denumirea produsului');
+    await u.tap('sp:add', 'Denumirea produsului');
     await u.say('Liepziedu medus — ā ž; мёд липовый й', 'Descrieți produsul');
     await u.say('Medus no Zemgales. Мёд с пасеки.', 'Prețul');
     await u.say('15 USD', 'lei moldovenești');
@@ -108,13 +108,13 @@ describe('/shop end to end', () => {
     await u.tap('shp:skip', 'Categoria Google');
     await u.tap('shp:skip', 'a fost adăugat în catalog');
 
-    const list = await u.tap('shop:list:0', 'Produsele dvs. (3)');
+    const list = await u.tap('sp:list:0', 'Produsele dvs. (3)');
     expect(list.text).toContain('9.90 EUR (12.50 EUR) · 250.00 MDL');
     expect(list.text).toContain('15.00 USD · 300.00 MDL');
   });
 
   it('serves an empty feed while pending, then the three products once published; ETag/304; rotation', async () => {
-    const feedMsg = await u.tap('shop:feed', 'Adresa fluxului pentru Commerce Manager');
+    const feedMsg = await u.tap('sp:feed', 'Adresa fluxului pentru Commerce Manager');
     const feedUrl = feedMsg.text!.match(/http:\/\/lag\.test\/feeds\/[\w-]+\.csv/)![0];
     let res = await fetch(local(feedUrl));
     expect(res.status).toBe(200);
@@ -152,8 +152,8 @@ describe('/shop end to end', () => {
     const since = await fetch(local(feedUrl), { headers: { 'if-modified-since': lastModified } });
     expect(since.status).toBe(304);
 
-    await u.tap('shop:rot', 'Faceți o adresă nouă');
-    const rotated = await u.tap('shop:rotok', 'Adresa nouă a fluxului');
+    await u.tap('sp:rot', 'Faceți o adresă nouă');
+    const rotated = await u.tap('sp:rotok', 'Adresa nouă a fluxului');
     const newUrl = rotated.text!.match(/http:\/\/lag\.test\/feeds\/[\w-]+\.csv/)![0];
     expect(newUrl).not.toBe(feedUrl);
     expect((await fetch(local(feedUrl))).status).toBe(404);
@@ -201,21 +201,21 @@ describe('/shop end to end', () => {
   it('edits, pauses and deletes (with confirmation); the feed follows', async () => {
     const products = await t.app.services.catalog.list(listing._id);
     const [honey, wax, medus] = products;
-    await u.tap(`shop:p:${wax._id}`, 'Ceară de albine');
-    await u.tap(`shop:e:${wax._id}:price`, 'Prețul');
+    await u.tap(`sp:p:${wax._id}`, 'Ceară de albine');
+    await u.tap(`sp:e:${wax._id}:price`, 'Prețul');
     await u.say('0', 'mai mare decât zero');
     await u.say('7.5', 'În ce monedă');
     await u.tap('shp:c:0', 'a fost salvat');
     expect((await t.app.services.catalog.byId(listing._id, wax._id))!.priceMinor).toBe(750);
 
-    const card = await u.tap(`shop:p:${honey._id}`, 'Miere de salcâm');
+    const card = await u.tap(`sp:p:${honey._id}`, 'Miere de salcâm');
     expect(card.photo).toBe(true);
     expect(card.caption).toContain('Respectă regulile Facebook');
-    await u.tap(`shop:st:${honey._id}`, 'este în pauză');
-    await u.tap(`shop:p:${medus._id}`, 'Liepziedu');
-    await u.tap(`shop:del:${medus._id}`, 'Ștergeți');
+    await u.tap(`sp:st:${honey._id}`, 'este în pauză');
+    await u.tap(`sp:p:${medus._id}`, 'Liepziedu');
+    await u.tap(`sp:del:${medus._id}`, 'Ștergeți');
     expect(await t.app.services.catalog.byId(listing._id, medus._id)).not.toBeNull();
-    await u.tap(`shop:delok:${medus._id}`, 'a fost șters');
+    await u.tap(`sp:delok:${medus._id}`, 'a fost șters');
     const s = await t.app.services.catalog.settingsFor(listing);
     const rows = parse(await (await fetch(`${t.app.url}/feeds/${s.feedToken}.csv`)).text(), { columns: true }) as Record<string, string>[];
     expect(rows.map((r) => [r.id, r.price])).toEqual([[wax._id, '7.50 EUR']]);

@@ -7,7 +7,7 @@ import type { Problem } from '../../../services/catalog/validate.js';
 import type { TFunction } from '../../../services/i18n.js';
 import { fit } from '../render.js';
 
-/** Editable product fields as they appear in callback data (shop:e:<productId>:<field>). */
+/** Editable product fields as they appear in callback data (sp:e:<productId>:<field>). */
 export const PRODUCT_FIELDS = ['title', 'description', 'price', 'mdl', 'availability', 'condition', 'photos', 'brand', 'sale', 'category'] as const;
 export type ProductFieldCode = (typeof PRODUCT_FIELDS)[number];
 
@@ -40,10 +40,10 @@ export function checklistText(t: TFunction, listing: Listing, s: ShopSettings, c
 
 export function homeKeyboard(t: TFunction, s: ShopSettings, counts: { total: number }, staffLag: boolean): InlineKeyboard {
   const kb = new InlineKeyboard()
-    .text(t('shop:button.products', { n: counts.total }), 'shop:list:0').text(t('shop:button.add'), 'shop:add').row()
-    .text(t('shop:button.instructions'), 'shop:steps').text(t('shop:button.feed'), 'shop:feed').row()
-    .text(t('shop:button.push'), 'shop:push').text(t(s.lagFeed ? 'shop:button.lag_on' : 'shop:button.lag_off'), 'shop:lag');
-  if (staffLag) kb.row().text(t('shop:button.lag_feed_url'), 'shop:lagurl');
+    .text(t('shop:button.products', { n: counts.total }), 'sp:list:0').text(t('shop:button.add'), 'sp:add').row()
+    .text(t('shop:button.instructions'), 'sp:steps').text(t('shop:button.feed'), 'sp:feed').row()
+    .text(t('shop:button.push'), 'sp:push').text(t(s.lagFeed ? 'shop:button.lag_on' : 'shop:button.lag_off'), 'sp:lag');
+  if (staffLag) kb.row().text(t('shop:button.lag_feed_url'), 'sp:lagurl');
   return kb;
 }
 
@@ -67,11 +67,11 @@ export function productCard(t: TFunction, p: Product, listing: Pick<Listing, 'na
 export function productKeyboard(t: TFunction, p: Product): InlineKeyboard {
   const kb = new InlineKeyboard();
   PRODUCT_FIELDS.forEach((f, i) => {
-    kb.text(t(`shop:field.${f}`), `shop:e:${p._id}:${f}`);
+    kb.text(t(`shop:field.${f}`), `sp:e:${p._id}:${f}`);
     if (i % 3 === 2) kb.row();
   });
   return kb.row()
-    .text(t(p.status === 'paused' ? 'shop:button.resume' : 'shop:button.pause'), `shop:st:${p._id}`)
-    .text(t('shop:button.delete'), `shop:del:${p._id}`).row()
-    .text(t('shop:button.back'), 'shop:list:0');
+    .text(t(p.status === 'paused' ? 'shop:button.resume' : 'shop:button.pause'), `sp:st:${p._id}`)
+    .text(t('shop:button.delete'), `sp:del:${p._id}`).row()
+    .text(t('shop:button.back'), 'sp:list:0');
 }

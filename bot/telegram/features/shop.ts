@@ -45,8 +45,8 @@ async function afterSave(conv: Conv, ctx: ConvContext, productId: string, key: s
   if (verdict.problems.length) lines.push('', ctx.t('shop:card.not_in_feed'), problemLines(ctx.t, verdict.problems));
   else lines.push('', ctx.t(verdict.published ? 'shop:card.in_feed' : 'shop:card.in_feed_after_publish'));
   await ctx.reply(fit(lines.join('\n'), TEXT_LIMIT), {
-    reply_markup: new InlineKeyboard().text(ctx.t('shop:button.open'), `shop:p:${productId}`).text(ctx.t('shop:button.add_another'), 'shop:add').row()
-      .text(ctx.t('shop:button.home'), 'shop:home'),
+    reply_markup: new InlineKeyboard().text(ctx.t('shop:button.open'), `sp:p:${productId}`).text(ctx.t('shop:button.add_another'), 'sp:add').row()
+      .text(ctx.t('shop:button.home'), 'sp:home'),
   });
 }
 
@@ -119,7 +119,7 @@ async function setCatalog(conv: Conv, ctx: ConvContext): Promise<void> {
     if (l) await outside.services.catalog.setCatalogId(l, value);
   });
   await ctx.reply(value ? ctx.t('shop:catalog_saved', { id: value }) : ctx.t('shop:catalog_cleared'), {
-    reply_markup: new InlineKeyboard().text(ctx.t('shop:button.push'), 'shop:push').text(ctx.t('shop:button.home'), 'shop:home'),
+    reply_markup: new InlineKeyboard().text(ctx.t('shop:button.push'), 'sp:push').text(ctx.t('shop:button.home'), 'sp:home'),
   });
 }
 
@@ -153,7 +153,7 @@ async function setToken(conv: Conv, ctx: ConvContext): Promise<void> {
     }
   });
   await ctx.reply(ctx.t(saved ? 'shop:token_saved' : 'shop:push_disabled'), {
-    reply_markup: new InlineKeyboard().text(ctx.t('shop:button.push'), 'shop:push'),
+    reply_markup: new InlineKeyboard().text(ctx.t('shop:button.push'), 'sp:push'),
   });
 }
 
@@ -180,7 +180,7 @@ async function showList(ctx: BotContext, page: number): Promise<void> {
   if (!listing) return;
   const products = await ctx.services.catalog.list(listing._id);
   if (!products.length) {
-    await ctx.reply(ctx.t('shop:list_empty'), { reply_markup: new InlineKeyboard().text(ctx.t('shop:button.add'), 'shop:add') });
+    await ctx.reply(ctx.t('shop:list_empty'), { reply_markup: new InlineKeyboard().text(ctx.t('shop:button.add'), 'sp:add') });
     return;
   }
   const pages = Math.ceil(products.length / PAGE);
@@ -193,12 +193,12 @@ async function showList(ctx: BotContext, page: number): Promise<void> {
     const bad = ctx.services.catalog.problems(prod, listing).length > 0;
     const mark = prod.status === 'paused' ? '⏸' : bad ? '⚠️' : '✅';
     lines.push(`${n}. ${mark} ${fit(prod.title, 60)} — ${ctx.services.catalog.view(prod, listing).priceText}`);
-    kb.text(`${n}. ${fit(prod.title, 30)}`, `shop:p:${prod._id}`).row();
+    kb.text(`${n}. ${fit(prod.title, 30)}`, `sp:p:${prod._id}`).row();
   });
   lines.push('', ctx.t('shop:list_legend'));
-  if (p > 0) kb.text('◀️', `shop:list:${p - 1}`);
-  if (p < pages - 1) kb.text('▶️', `shop:list:${p + 1}`);
-  kb.row().text(ctx.t('shop:button.add'), 'shop:add').text(ctx.t('shop:button.home'), 'shop:home');
+  if (p > 0) kb.text('◀️', `sp:list:${p - 1}`);
+  if (p < pages - 1) kb.text('▶️', `sp:list:${p + 1}`);
+  kb.row().text(ctx.t('shop:button.add'), 'sp:add').text(ctx.t('shop:button.home'), 'sp:home');
   await ctx.reply(fit(lines.join('\n'), TEXT_LIMIT), { reply_markup: kb });
 }
 
@@ -222,9 +222,9 @@ function instructions(ctx: BotContext, feedUrl: string, s: { checklist: Record<C
     ctx.t('shop:instructions.feedAdded', { url: feedUrl }), '', ctx.t('shop:instructions.productsValid')].join('\n');
   const kb = new InlineKeyboard();
   CHECKLIST_STEPS.forEach((step) => {
-    kb.text(`${s.checklist[step] ? '✅' : '⬜'} ${ctx.t(`shop:step_short.${step}`)}`, `shop:ck:${step}`).row();
+    kb.text(`${s.checklist[step] ? '✅' : '⬜'} ${ctx.t(`shop:step_short.${step}`)}`, `sp:ck:${step}`).row();
   });
-  kb.text(ctx.t('shop:button.catalog_id'), 'shop:cat').row().text(ctx.t('shop:button.home'), 'shop:home');
+  kb.text(ctx.t('shop:button.catalog_id'), 'sp:cat').row().text(ctx.t('shop:button.home'), 'sp:home');
   return { text: fit(text, TEXT_LIMIT), kb };
 }
 
@@ -233,7 +233,7 @@ async function showPush(ctx: BotContext): Promise<void> {
   if (!listing) return;
   const catalog = ctx.services.catalog;
   if (!catalog.pushEnabled) {
-    await ctx.reply(ctx.t('shop:push_disabled'), { reply_markup: new InlineKeyboard().text(ctx.t('shop:button.feed'), 'shop:feed').text(ctx.t('shop:button.home'), 'shop:home') });
+    await ctx.reply(ctx.t('shop:push_disabled'), { reply_markup: new InlineKeyboard().text(ctx.t('shop:button.feed'), 'sp:feed').text(ctx.t('shop:button.home'), 'sp:home') });
     return;
   }
   const s = await catalog.settingsFor(listing);
@@ -243,10 +243,10 @@ async function showPush(ctx: BotContext): Promise<void> {
     lines.push(...(await catalog.pushReportText(listing._id, s.lastPush)).map((x) => resolveText(ctx.t, x)));
   }
   lines.push('', ctx.t('shop:push.explain'));
-  const kb = new InlineKeyboard().text(ctx.t('shop:button.catalog_id'), 'shop:cat').text(ctx.t('shop:button.token'), 'shop:tok').row();
-  if (catalog.pushConfigured(s)) kb.text(ctx.t('shop:button.push_now'), 'shop:pushnow').row();
-  if (s.accessTokenEnc) kb.text(ctx.t('shop:button.token_remove'), 'shop:tokdel').row();
-  kb.text(ctx.t('shop:button.home'), 'shop:home');
+  const kb = new InlineKeyboard().text(ctx.t('shop:button.catalog_id'), 'sp:cat').text(ctx.t('shop:button.token'), 'sp:tok').row();
+  if (catalog.pushConfigured(s)) kb.text(ctx.t('shop:button.push_now'), 'sp:pushnow').row();
+  if (s.accessTokenEnc) kb.text(ctx.t('shop:button.token_remove'), 'sp:tokdel').row();
+  kb.text(ctx.t('shop:button.home'), 'sp:home');
   await ctx.reply(fit(lines.join('\n'), TEXT_LIMIT), { reply_markup: kb });
 }
 
@@ -264,20 +264,20 @@ export function shopFeature(plugins: Plugins): Composer<BotContext> {
       await handler(ctx as BotContext & { match: RegExpMatchArray | string });
     });
 
-  cb('shop:home', (ctx) => showShop(ctx));
-  cb(/^shop:list:(\d+)$/, (ctx) => showList(ctx, Number((ctx.match as RegExpMatchArray)[1])));
-  cb(/^shop:p:([\w-]{1,40})$/, (ctx) => showProduct(ctx, (ctx.match as RegExpMatchArray)[1]));
-  cb('shop:add', async (ctx) => {
+  cb('sp:home', (ctx) => showShop(ctx));
+  cb(/^sp:list:(\d+)$/, (ctx) => showList(ctx, Number((ctx.match as RegExpMatchArray)[1])));
+  cb(/^sp:p:([\w-]{1,40})$/, (ctx) => showProduct(ctx, (ctx.match as RegExpMatchArray)[1]));
+  cb('sp:add', async (ctx) => {
     if (await ownListing(ctx)) await ctx.conversation.enter(ADD_PRODUCT);
   });
-  cb(/^shop:e:([\w-]{1,40}):(\w+)$/, async (ctx) => {
+  cb(/^sp:e:([\w-]{1,40}):(\w+)$/, async (ctx) => {
     const [, id, field] = ctx.match as RegExpMatchArray;
     const listing = await ownListing(ctx);
     if (!listing || !PRODUCT_FIELDS.includes(field as ProductFieldCode)) return;
     if (!(await ctx.services.catalog.byId(listing._id, id))) return ctx.reply(ctx.t('shop:product_gone'));
     await ctx.conversation.enter(EDIT_PRODUCT, id, field);
   });
-  cb(/^shop:st:([\w-]{1,40})$/, async (ctx) => {
+  cb(/^sp:st:([\w-]{1,40})$/, async (ctx) => {
     const id = (ctx.match as RegExpMatchArray)[1];
     const listing = await ownListing(ctx);
     const p = listing ? await ctx.services.catalog.byId(listing._id, id) : null;
@@ -285,33 +285,33 @@ export function shopFeature(plugins: Plugins): Composer<BotContext> {
     const status = p.status === 'paused' ? 'active' : 'paused';
     await ctx.services.catalog.setStatus(listing._id, id, status);
     await ctx.reply(ctx.t(status === 'paused' ? 'shop:paused' : 'shop:resumed', { title: p.title }), {
-      reply_markup: new InlineKeyboard().text(ctx.t('shop:button.open'), `shop:p:${id}`).text(ctx.t('shop:button.back'), 'shop:list:0'),
+      reply_markup: new InlineKeyboard().text(ctx.t('shop:button.open'), `sp:p:${id}`).text(ctx.t('shop:button.back'), 'sp:list:0'),
     });
   });
-  cb(/^shop:del:([\w-]{1,40})$/, async (ctx) => {
+  cb(/^sp:del:([\w-]{1,40})$/, async (ctx) => {
     const id = (ctx.match as RegExpMatchArray)[1];
     const listing = await ownListing(ctx);
     const p = listing ? await ctx.services.catalog.byId(listing._id, id) : null;
     if (!p) return ctx.reply(ctx.t('shop:product_gone'));
     await ctx.reply(ctx.t('shop:delete_confirm', { title: p.title }), {
-      reply_markup: new InlineKeyboard().text(ctx.t('shop:button.delete_yes'), `shop:delok:${id}`).text(ctx.t('shop:button.delete_no'), `shop:p:${id}`),
+      reply_markup: new InlineKeyboard().text(ctx.t('shop:button.delete_yes'), `sp:delok:${id}`).text(ctx.t('shop:button.delete_no'), `sp:p:${id}`),
     });
   });
-  cb(/^shop:delok:([\w-]{1,40})$/, async (ctx) => {
+  cb(/^sp:delok:([\w-]{1,40})$/, async (ctx) => {
     const id = (ctx.match as RegExpMatchArray)[1];
     const listing = await ownListing(ctx);
     const p = listing ? await ctx.services.catalog.byId(listing._id, id) : null;
     if (!listing || !p || !(await ctx.services.catalog.remove(listing._id, id))) return ctx.reply(ctx.t('shop:product_gone'));
-    await ctx.reply(ctx.t('shop:deleted', { title: p.title }), { reply_markup: new InlineKeyboard().text(ctx.t('shop:button.back'), 'shop:list:0') });
+    await ctx.reply(ctx.t('shop:deleted', { title: p.title }), { reply_markup: new InlineKeyboard().text(ctx.t('shop:button.back'), 'sp:list:0') });
   });
-  cb('shop:steps', async (ctx) => {
+  cb('sp:steps', async (ctx) => {
     const listing = await ownListing(ctx);
     if (!listing) return;
     const s = await ctx.services.catalog.settingsFor(listing);
     const { text, kb } = instructions(ctx, ctx.services.catalog.feedUrl(s), s);
     await ctx.reply(text, { reply_markup: kb, link_preview_options: { is_disabled: true } });
   });
-  cb(/^shop:ck:(\w+)$/, async (ctx) => {
+  cb(/^sp:ck:(\w+)$/, async (ctx) => {
     const step = (ctx.match as RegExpMatchArray)[1] as ChecklistStep;
     const listing = await ownListing(ctx);
     if (!listing || !CHECKLIST_STEPS.includes(step)) return;
@@ -320,7 +320,7 @@ export function shopFeature(plugins: Plugins): Composer<BotContext> {
     const { kb } = instructions(ctx, ctx.services.catalog.feedUrl(s), s);
     if (ctx.callbackQuery?.message) await ctx.editMessageReplyMarkup({ reply_markup: kb }).catch(() => undefined);
   });
-  cb('shop:feed', async (ctx) => {
+  cb('sp:feed', async (ctx) => {
     const listing = await ownListing(ctx);
     if (!listing) return;
     const s = await ctx.services.catalog.settingsFor(listing);
@@ -328,46 +328,46 @@ export function shopFeature(plugins: Plugins): Composer<BotContext> {
     if (listing.status !== 'published') lines.push('', ctx.t('shop:not_published'));
     await ctx.reply(lines.join('\n'), {
       link_preview_options: { is_disabled: true },
-      reply_markup: new InlineKeyboard().text(ctx.t('shop:button.rotate'), 'shop:rot').text(ctx.t('shop:button.home'), 'shop:home'),
+      reply_markup: new InlineKeyboard().text(ctx.t('shop:button.rotate'), 'sp:rot').text(ctx.t('shop:button.home'), 'sp:home'),
     });
   });
-  cb('shop:rot', (ctx) => ctx.reply(ctx.t('shop:feed.rotate_confirm'), {
-    reply_markup: new InlineKeyboard().text(ctx.t('shop:button.rotate_yes'), 'shop:rotok').text(ctx.t('shop:button.delete_no'), 'shop:feed'),
+  cb('sp:rot', (ctx) => ctx.reply(ctx.t('shop:feed.rotate_confirm'), {
+    reply_markup: new InlineKeyboard().text(ctx.t('shop:button.rotate_yes'), 'sp:rotok').text(ctx.t('shop:button.delete_no'), 'sp:feed'),
   }));
-  cb('shop:rotok', async (ctx) => {
+  cb('sp:rotok', async (ctx) => {
     const listing = await ownListing(ctx);
     if (!listing) return;
     const s = await ctx.services.catalog.rotateFeedToken(listing);
     await ctx.reply(ctx.t('shop:feed.rotated', { url: ctx.services.catalog.feedUrl(s) }), { link_preview_options: { is_disabled: true } });
   });
-  cb('shop:lag', async (ctx) => {
+  cb('sp:lag', async (ctx) => {
     const listing = await ownListing(ctx);
     if (!listing) return;
     const s = await ctx.services.catalog.settingsFor(listing);
     await ctx.services.catalog.setLagFeed(listing, !s.lagFeed);
     await ctx.reply(ctx.t(s.lagFeed ? 'shop:lag_left' : 'shop:lag_joined'));
   });
-  cb('shop:lagurl', async (ctx) => {
+  cb('sp:lagurl', async (ctx) => {
     if (!((ctx.user.role === 'staff' || ctx.user.role === 'admin') && ctx.user.lagId)) return;
     const token = await ctx.services.catalog.lagFeedToken(ctx.user.lagId);
     await ctx.reply(ctx.t('shop:lag_feed_url', { url: ctx.services.catalog.lagFeedUrl(token), lag: ctx.t(`territory:lag.${ctx.user.lagId}`) }), { link_preview_options: { is_disabled: true } });
   });
-  cb('shop:push', (ctx) => showPush(ctx));
-  cb('shop:cat', async (ctx) => {
+  cb('sp:push', (ctx) => showPush(ctx));
+  cb('sp:cat', async (ctx) => {
     if (await ownListing(ctx)) await ctx.conversation.enter(SET_CATALOG);
   });
-  cb('shop:tok', async (ctx) => {
+  cb('sp:tok', async (ctx) => {
     if (!(await ownListing(ctx))) return;
     if (!ctx.services.catalog.pushEnabled) return ctx.reply(ctx.t('shop:push_disabled'));
     await ctx.conversation.enter(SET_TOKEN);
   });
-  cb('shop:tokdel', async (ctx) => {
+  cb('sp:tokdel', async (ctx) => {
     const listing = await ownListing(ctx);
     if (!listing) return;
     await ctx.services.catalog.setAccessToken(listing, null);
     await ctx.reply(ctx.t('shop:token_removed'));
   });
-  cb('shop:pushnow', async (ctx) => {
+  cb('sp:pushnow', async (ctx) => {
     const listing = await ownListing(ctx);
     if (!listing) return;
     await ctx.reply(ctx.t('shop:push.sending'));
