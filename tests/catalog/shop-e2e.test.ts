@@ -222,6 +222,29 @@ describe('/shop end to end', () => {
     expect(await t.app.services.store.blobs.get(medus.photos[0].blobId)).toBeNull();
   });
 
+  it('bad input gets a reason and the same question; /cancel leaves the flow without saving', async () => {
+    const before = await t.app.services.catalog.products.count({ listingId: listing._id });
+    await u.tap('sp:add', 'Denumirea produsului');
+    let since = u.messages().length;
+    u.sendSticker();
+    await u.expect('trimiteți răspunsul ca text', { since });
+    await u.say('<b>Miere</b>', 'text simplu, fără etichete HTML');
+    await u.say('Polen', 'Descrieți produsul');
+    await u.say('Polen de albine, 200 g.', 'Prețul');
+    await u.say('12 MDL', 'Cataloagele Meta acceptă EUR sau USD');
+    await u.say('3 GBP', 'GBP nu este acceptată');
+    await u.say('3.5 EUR', 'lei moldovenești');
+    await u.tap('shp:skip', 'Este disponibil?');
+    await u.tap('shp:c:0', 'Starea produsului');
+    await u.tap('shp:c:0', 'Trimiteți o fotografie');
+    since = u.messages().length;
+    u.send('nu am poză');
+    await u.expect('Vă rog să trimiteți o fotografie', { since });
+    await u.say('/cancel', 'anulat');
+    expect(await t.app.services.catalog.products.count({ listingId: listing._id })).toBe(before);
+    await u.say('/shop', 'Catalog Facebook');
+  });
+
   it('an owner without a business is sent to /register; /deleteme erases products and shop settings', async () => {
     const stranger = t.tg.user(2002, { first_name: 'Ana', language_code: 'en' });
     await stranger.say('/shop', 'Register your business first');
