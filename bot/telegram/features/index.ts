@@ -10,6 +10,7 @@ import { myBusinessFeature } from './mybusiness.js';
 import { offersFeature } from './offers.js';
 import { privacyFeature } from './privacy.js';
 import { registrationFeature } from './registration.js';
+import { searchFeature } from './search.js';
 import { staffFeature } from './staff.js';
 import { staffDataFeature } from './staff-data.js';
 import { shopFeature } from './shop.js';
@@ -20,6 +21,7 @@ export type Feature = (plugins: ConvPlugin[]) => Composer<BotContext>;
 export const features: Feature[] = [
   registrationFeature,
   myBusinessFeature,
+  searchFeature,
   shopFeature,
   moderationFeature,
   () => staffFeature(),
