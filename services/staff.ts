@@ -5,6 +5,7 @@
 import { AuditModel, type AuditEntry } from '../models/audit.js';
 import type { User } from '../models/user.js';
 import type { Clock } from './clock.js';
+import type { OutMessage } from './messages.js';
 import type { Collection, Store } from './store/port.js';
 import { lag } from './territories.js';
 import type { UserService } from './users.js';
@@ -36,6 +37,8 @@ export type GrantResult =
 export interface OffersModerationPort {
   pending(lagId?: string): Promise<OfferLike[]>;
   moderate(staff: User, offerId: string, decision: 'approve' | 'reject' | 'request_changes', note?: string): Promise<unknown>;
+  /** The offers feature's own card with its omod:* buttons, when it provides one. */
+  moderationCard?(offer: never, reason: 'new' | 'changed', businessName: string): OutMessage;
 }
 
 /** The fields of an offer the staff queue shows. */
@@ -47,6 +50,7 @@ export interface OfferLike {
   description?: string;
   submittedAt?: Date;
   createdAt?: Date;
+  ownerId?: string;
 }
 
 export function offersOf(services: object): OffersModerationPort | undefined {

@@ -60,11 +60,12 @@ export class StatsService {
     const offers = model('offers');
     if (offers) s.offers = await this.store.collection<Doc>(offers).count(lagId ? { lagId } : {});
     const matches = model('matches');
-    if (matches) {
-      const col = this.store.collection<Doc>(matches);
-      s.matches = await col.count({});
-      s.introductions = await col.count({ status: 'introduced' });
-    }
+    const offerIds = offers && lagId ? (await this.store.collection<Doc>(offers).find({ lagId }, { projection: { _id: 1 } })).map((o) => o._id) : undefined;
+    // Matches have no LAG of their own: a LAG's are those found for its offers.
+    if (matches) s.matches = await this.store.collection<Doc>(matches).count(offerIds ? { offerId: { $in: offerIds } } : {});
+    const intros = model('introductions');
+    // Completed = both sides said yes and got each other's contacts.
+    if (intros) s.introductions = await this.store.collection<Doc>(intros).count(lagId ? { status: 'connected', lagIds: lagId } : { status: 'connected' });
     return s;
   }
 }

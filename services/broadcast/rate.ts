@@ -74,3 +74,25 @@ export class PerKeySpacing {
     }
   }
 }
+
+/**
+ * Hard cap: at most `limit` sends in ANY window of `windowMs` (a sliding log of the last `limit` send times).
+ * The token bucket keeps sends smooth; this guarantees a server counting per fixed second never sees more
+ * than `limit`, whatever the alignment of its windows. `marginMs` absorbs network jitter.
+ */
+export class SlidingWindow {
+  private readonly log: number[] = [];
+
+  constructor(private readonly limit: number, private readonly windowMs = 1000, private readonly marginMs = 20, private readonly now: Now = monotonic) {}
+
+  waitMs(): number {
+    if (this.log.length < this.limit) return 0;
+    return Math.max(0, this.log[this.log.length - this.limit] + this.windowMs + this.marginMs - this.now());
+  }
+
+  async take(): Promise<void> {
+    for (let w = this.waitMs(); w > 0; w = this.waitMs()) await sleep(w);
+    this.log.push(this.now());
+    if (this.log.length > this.limit * 2) this.log.splice(0, this.log.length - this.limit);
+  }
+}

@@ -19,7 +19,7 @@ import type { Channel, User } from '../../models/user.js';
 import type { Clock } from '../clock.js';
 import type { DeliveryOutcome } from '../messages.js';
 import type { UserService } from '../users.js';
-import { monotonic, PerKeySpacing, TokenBucket, type Now } from './rate.js';
+import { monotonic, PerKeySpacing, SlidingWindow, TokenBucket, type Now } from './rate.js';
 import { MESSENGER_WINDOW_MS, type BroadcastCounts, type BroadcastService } from './service.js';
 
 /** What one recipient receives (their language's version). */
@@ -43,7 +43,7 @@ export interface BroadcastReporter {
 export interface WorkerOptions {
   /** Messages per second per channel. */
   rates?: Partial<Record<Channel, number>>;
-  /** Token bucket capacity (default: 1.9 when the rate is ≤ 29/s, so no 1 s window exceeds 30). */
+  /** Token bucket capacity (default 3); the sliding window still caps every second at the rate. */
   burst?: number;
   /** Paid broadcasts on Telegram (allow_paid_broadcast) may go this fast. */
   paidRate?: number;
@@ -65,6 +65,7 @@ export class BroadcastWorker {
   private wake?: () => void;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly buckets = new Map<Channel, TokenBucket>();
+  private readonly windows = new Map<Channel, SlidingWindow>();
   private paidBucket: TokenBucket;
   private readonly spacing: PerKeySpacing;
   private readonly lastReport = new Map<string, number>();
@@ -92,9 +93,12 @@ export class BroadcastWorker {
       maxAttempts: opts.maxAttempts ?? 5,
     };
     const rates = { telegram: 30, messenger: 100, ...opts.rates };
-    // Burst 1.9 at 29/s: at most floor(29 + 1.9) = 30 sends in any one-second window, yet a few ms of
-    // database or timer delay is caught up instead of lost (a burst of 1 loses ~3% of the rate to jitter).
-    for (const [ch, rate] of Object.entries(rates)) this.buckets.set(ch as Channel, new TokenBucket(rate, opts.burst ?? Math.max(1, Math.min(1.9, 30.9 - rate)), this.now));
+    // A small burst lets a few ms of database or timer delay be caught up instead of lost (a capacity of 1
+    // loses ~3% of the rate to jitter); the sliding window keeps every one-second window at ≤ the limit.
+    for (const [ch, rate] of Object.entries(rates)) {
+      this.buckets.set(ch as Channel, new TokenBucket(rate, opts.burst ?? 3, this.now));
+      this.windows.set(ch as Channel, new SlidingWindow(Math.max(1, Math.floor(rate)), 1000, 20, this.now));
+    }
     this.paidBucket = new TokenBucket(this.o.paidRate, 1, this.now);
     this.spacing = new PerKeySpacing(this.o.perChatIntervalMs, this.now);
   }
@@ -189,6 +193,7 @@ export class BroadcastWorker {
       const key = `${d.channel}:${d.userId}`;
       if (!this.spacing.ready(key)) continue;
       await this.bucketFor(d.channel, b.paid).take();
+      if (!(b.paid && d.channel === 'telegram')) await this.windows.get(d.channel)?.take();
       while (this.inFlight.size >= this.o.concurrency) await Promise.race(this.inFlight);
       if (!this.running) break;
       const claimed = await this.service.deliveries.findOneAndUpdate(
@@ -270,6 +275,7 @@ export class BroadcastWorker {
     try {
       const fresh = (await this.service.byId(b._id)) ?? b;
       await this.bucketFor('telegram', false).take();
+      await this.windows.get('telegram')?.take();
       const where = await reporter.report(fresh, await this.service.counts(b._id), final);
       if (where && !fresh.progress) await this.service.broadcasts.updateOne({ _id: b._id }, { $set: { progress: where } });
     } catch (err) {

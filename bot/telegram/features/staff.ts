@@ -76,7 +76,13 @@ async function showQueue(ctx: BotContext): Promise<void> {
     })),
     ...offers.map((o) => ({
       at: new Date(o.submittedAt ?? o.createdAt ?? 0).getTime(),
-      send: () => ctx.reply(fit([
+      send: async () => {
+        if (offersSvc?.moderationCard) {
+          const owner = o.ownerId ? await ctx.services.directory.byOwner(o.ownerId) : null;
+          const card = offersSvc.moderationCard(o as never, 'new', owner?.name ?? '—');
+          return ctx.reply(renderText(ctx.t, card), { reply_markup: keyboard(ctx.t, card.buttons) });
+        }
+        return ctx.reply(fit([
         ctx.t('staff:queue.offer'),
         o.title ?? '',
         o.description ?? '',
@@ -85,7 +91,8 @@ async function showQueue(ctx: BotContext): Promise<void> {
           .text(ctx.t('directory:button.approve'), `omod:ok:${o._id}`)
           .text(ctx.t('directory:button.reject'), `omod:no:${o._id}`).row()
           .text(ctx.t('directory:button.request_changes'), `omod:ch:${o._id}`),
-      }),
+        });
+      },
     })),
   ].sort((a, b) => a.at - b.at);
   if (items.length === 0) {
