@@ -32,7 +32,7 @@ const schema = z.object({
   /** Incoming messages allowed per user per second window before the bot ignores them. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(40),
   /** Broadcast messages per second for the whole bot (Telegram allows about 30 without paid broadcasts). */
-  BROADCAST_RATE_PER_SECOND: z.coerce.number().min(1).max(1000).default(29),
+  BROADCAST_RATE_PER_SECOND: z.coerce.number().min(1).max(1000).default(30),
   // Messenger (optional channel: enabled when the page token is set).
   MESSENGER_PAGE_ACCESS_TOKEN: optionalString,
   MESSENGER_APP_SECRET: optionalString,
