@@ -248,6 +248,13 @@ describe('/shop end to end', () => {
   it('an owner without a business is sent to /register; /deleteme erases products and shop settings', async () => {
     const stranger = t.tg.user(2002, { first_name: 'Ana', language_code: 'en' });
     await stranger.say('/shop', 'Register your business first');
+    // LAG staff without a business of their own get the LAG's joint feed.
+    const staff = t.tg.user(2003, { first_name: 'Vera', language_code: 'en' });
+    await staff.say('/start', 'Hello');
+    await t.app.services.users.setRole((await t.app.services.users.byExternal('telegram', '2003'))!._id, 'staff', 'md-nord');
+    const lagFeed = await staff.say('/shop', 'Joint feed of LAG North Region (all businesses');
+    const lagUrl = lagFeed.text!.match(/http:\/\/lag\.test\/feeds\/lag\/[\w-]+\.csv/)![0];
+    expect((await fetch(local(lagUrl))).status).toBe(200);
     const owner = (await t.app.services.users.byExternal('telegram', '2001'))!;
     const photos = (await t.app.services.catalog.list(listing._id)).flatMap((p) => p.photos.map((ph) => ph.blobId));
     await t.app.services.privacy.deleteUser(owner);

@@ -165,14 +165,23 @@ async function ownListing(ctx: BotContext): Promise<Listing | null> {
   return listing;
 }
 
+const staffLagOf = (ctx: BotContext) => ((ctx.user.role === 'staff' || ctx.user.role === 'admin') && ctx.user.lagId) || undefined;
+
+async function showLagFeed(ctx: BotContext, lagId: string): Promise<void> {
+  const token = await ctx.services.catalog.lagFeedToken(lagId);
+  await ctx.reply(ctx.t('shop:lag_feed_url', { url: ctx.services.catalog.lagFeedUrl(token), lag: ctx.t(`territory:lag.${lagId}`) }), { link_preview_options: { is_disabled: true } });
+}
+
 export async function showShop(ctx: BotContext): Promise<void> {
+  const staffLag = staffLagOf(ctx);
+  // LAG staff usually own no business: /shop gives them the LAG's joint feed.
+  if (staffLag && !(await ctx.services.directory.byOwner(ctx.user._id))) return showLagFeed(ctx, staffLag);
   const listing = await ownListing(ctx);
   if (!listing) return;
   const settings = await ctx.services.catalog.settingsFor(listing);
   const o = await ctx.services.catalog.overview(listing);
   const counts = { total: o.products.length, valid: o.valid.filter((p) => p.status === 'active').length };
-  const staffLag = (ctx.user.role === 'staff' || ctx.user.role === 'admin') && !!ctx.user.lagId;
-  await ctx.reply(checklistText(ctx.t, listing, settings, counts), { reply_markup: homeKeyboard(ctx.t, settings, counts, staffLag) });
+  await ctx.reply(checklistText(ctx.t, listing, settings, counts), { reply_markup: homeKeyboard(ctx.t, settings, counts, !!staffLag) });
 }
 
 async function showList(ctx: BotContext, page: number): Promise<void> {
@@ -348,9 +357,8 @@ export function shopFeature(plugins: Plugins): Composer<BotContext> {
     await ctx.reply(ctx.t(s.lagFeed ? 'shop:lag_left' : 'shop:lag_joined'));
   });
   cb('sp:lagurl', async (ctx) => {
-    if (!((ctx.user.role === 'staff' || ctx.user.role === 'admin') && ctx.user.lagId)) return;
-    const token = await ctx.services.catalog.lagFeedToken(ctx.user.lagId);
-    await ctx.reply(ctx.t('shop:lag_feed_url', { url: ctx.services.catalog.lagFeedUrl(token), lag: ctx.t(`territory:lag.${ctx.user.lagId}`) }), { link_preview_options: { is_disabled: true } });
+    const lagId = staffLagOf(ctx);
+    if (lagId) await showLagFeed(ctx, lagId);
   });
   cb('sp:push', (ctx) => showPush(ctx));
   cb('sp:cat', async (ctx) => {
