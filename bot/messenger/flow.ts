@@ -4,6 +4,7 @@
  * suggestions when nothing matches. Stateless: every quick reply and postback carries what it needs, so a
  * restart loses nothing.
  */
+import { createHash } from 'node:crypto';
 import type { Listing, Sector } from '../../models/listing.js';
 import { NACE_SECTIONS } from '../../models/listing.js';
 import { LOCALES, type Locale, type User } from '../../models/user.js';
@@ -76,7 +77,8 @@ export class MessengerFlow {
   async handle(ev: MessagingEvent): Promise<void> {
     const psid = ev.sender!.id!;
     const payload = ev.message?.quick_reply?.payload ?? ev.postback?.payload;
-    const mid = ev.message?.mid ?? ev.postback?.mid ?? `${psid}:${ev.timestamp ?? ''}:${payload ?? ''}`;
+    // Postbacks may come without a mid: then the sender, time and payload identify the event (hashed: no PSIDs kept).
+    const mid = ev.message?.mid ?? ev.postback?.mid ?? `h:${createHash('sha256').update(`${psid}:${ev.timestamp ?? ''}:${payload ?? ''}`).digest('hex')}`;
     if (!(await this.firstTime(mid))) return;
 
     const user = await this.services.users.touch({ channel: 'messenger', externalId: psid, chatId: psid });

@@ -44,6 +44,8 @@ export class SearchService {
   readonly engine: SearchEngine;
   private readonly listings: Collection<Listing>;
   private ready: Promise<void> | undefined;
+  private readonly versions = new Map<string, number>();
+  private touchedWhileBuilding: Set<string> | undefined;
 
   constructor(
     store: Store,
@@ -53,7 +55,11 @@ export class SearchService {
     this.engine = new SearchEngine({ now: () => deps.clock.now() });
     const safely = (what: string, work: Promise<void>) => work.catch((err) => deps.log.error({ err: String(err), what }, 'search index update failed'));
     deps.events.on('listing.changed', (l) => void safely('listing.changed', this.reindex(l)));
-    deps.events.on('listing.deleted', (id) => this.engine.remove(id));
+    deps.events.on('listing.deleted', (id) => {
+      this.touchedWhileBuilding?.add(id);
+      this.versions.set(id, (this.versions.get(id) ?? 0) + 1);
+      this.engine.remove(id);
+    });
     deps.events.on('listing.products_changed', (id) => void safely('listing.products_changed', this.reindexById(id)));
   }
 
@@ -65,16 +71,19 @@ export class SearchService {
 
   private async build(): Promise<void> {
     const started = Date.now();
+    this.touchedWhileBuilding = new Set();
     let lastId: string | undefined;
     for (;;) {
       const filter = lastId ? { status: 'published', _id: { $gt: lastId } } : { status: 'published' };
       const page = await this.listings.find(filter, { sort: { _id: 1 }, limit: PAGE });
       if (!page.length) break;
       const items = await Promise.all(page.map(async (listing) => ({ listing, products: await this.productTitles(listing._id) })));
-      this.engine.addAll(items);
+      // A listing an event touched meanwhile is already in its latest state (or gone): don't overwrite it.
+      this.engine.addAll(items.filter((i) => !this.touchedWhileBuilding?.has(i.listing._id)));
       lastId = page[page.length - 1]._id;
       if (page.length < PAGE) break;
     }
+    this.touchedWhileBuilding = undefined;
     this.deps.log.info({ listings: this.engine.size, ms: Date.now() - started }, 'search index built');
   }
 
@@ -91,11 +100,20 @@ export class SearchService {
 
   /** Published listings are indexed; any other status takes the listing out. */
   async reindex(listing: Listing): Promise<void> {
-    if (listing.status !== 'published') {
-      this.engine.remove(listing._id);
-      return;
+    // Events can overtake each other while product titles load: only the latest one for a listing applies.
+    this.touchedWhileBuilding?.add(listing._id);
+    const version = (this.versions.get(listing._id) ?? 0) + 1;
+    this.versions.set(listing._id, version);
+    try {
+      if (listing.status !== 'published') {
+        this.engine.remove(listing._id);
+        return;
+      }
+      const products = await this.productTitles(listing._id);
+      if (this.versions.get(listing._id) === version) this.engine.upsert(listing, products);
+    } finally {
+      if (this.versions.get(listing._id) === version) this.versions.delete(listing._id);
     }
-    this.engine.upsert(listing, await this.productTitles(listing._id));
   }
 
   async reindexById(listingId: string): Promise<void> {
