@@ -47,8 +47,9 @@ describe('locales', () => {
         expect(new Set(keys.map(base)), `${l}/${ns}.json keys`).toEqual(bases);
         const categories = new Intl.PluralRules(l).resolvedOptions().pluralCategories;
         for (const b of bases) {
+          // A plural group is a base English has a "_one" form for ("try_other" alone is just a name).
+          if (flat.en[ns][`${b}_one`] === undefined) continue;
           const forms = keys.filter((k) => base(k) === b && k !== b);
-          if (forms.length === 0) continue;
           expect(forms.map((k) => k.match(PLURAL)![1]).sort(), `${l}/${ns}:${b} plural forms`).toEqual([...categories].sort());
         }
         for (const [k, v] of Object.entries(flat[l][ns])) {
