@@ -86,6 +86,7 @@ export class OffersService {
   }
 
   private checkTargets(d: Pick<OfferDraft, 'targetCountries' | 'targetDistricts'>): void {
+    if (d.targetDistricts.length > 0 && d.targetCountries.length === 0) throw new OfferError('bad_target');
     for (const id of d.targetDistricts) {
       const x = district(id);
       if (!x || (d.targetCountries.length > 0 && !d.targetCountries.includes(x.country))) throw new OfferError('bad_target');

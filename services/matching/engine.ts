@@ -62,6 +62,8 @@ export interface MatchOptions {
   crossBorderBoost: number;
   /** Country of a district id (territories.json); injected to keep this module pure. */
   districtCountry: (id: string) => string | undefined;
+  /** Concepts too common to say anything ("local", "quality"): not counted as shared words. */
+  isCommon?: (concept: string) => boolean;
 }
 
 /** What a pair has in common, seen from side `a`. */
@@ -93,7 +95,7 @@ export function scorePair(a: MatchProfile, b: MatchProfile, opts: MatchOptions):
   const share = (mine: Map<string, string>, theirs: Map<string, string>, points: number) => {
     for (const [c, word] of mine) {
       const other = theirs.get(c);
-      if (other === undefined || terms.length >= WEIGHTS.maxTerms) continue;
+      if (other === undefined || terms.length >= WEIGHTS.maxTerms || opts.isCommon?.(c)) continue;
       if (terms.includes(word)) continue;
       terms.push(word);
       otherTerms.push(other);
@@ -107,8 +109,10 @@ export function scorePair(a: MatchProfile, b: MatchProfile, opts: MatchOptions):
   if (sectors.length === 0 && terms.length === 0) return null;
 
   const crossBorder = a.country !== b.country;
-  const bTargetsA = b.targetCountries.includes(a.country) || b.targetDistricts.includes(a.districtId);
-  const aTargetsB = a.targetCountries.includes(b.country) || a.targetDistricts.includes(b.districtId);
+  // Districts always sit inside a named target country (OffersService checks it), so naming the country is
+  // what "they look for partners in <your country>" means; the index's sector buckets rely on it.
+  const bTargetsA = b.targetCountries.includes(a.country);
+  const aTargetsB = a.targetCountries.includes(b.country);
   const score = WEIGHTS.type * w
     + WEIGHTS.sector * Math.min(sectors.length, WEIGHTS.maxSectors)
     + textScore

@@ -1,49 +1,117 @@
 /**
- * In-memory inverted index of active offers: postings keyed by (side, sector) and (side, concept), so the
- * candidates for an offer are read from the postings of its complementary sides only — never a scan of
- * every offer. Kept up to date on offer changes (upsert/remove); rebuilt from the store at start.
+ * In-memory inverted index of active offers, so the matches of an offer are read from postings of its
+ * complementary sides only — never from a scan of every offer. Kept current on offer changes (upsert /
+ * remove) and rebuilt from the store at start.
+ *
+ * Two kinds of postings:
+ *  - (side, concept): offers whose keywords/title carry a concept; these candidates are all scored.
+ *  - (side, sector, country, target countries): offers of a sector in buckets whose members all score the
+ *    same for a given offer when they share no word (type weight, sector, cross-border and "targets you"
+ *    bonuses are fixed by the bucket). Buckets are visited best first and left as soon as nothing in them
+ *    can enter the top K, so a broad sector (agriculture) costs K candidates, not thousands.
+ * Ties are broken by insertion order (older first), identically to the naive scan used as a reference.
  */
+import { COUNTRIES } from '../../models/listing.js';
 import { complementsOf } from './complement.js';
-import { conceptKeys, profileOf, scorePair, type MatchableOffer, type MatchOptions, type MatchProfile, type PairResult } from './engine.js';
+import { conceptKeys, profileOf, scorePair, WEIGHTS, type MatchableOffer, type MatchOptions, type MatchProfile, type PairResult } from './engine.js';
 
 export interface Scored {
   profile: MatchProfile;
   result: PairResult;
+  seq: number;
 }
 
-export class MatchIndex {
-  private readonly profiles = new Map<string, MatchProfile>();
-  private readonly postings = new Map<string, Set<string>>();
+interface Entry {
+  profile: MatchProfile;
+  seq: number;
+}
 
-  constructor(private readonly opts: MatchOptions) {}
+/** Best-K list ordered by score (desc), then seq (asc). */
+class TopK {
+  readonly items: Scored[] = [];
+  constructor(readonly k: number) {}
+  get full(): boolean {
+    return this.items.length >= this.k;
+  }
+  get worst(): Scored | undefined {
+    return this.items[this.items.length - 1];
+  }
+  static better(a: { score: number; seq: number }, b: { score: number; seq: number }): boolean {
+    return a.score > b.score || (a.score === b.score && a.seq < b.seq);
+  }
+  push(s: Scored): void {
+    const key = { score: s.result.score, seq: s.seq };
+    if (this.full && !TopK.better(key, { score: this.worst!.result.score, seq: this.worst!.seq })) return;
+    let lo = 0;
+    let hi = this.items.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const m = this.items[mid];
+      if (TopK.better({ score: m.result.score, seq: m.seq }, key)) lo = mid + 1;
+      else hi = mid;
+    }
+    this.items.splice(lo, 0, s);
+    if (this.items.length > this.k) this.items.pop();
+  }
+}
+
+export const COMMON_MIN = 50;
+export const COMMON_SHARE = 0.01;
+
+const targetsKey = (p: Pick<MatchProfile, 'targetCountries'>) => [...p.targetCountries].sort().join(',');
+
+export class MatchIndex {
+  private readonly entries = new Map<string, Entry>();
+  private readonly postings = new Map<string, Set<string>>();
+  /** Target-country combinations seen so far (bucket keys to visit). */
+  private readonly targetKeys = new Set<string>();
+  /** How many indexed offers carry each concept (document frequency). */
+  private readonly df = new Map<string, number>();
+  private seq = 0;
+  private readonly opts: MatchOptions;
+  /** Candidates scored by the last matchesFor() call (benchmark figure). */
+  lastScored = 0;
+
+  constructor(opts: MatchOptions) {
+    this.opts = { ...opts, isCommon: (c) => this.isCommon(c) };
+  }
+
+  /**
+   * A concept carried by more than 1% of offers (and at least COMMON_MIN of them) is too common to show
+   * that two offers fit — like a search engine's frequency-based stop words.
+   */
+  isCommon(concept: string): boolean {
+    return (this.df.get(concept) ?? 0) > Math.max(COMMON_MIN, this.entries.size * COMMON_SHARE);
+  }
 
   get size(): number {
-    return this.profiles.size;
+    return this.entries.size;
   }
 
   has(id: string): boolean {
-    return this.profiles.has(id);
+    return this.entries.has(id);
   }
 
   get(id: string): MatchProfile | undefined {
-    return this.profiles.get(id);
+    return this.entries.get(id)?.profile;
   }
 
-  all(): IterableIterator<MatchProfile> {
-    return this.profiles.values();
-  }
-
-  private static keysOf(p: MatchProfile, sideOverride?: string): string[] {
-    const s = sideOverride ?? p.side;
-    return [...p.sectors.map((x) => `${s}|s:${x}`), ...conceptKeys(p).map((c) => `${s}|c:${c}`)];
+  private keysOf(p: MatchProfile): string[] {
+    const t = targetsKey(p);
+    return [
+      ...p.sectors.map((x) => `${p.side}|s:${x}|${p.country}|${t}`),
+      ...conceptKeys(p).map((c) => `${p.side}|c:${c}`),
+    ];
   }
 
   /** Adds or replaces an active offer. */
   upsert(offer: MatchableOffer): MatchProfile {
     this.remove(offer._id);
     const p = profileOf(offer);
-    this.profiles.set(p.id, p);
-    for (const k of MatchIndex.keysOf(p)) {
+    this.entries.set(p.id, { profile: p, seq: ++this.seq });
+    this.targetKeys.add(targetsKey(p));
+    for (const c of conceptKeys(p)) this.df.set(c, (this.df.get(c) ?? 0) + 1);
+    for (const k of this.keysOf(p)) {
       let set = this.postings.get(k);
       if (!set) this.postings.set(k, (set = new Set()));
       set.add(p.id);
@@ -52,10 +120,15 @@ export class MatchIndex {
   }
 
   remove(id: string): void {
-    const p = this.profiles.get(id);
-    if (!p) return;
-    this.profiles.delete(id);
-    for (const k of MatchIndex.keysOf(p)) {
+    const e = this.entries.get(id);
+    if (!e) return;
+    this.entries.delete(id);
+    for (const c of conceptKeys(e.profile)) {
+      const n = (this.df.get(c) ?? 1) - 1;
+      if (n > 0) this.df.set(c, n);
+      else this.df.delete(c);
+    }
+    for (const k of this.keysOf(e.profile)) {
       const set = this.postings.get(k);
       set?.delete(id);
       if (set?.size === 0) this.postings.delete(k);
@@ -63,57 +136,85 @@ export class MatchIndex {
   }
 
   clear(): void {
-    this.profiles.clear();
+    this.entries.clear();
     this.postings.clear();
+    this.df.clear();
   }
 
-  /** Ids of offers on a complementary side sharing a sector or a concept with `p`. */
-  candidates(p: MatchProfile): Set<string> {
-    const out = new Set<string>();
-    const sectorKeys = p.sectors.map((x) => `s:${x}`);
-    const concepts = conceptKeys(p).map((c) => `c:${c}`);
-    for (const other of complementsOf(p.side).keys()) {
-      for (const k of sectorKeys) this.postings.get(`${other}|${k}`)?.forEach((id) => out.add(id));
-      for (const k of concepts) this.postings.get(`${other}|${k}`)?.forEach((id) => out.add(id));
-    }
-    out.delete(p.id);
-    return out;
-  }
-
-  /** Matches of an offer (indexed or not), best first. */
-  matchesFor(offer: MatchableOffer | MatchProfile, limit = Infinity): Scored[] {
+  /** The best `limit` matches of an offer (indexed or not), best first. */
+  matchesFor(offer: MatchableOffer | MatchProfile, limit = 50): Scored[] {
     const p = 'side' in offer ? offer : profileOf(offer);
-    const out: Scored[] = [];
-    for (const id of this.candidates(p)) {
-      const q = this.profiles.get(id)!;
-      const result = scorePair(p, q, this.opts);
-      if (result) out.push({ profile: q, result });
-    }
-    out.sort((x, y) => y.result.score - x.result.score || (x.profile.id < y.profile.id ? -1 : 1));
-    return out.length > limit ? out.slice(0, limit) : out;
-  }
-
-  /** Every matching pair once (a.id < b.id), e.g. for a full recompute. */
-  *allPairs(): Generator<[MatchProfile, MatchProfile, PairResult]> {
-    for (const p of this.profiles.values()) {
-      for (const id of this.candidates(p)) {
-        if (id <= p.id) continue;
-        const q = this.profiles.get(id)!;
-        const r = scorePair(p, q, this.opts);
-        if (r) yield [p, q, r];
+    const top = new TopK(limit);
+    const seen = new Set<string>([p.id]);
+    const consider = (id: string) => {
+      const e = this.entries.get(id)!;
+      const result = scorePair(p, e.profile, this.opts);
+      if (result) top.push({ profile: e.profile, result, seq: e.seq });
+    };
+    const concepts = conceptKeys(p);
+    const buckets: { ids: Set<string>; bound: number }[] = [];
+    for (const [side, w] of complementsOf(p.side)) {
+      // 1. Everything sharing a word: scored in full.
+      for (const c of concepts) {
+        if (this.isCommon(c)) continue;
+        const ids = this.postings.get(`${side}|c:${c}`);
+        if (ids) for (const id of ids) if (!seen.has(id)) { seen.add(id); consider(id); }
+      }
+      // 2. Sector buckets, with the best score any member can reach without a shared word.
+      for (const country of COUNTRIES) {
+        if (p.targetCountries.length && !p.targetCountries.includes(country)) continue;
+        for (const t of this.targetKeys) {
+          if (t && !t.split(',').includes(p.country)) continue;
+          for (const x of p.sectors) {
+            const ids = this.postings.get(`${side}|s:${x}|${country}|${t}`);
+            if (!ids) continue;
+            const bound = WEIGHTS.type * w + WEIGHTS.sector * Math.min(p.sectors.length, WEIGHTS.maxSectors)
+              + (country !== p.country ? this.opts.crossBorderBoost : 0)
+              + (t.split(',').includes(p.country) ? WEIGHTS.targeted : 0)
+              + (p.targetCountries.includes(country) ? WEIGHTS.targeted : 0);
+            buckets.push({ ids, bound });
+          }
+        }
       }
     }
+    buckets.sort((a, b) => b.bound - a.bound);
+    let scored = seen.size - 1;
+    for (const { ids, bound } of buckets) {
+      for (const id of ids) {
+        if (top.full) {
+          const worst = top.worst!;
+          // Members come in insertion (seq) order and score at most `bound`: once one can't enter, none can.
+          if (worst.result.score > bound || (worst.result.score === bound && worst.seq < this.entries.get(id)!.seq)) break;
+        }
+        if (seen.has(id)) continue;
+        seen.add(id);
+        scored++;
+        consider(id);
+      }
+    }
+    this.lastScored = scored;
+    return top.items;
   }
 
-  /** The naive way, for the benchmark's comparison: score against every indexed offer. */
-  scanAll(offer: MatchableOffer | MatchProfile): Scored[] {
+  /** The naive way (benchmark reference and tests): score against every indexed offer. */
+  scanAll(offer: MatchableOffer | MatchProfile, limit = 50): Scored[] {
     const p = 'side' in offer ? offer : profileOf(offer);
-    const out: Scored[] = [];
-    for (const q of this.profiles.values()) {
-      const result = scorePair(p, q, this.opts);
-      if (result) out.push({ profile: q, result });
+    const top = new TopK(limit);
+    for (const e of this.entries.values()) {
+      const result = scorePair(p, e.profile, this.opts);
+      if (result) top.push({ profile: e.profile, result, seq: e.seq });
     }
-    out.sort((x, y) => y.result.score - x.result.score || (x.profile.id < y.profile.id ? -1 : 1));
-    return out;
+    return top.items;
+  }
+
+  /** Recomputes the top matches of every indexed offer; returns how many matches were found in total. */
+  recomputeAll(limit = 50, each?: (p: MatchProfile, found: Scored[]) => void): number {
+    let total = 0;
+    for (const e of this.entries.values()) {
+      const found = this.matchesFor(e.profile, limit);
+      total += found.length;
+      each?.(e.profile, found);
+    }
+    return total;
   }
 }

@@ -24,6 +24,7 @@ export const features: Feature[] = [
   searchFeature,
   shopFeature,
   moderationFeature,
+  offersFeature,
   () => staffFeature(),
   broadcastFeature,
   staffDataFeature,
