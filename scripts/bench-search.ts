@@ -14,10 +14,13 @@ const size = Number(args.find((a) => /^\d+$/.test(a)) ?? 100_000);
 const qIndex = args.indexOf('--queries');
 const queryCount = qIndex >= 0 ? Number(args[qIndex + 1]) : 1000;
 
+/** mulberry32: a small seeded generator, so every run indexes the same listings. */
 let seed = 42;
 function rand(): number {
-  seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
-  return seed / 2 ** 31;
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
 }
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
 
@@ -45,6 +48,10 @@ const FILLER = {
   lv: ['dabīgs', 'mājas', 'svaigi', 'piegāde', 'pasūtījumi', 'tradicionāls', 'bioloģisks', 'ģimene', 'kvalitāte', 'vairumā'],
 } as const;
 
+/** 30k made-up words (place names, brands, rare terms): a dictionary as big as a real directory's. */
+const SYLLABLES = ['ba', 'ce', 'di', 'fo', 'gu', 'la', 'me', 'ni', 'po', 'ru', 'sa', 'te', 'vi', 'zo', 'ka', 'lie', 'nov', 'str', 'ța', 'ši', 'ža', 'ēn', 'ый', 'ка', 'ро'];
+const RARE = Array.from({ length: 30_000 }, () => Array.from({ length: 2 + Math.floor(rand() * 3) }, () => pick(SYLLABLES)).join(''));
+
 function generate(i: number): IndexedListing {
   const lang = LANGS[i % 4];
   const d = lang === 'lv' ? pick(districts.filter((x) => x.country === 'LV')) : pick(districts.filter((x) => x.country === 'MD'));
@@ -53,10 +60,13 @@ function generate(i: number): IndexedListing {
   const words = PRODUCTS[lang];
   const filler = FILLER[lang];
   const createdAt = new Date(Date.UTC(2024, 0, 1) + Math.floor(rand() * 1000) * 86_400_000);
-  const description = Array.from({ length: 12 + Math.floor(rand() * 20) }, () => (rand() < 0.3 ? pick(words) : pick(filler))).join(' ');
+  const description = Array.from({ length: 12 + Math.floor(rand() * 20) }, () => {
+    const r = rand();
+    return r < 0.25 ? pick(words) : r < 0.4 ? pick(RARE) : pick(filler);
+  }).join(' ');
   return {
     _id: `L${i.toString(36).padStart(6, '0')}`,
-    name: `${pick(NAME_WORDS[lang])} ${pick(SURNAMES)} ${i % 97}`,
+    name: `${pick(NAME_WORDS[lang])} ${rand() < 0.5 ? pick(SURNAMES) : pick(RARE)} ${i % 97}`,
     activity: `${words[p1]}, ${words[p2]}`,
     description,
     keywords: [words[p1], words[p2], pick(filler)],
