@@ -138,6 +138,7 @@ export function runBench(size: number, opts: { queries?: number; naiveQueries?: 
     index.remove(o._id);
   }
 
+  log(`incremental: ${queries} new offers matched`);
   // Naive: the same offers scored against every offer; results must be the same.
   const naiveQueries = Math.min(opts.naiveQueries ?? 50, queries);
   const naive: number[] = [];
@@ -153,6 +154,7 @@ export function runBench(size: number, opts: { queries?: number; naiveQueries?: 
     if (all.map((x) => x.profile.id).join() !== viaIndex.map((x) => x.profile.id).join()) sameResults = false;
   }
 
+  log(`naive: ${naiveQueries} scans done`);
   // Full recompute: the top 50 matches of every offer (what the store keeps per offer).
   t0 = performance.now();
   const pairs = index.recomputeAll(50);

@@ -5,15 +5,15 @@
  *
  * Two kinds of postings:
  *  - (side, concept): offers whose keywords/title carry a concept; these candidates are all scored.
- *  - (side, sector, country, target countries): offers of a sector in buckets whose members all score the
+ *  - (side, sector, district, target countries): offers of a sector in buckets whose members all score the
  *    same for a given offer when they share no word (type weight, sector, cross-border and "targets you"
  *    bonuses are fixed by the bucket). Buckets are visited best first and left as soon as nothing in them
  *    can enter the top K, so a broad sector (agriculture) costs K candidates, not thousands.
  * Ties are broken by insertion order (older first), identically to the naive scan used as a reference.
  */
-import { COUNTRIES } from '../../models/listing.js';
+import type { Country } from '../../models/listing.js';
 import { complementsOf } from './complement.js';
-import { conceptKeys, profileOf, scorePair, WEIGHTS, type MatchableOffer, type MatchOptions, type MatchProfile, type PairResult } from './engine.js';
+import { conceptKeys, inTarget, profileOf, scorePair, WEIGHTS, type MatchableOffer, type MatchOptions, type MatchProfile, type PairResult } from './engine.js';
 
 export interface Scored {
   profile: MatchProfile;
@@ -60,11 +60,23 @@ export const COMMON_SHARE = 0.01;
 
 const targetsKey = (p: Pick<MatchProfile, 'targetCountries'>) => [...p.targetCountries].sort().join(',');
 
+/**
+ * Sector keys of an offer with how many sectors each guarantees in common: every sector ("A", 1) and every
+ * pair ("A+C", 2), so a bucket's bound is exact whether an offer shares one sector or two.
+ */
+function sectorKeys(sectors: readonly string[]): [string, number][] {
+  const sorted = [...sectors].sort();
+  const out: [string, number][] = sorted.map((x) => [x, 1]);
+  for (let i = 0; i < sorted.length; i++) for (let j = i + 1; j < sorted.length; j++) out.push([`${sorted[i]}+${sorted[j]}`, 2]);
+  return out;
+}
+
 export class MatchIndex {
   private readonly entries = new Map<string, Entry>();
   private readonly postings = new Map<string, Set<string>>();
-  /** Target-country combinations seen so far (bucket keys to visit). */
+  /** Target-country combinations and districts (→ country) seen so far: the bucket keys to visit. */
   private readonly targetKeys = new Set<string>();
+  private readonly districts = new Map<string, string>();
   /** How many indexed offers carry each concept (document frequency). */
   private readonly df = new Map<string, number>();
   private seq = 0;
@@ -99,7 +111,7 @@ export class MatchIndex {
   private keysOf(p: MatchProfile): string[] {
     const t = targetsKey(p);
     return [
-      ...p.sectors.map((x) => `${p.side}|s:${x}|${p.country}|${t}`),
+      ...sectorKeys(p.sectors).map(([x]) => `${p.side}|s:${x}|${p.districtId}|${t}`),
       ...conceptKeys(p).map((c) => `${p.side}|c:${c}`),
     ];
   }
@@ -110,6 +122,7 @@ export class MatchIndex {
     const p = profileOf(offer);
     this.entries.set(p.id, { profile: p, seq: ++this.seq });
     this.targetKeys.add(targetsKey(p));
+    this.districts.set(p.districtId, p.country);
     for (const c of conceptKeys(p)) this.df.set(c, (this.df.get(c) ?? 0) + 1);
     for (const k of this.keysOf(p)) {
       let set = this.postings.get(k);
@@ -139,6 +152,8 @@ export class MatchIndex {
     this.entries.clear();
     this.postings.clear();
     this.df.clear();
+    this.districts.clear();
+    this.targetKeys.clear();
   }
 
   /** The best `limit` matches of an offer (indexed or not), best first. */
@@ -152,6 +167,7 @@ export class MatchIndex {
       if (result) top.push({ profile: e.profile, result, seq: e.seq });
     };
     const concepts = conceptKeys(p);
+    const mySectorKeys = sectorKeys(p.sectors);
     const buckets: { ids: Set<string>; bound: number }[] = [];
     for (const [side, w] of complementsOf(p.side)) {
       // 1. Everything sharing a word: scored in full.
@@ -161,17 +177,18 @@ export class MatchIndex {
         if (ids) for (const id of ids) if (!seen.has(id)) { seen.add(id); consider(id); }
       }
       // 2. Sector buckets, with the best score any member can reach without a shared word.
-      for (const country of COUNTRIES) {
-        if (p.targetCountries.length && !p.targetCountries.includes(country)) continue;
+      for (const [districtId, country] of this.districts) {
+        if (p.targetCountries.length && !p.targetCountries.includes(country as Country)) continue;
+        if (!inTarget(p, { country: country as Country, districtId }, this.opts.districtCountry)) continue;
         for (const t of this.targetKeys) {
           if (t && !t.split(',').includes(p.country)) continue;
-          for (const x of p.sectors) {
-            const ids = this.postings.get(`${side}|s:${x}|${country}|${t}`);
+          for (const [x, shared] of mySectorKeys) {
+            const ids = this.postings.get(`${side}|s:${x}|${districtId}|${t}`);
             if (!ids) continue;
-            const bound = WEIGHTS.type * w + WEIGHTS.sector * Math.min(p.sectors.length, WEIGHTS.maxSectors)
+            const bound = WEIGHTS.type * w + WEIGHTS.sector * shared
               + (country !== p.country ? this.opts.crossBorderBoost : 0)
               + (t.split(',').includes(p.country) ? WEIGHTS.targeted : 0)
-              + (p.targetCountries.includes(country) ? WEIGHTS.targeted : 0);
+              + (p.targetCountries.includes(country as Country) ? WEIGHTS.targeted : 0);
             buckets.push({ ids, bound });
           }
         }
