@@ -15,7 +15,7 @@ import { normalizeUrl } from '../../../services/validation.js';
 import type { BotContext, ConvContext } from '../context.js';
 import { downloadPhoto } from '../files.js';
 import { fit } from '../render.js';
-import { controlsKeyboard } from './broadcast-sender.js';
+import { controlsKeyboard, reportText } from './broadcast-sender.js';
 import { parseLocalDateTime, zonedToUtc } from './broadcast-time.js';
 import type { Conv } from './listing-steps.js';
 import { LANGUAGE_NAMES } from './start.js';
@@ -227,7 +227,7 @@ async function composer(conv: Conv, ctx: ConvContext): Promise<void> {
         const t = await conv.waitFor('message:text');
         const parsed = parseLocalDateTime(t.message.text);
         const at = parsed ? zonedToUtc(parsed, tz) : null;
-        const now = await conv.now();
+        const now = await conv.external((outside) => outside.services.clock.now().getTime());
         if (at && at.getTime() > now - 60_000) {
           sendAt = at;
           break;
@@ -267,7 +267,13 @@ export function broadcastFeature(plugins: ((ctx: ConvContext, next: () => Promis
     const svc = ctx.services.broadcasts;
     const done = action === 'p' ? await svc.pause(ctx.user, id) : action === 'r' ? await svc.resume(ctx.user, id) : await svc.cancel(ctx.user, id);
     await ctx.answerCallbackQuery({ text: ctx.t(done ? `staff:bc.control.${action}` : 'staff:bc.control.too_late') });
-    if (done) await ctx.editMessageReplyMarkup({ reply_markup: controlsKeyboard(ctx.t, done) }).catch(() => undefined);
+    if (!done) return;
+    if (done.status === 'cancelled') {
+      // The worker no longer reports a cancelled broadcast: the final figures come here.
+      await ctx.editMessageText(reportText(ctx.t, done, await svc.counts(id), true)).catch(() => undefined);
+      return;
+    }
+    await ctx.editMessageReplyMarkup({ reply_markup: controlsKeyboard(ctx.t, done) }).catch(() => undefined);
   }));
   return c;
 }
