@@ -199,6 +199,44 @@ describe('cooperation offers end to end', () => {
     expect(lv.messages().some((m) => (m.text ?? '').includes('+37369555444'))).toBe(false);
   });
 
+  it('/matches shows the latest matches again; a non-staff user cannot press moderation buttons', async () => {
+    const card = await md.say('/matches', 'De ce se potrivește');
+    expect(card.text).toContain('Zemgales Medus SIA');
+    const [lvOffer] = await services().offers.byOwner((await userOf(lv))._id);
+    const since = third.messages().length;
+    // Forged callback: the third business is not staff.
+    t.tg.pushUpdate({ callback_query: { id: 'forged', from: { id: third.id, is_bot: false, first_name: 'Bob' }, chat_instance: 'x', data: `omod:cl:${lvOffer._id}`,
+      message: { message_id: 1, date: 0, chat: { id: third.id, type: 'private' }, text: 'x' } } });
+    await t.tg.waitUntil(() => t.tg.callsOf('answerCallbackQuery').some((c) => c.params.callback_query_id === 'forged'));
+    expect((await services().offers.byId(lvOffer._id))!.status).toBe('published');
+    expect(third.messages().length).toBe(since);
+  });
+
+  it('"Not relevant" hides the match for the user who pressed it', async () => {
+    const other = t.tg.user(2004, { language_code: 'ru', first_name: 'Олег' });
+    await listBusiness(other, {
+      name: 'Пасека Север', sectors: ['A'], activity: 'пчеловодство', country: 'MD', districtId: 'md-edinet', locality: 'Единец',
+      description: 'Мёд и воск.', keywords: ['мёд'], phone: '+37369777888', languages: ['ru'],
+    });
+    await services().matching.setCadence((await userOf(other))._id, 'instant');
+    await services().matching.setCadence((await userOf(lv))._id, 'instant');
+    const o = await services().offers.create(await userOf(other), {
+      kind: 'offer', type: 'supplier', sectors: ['A'], targetCountries: ['LV'], targetDistricts: [],
+      title: 'Мёд из Единец', description: 'Поставляем липовый мёд в Латвию.', keywords: ['мёд', 'воск'],
+    });
+    await services().offers.moderate(await userOf(admin), o._id, 'approve');
+    const card = await lv.expect('Пасека Север');
+    const hide = buttons(card).find((b) => b.callback_data?.startsWith('mt:n:'))!.callback_data!;
+    lv.press(hide);
+    await t.tg.waitUntil(() => t.tg.callsOf('answerCallbackQuery').some((c) => String(c.params.text ?? '').includes('vairs neredzēsiet')));
+    const lvUser = await userOf(lv);
+    expect(await services().matching.matches.count({ userId: lvUser._id, otherOfferId: o._id, hidden: true })).toBe(1);
+    expect(await services().matching.hidden.count({ userId: lvUser._id, offerId: o._id })).toBe(1);
+    // The Russian-speaking owner got the match in Russian.
+    const ru = await other.expect('Почему подходит');
+    expect(ru.text).toContain('они ищут партнёров в стране Молдова');
+  });
+
   it('reminds 14 days before expiry, once, with an Extend button that works once', async () => {
     const [mdOffer] = await services().offers.byOwner((await userOf(md))._id);
     clock.set(new Date(mdOffer.validUntil.getTime() - 13 * DAY));
