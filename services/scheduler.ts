@@ -20,6 +20,8 @@ interface Job {
   schedule: string;
   fn: JobFn;
   leaseMs: number;
+  /** After a run the lease is kept until start + this, so instances firing on the same tick run it once. */
+  minIntervalMs: number;
   timezone?: string;
 }
 
@@ -37,9 +39,9 @@ export class Scheduler {
   }
 
   /** Registers a job by name (the name is also its lock id). */
-  register(name: string, schedule: string, fn: JobFn, opts: { leaseMs?: number; timezone?: string } = {}): void {
+  register(name: string, schedule: string, fn: JobFn, opts: { leaseMs?: number; minIntervalMs?: number; timezone?: string } = {}): void {
     if (!cron.validate(schedule)) throw new Error(`invalid cron expression for ${name}: ${schedule}`);
-    this.jobs.set(name, { name, schedule, fn, leaseMs: opts.leaseMs ?? 10 * 60_000, timezone: opts.timezone });
+    this.jobs.set(name, { name, schedule, fn, leaseMs: opts.leaseMs ?? 10 * 60_000, minIntervalMs: opts.minIntervalMs ?? 30_000, timezone: opts.timezone });
   }
 
   names(): string[] {
@@ -60,9 +62,11 @@ export class Scheduler {
     return !!claimed;
   }
 
-  async release(name: string, error?: string): Promise<void> {
+  /** Ends this instance's lease (kept until `holdUntil` when given, e.g. the job's minimum interval). */
+  async release(name: string, error?: string, holdUntil?: Date): Promise<void> {
     const now = this.deps.clock.now();
-    const set: Record<string, unknown> = { lockedUntil: now, lastRunAt: now };
+    const until = holdUntil && holdUntil.getTime() > now.getTime() ? holdUntil : now;
+    const set: Record<string, unknown> = { lockedUntil: until, lastRunAt: now };
     const update = error ? { $set: { ...set, lastError: error.slice(0, 1000) } } : { $set: set, $unset: { lastError: true as const } };
     await this.locks.updateOne({ _id: name, owner: this.instanceId }, update);
   }
@@ -72,13 +76,15 @@ export class Scheduler {
     const job = this.jobs.get(name);
     if (!job || this.stopped) return false;
     if (!(await this.acquire(name, job.leaseMs))) return false;
+    const started = this.deps.clock.now();
+    const hold = new Date(started.getTime() + job.minIntervalMs);
     const p = (async () => {
       try {
-        await job.fn(this.deps.clock.now());
-        await this.release(name);
+        await job.fn(started);
+        await this.release(name, undefined, hold);
       } catch (err) {
         this.deps.log.error({ job: name, err: String(err) }, 'job failed');
-        await this.release(name, String(err)).catch(() => undefined);
+        await this.release(name, String(err), hold).catch(() => undefined);
       }
     })();
     this.running.add(p);

@@ -41,7 +41,9 @@ function buttonData(u: FakeUser, prefix: string): string[] {
 
 const matchCards = (u: FakeUser) => u.messages().filter((m) => buttons(m).some((b) => b.callback_data?.startsWith('mt:y:')) || /🤝 .*„|🤝 .*“/.test(m.text ?? ''));
 
+/** Runs a job as its next cron tick would: a minute later (a job runs once per tick across instances). */
 async function runJob(name: string): Promise<void> {
+  clock.advance(60_000);
   expect(await services().scheduler.run(name)).toBe(true);
 }
 
@@ -130,11 +132,11 @@ describe('cooperation offers end to end', () => {
   });
 
   it('the daily job waits for 09:00 local time, then each side gets the match exactly once', async () => {
-    clock.set(new Date('2026-11-26T06:30:00Z')); // 08:30 in Chișinău and Riga
+    clock.set(new Date('2026-11-26T06:30:00Z')); // 08:31 in Chișinău and Riga when the job runs
     await runJob(JOBS.digests);
     expect(matchCards(md)).toHaveLength(0);
 
-    clock.set(new Date('2026-11-26T07:00:00Z')); // 09:00
+    clock.set(new Date('2026-11-26T06:59:00Z')); // the tick at 09:00
     await runJob(JOBS.digests);
     const mdCard = await md.expect('De ce se potrivește');
     expect(mdCard.text).toContain('Zemgales Medus SIA');
