@@ -260,6 +260,18 @@ describe('cooperation offers end to end', () => {
     await expect(services().offers.extend(await userOf(md), mdOffer._id)).rejects.toThrow(/already_extended/);
   });
 
+  it('a hard API failure inside /offer never traps the user; /cancel leaves the flow', async () => {
+    await third.say('/offer', 'Do you offer something');
+    t.tg.failNext('sendMessage', 400, 'Bad Request: something odd');
+    const since = third.messages().length;
+    third.press('ofk:request');
+    await third.expect('Something went wrong', { since });
+    await third.say('/offer', 'Do you offer something');
+    await third.tap('ofk:request', 'What kind of partnership?');
+    await third.say('/cancel', 'OK, cancelled');
+    expect(await services().offers.pending()).toHaveLength(0);
+  });
+
   it('/offers lists the owner\'s offers with their actions; pause takes an offer out of matching', async () => {
     const list = await md.say('/offers', 'Ofertele dvs. de cooperare');
     void list;
