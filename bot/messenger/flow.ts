@@ -66,7 +66,12 @@ function parseQ(json: string): SearchQuery | null {
 
 const toQ = (s: SearchQuery): Q => ({ t: s.text, s: s.sector, d: s.districtId, c: s.country, p: s.page });
 
+/** How long handled message ids are kept for deduplication. */
+export const DEDUPE_KEEP_MS = 7 * 24 * 60 * 60 * 1000;
+
 export class MessengerFlow {
+  private handled = 0;
+
   constructor(private readonly deps: { services: Services; api: SendApi; publicUrl: string }) {}
 
   private get services(): Services {
@@ -94,8 +99,12 @@ export class MessengerFlow {
 
   /** Records the message id; false when it was already handled (Meta redelivered it). */
   private async firstTime(mid: string): Promise<boolean> {
+    const events = this.services.store.collection(MessengerEventModel);
     try {
-      await this.services.store.collection(MessengerEventModel).insert({ mid: mid.slice(0, 512), createdAt: this.services.clock.now() });
+      const now = this.services.clock.now();
+      await events.insert({ mid: mid.slice(0, 512), createdAt: now });
+      // Meta stops redelivering within hours: ids older than a week are only dead weight.
+      if (++this.handled % 500 === 0) await events.deleteMany({ createdAt: { $lt: new Date(now.getTime() - DEDUPE_KEEP_MS) } });
       return true;
     } catch (err) {
       if (err instanceof DuplicateKeyError) return false;

@@ -3,6 +3,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ListingModel, type Listing } from '../../models/listing.js';
+import { MessengerEventModel } from '../../models/messenger-event.js';
 import { deliver, envelope, post, postbackEvent, publish, quickReplyEvent, startMessengerApp, textEvent, PAGE_TOKEN, type MessengerTestApp } from './helpers.js';
 
 let t: MessengerTestApp;
@@ -223,6 +224,16 @@ describe('Messenger customer flow', () => {
     expect(last(psid).message.text).toBe('Write a word to search for, for example: honey, wine, accommodation, Soroca.');
     await deliver(t, postbackEvent(psid, 'PRODUCTS:../../etc'));
     expect(last(psid).message.text).toMatch(/^Write what you are looking for/);
+  });
+
+  it('forgets handled mids after a week (pruned as new ones arrive)', async () => {
+    const events = t.app.services.store.collection(MessengerEventModel);
+    await events.insert({ mid: 'm.old', createdAt: new Date(Date.now() - 8 * 86_400_000) });
+    await events.insert({ mid: 'm.recent', createdAt: new Date(Date.now() - 86_400_000) });
+    (t.app.messenger!.flow as unknown as { handled: number }).handled = 499;
+    await deliver(t, textEvent('7011', 'x'));
+    expect(await events.findOne({ mid: 'm.old' })).toBeNull();
+    expect(await events.findOne({ mid: 'm.recent' })).not.toBeNull();
   });
 
   it('remembers handled mids across a restart', async () => {

@@ -63,16 +63,28 @@ describe('Telegram /search', () => {
   it('suggests a corrected spelling and browses by district', async () => {
     const u = t.tg.user(3004, { language_code: 'en' });
     const m = await u.say('/search stuipna', 'Nothing found');
-    expect(m.text).toContain('Did you mean “stupina”? (1 business)');
+    expect(m.text).toContain('Did you mean “stupina”? (2 businesses)'); // the apiary + «пасека» (synonym)
     const fix = buttons(m).find((b) => b.text === '🔎 stupina')!;
-    const r = await u.tap(fix.callback_data!, 'Found 1 business');
-    expect(r.text).toContain('Stupina Nordului');
+    const r = await u.tap(fix.callback_data!, 'Found 2 businesses');
+    expect(r.text).toContain('1. Stupina Nordului');
     const list = await u.tap('srch:bd', 'Choose a district');
     expect(buttons(list).map((b) => b.text)).toContain('Drochia (1)');
     const d = await u.tap('srch:d:md-drochia', 'Drochia: 1 business.');
     expect(d.text).toContain('Pensiunea La Nistru');
     const sectors = await u.tap('srch:bs', 'Choose a sector');
     expect(buttons(sectors).map((b) => b.callback_data)).toContain('srch:s:I');
+  });
+
+  it('the search question lets buttons and other messages through', async () => {
+    const u = t.tg.user(3006, { language_code: 'en' });
+    await u.say('/search', 'Write what you are looking for');
+    await u.tap('srch:bs', 'Choose a sector');
+    await u.say('/search', 'Write what you are looking for');
+    const since = u.messages().length;
+    u.sendSticker();
+    await u.expect('I can only read text', { since });
+    // The question was left: the next text is not taken as a search.
+    await u.say('miere', 'I did not understand');
   });
 
   it('treats bad input as plain text and never fails', async () => {
