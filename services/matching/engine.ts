@@ -81,8 +81,11 @@ export interface PairResult {
 
 export const WEIGHTS = { type: 20, sector: 15, keyword: 10, keywordTitle: 6, title: 4, targeted: 3, maxTerms: 5, maxSectors: 2 } as const;
 
-/** Scores a pair, or null when they don't match. Symmetric except for the side-specific fields. */
-export function scorePair(a: MatchProfile, b: MatchProfile, opts: MatchOptions): PairResult | null {
+/**
+ * Scores a pair, or null when they don't match. Symmetric except for the side-specific fields.
+ * `skipWords`: the caller knows they share no (uncommon) concept — the index's sector buckets.
+ */
+export function scorePair(a: MatchProfile, b: MatchProfile, opts: MatchOptions, skipWords = false): PairResult | null {
   if (a.id === b.id || a.ownerId === b.ownerId) return null;
   const w = complementWeight(a.side, b.side);
   if (w === 0) return null;
@@ -92,20 +95,24 @@ export function scorePair(a: MatchProfile, b: MatchProfile, opts: MatchOptions):
   const terms: string[] = [];
   const otherTerms: string[] = [];
   let textScore = 0;
-  const share = (mine: Map<string, string>, theirs: Map<string, string>, points: number) => {
-    for (const [c, word] of mine) {
-      const other = theirs.get(c);
-      if (other === undefined || terms.length >= WEIGHTS.maxTerms || opts.isCommon?.(c)) continue;
-      if (terms.includes(word)) continue;
-      terms.push(word);
-      otherTerms.push(other);
-      textScore += points;
+  // Each shared concept counts once, by where each side wrote it: keyword–keyword, keyword–title, title–title.
+  if (!skipWords) {
+    for (let pass = 0; pass < 2; pass++) {
+      const mine = pass === 0 ? a.keywordConcepts : a.titleConcepts;
+      for (const [c, word] of mine) {
+        if (terms.length >= WEIGHTS.maxTerms) break;
+        let other = b.keywordConcepts.get(c);
+        const inKeywords = other !== undefined;
+        if (!inKeywords) other = b.titleConcepts.get(c);
+        if (other === undefined || opts.isCommon?.(c) || terms.includes(word)) continue;
+        terms.push(word);
+        otherTerms.push(other);
+        textScore += pass === 0
+          ? (inKeywords ? WEIGHTS.keyword : WEIGHTS.keywordTitle)
+          : (inKeywords ? WEIGHTS.keywordTitle : WEIGHTS.title);
+      }
     }
-  };
-  share(a.keywordConcepts, b.keywordConcepts, WEIGHTS.keyword);
-  share(a.keywordConcepts, b.titleConcepts, WEIGHTS.keywordTitle);
-  share(a.titleConcepts, b.keywordConcepts, WEIGHTS.keywordTitle);
-  share(a.titleConcepts, b.titleConcepts, WEIGHTS.title);
+  }
   if (sectors.length === 0 && terms.length === 0) return null;
 
   const crossBorder = a.country !== b.country;

@@ -26,6 +26,14 @@ interface Entry {
   seq: number;
 }
 
+/** Offers of one side, sector key, district and target countries: they score alike for any given offer. */
+interface Bucket {
+  districtId: string;
+  country: Country;
+  targets: string[];
+  ids: Set<string>;
+}
+
 /** Best-K list ordered by score (desc), then seq (asc). */
 class TopK {
   readonly items: Scored[] = [];
@@ -74,9 +82,8 @@ function sectorKeys(sectors: readonly string[]): [string, number][] {
 export class MatchIndex {
   private readonly entries = new Map<string, Entry>();
   private readonly postings = new Map<string, Set<string>>();
-  /** Target-country combinations and districts (→ country) seen so far: the bucket keys to visit. */
-  private readonly targetKeys = new Set<string>();
-  private readonly districts = new Map<string, string>();
+  /** `${side}|${sectorKey}` → buckets by `${districtId}|${targets}`. */
+  private readonly groups = new Map<string, Map<string, Bucket>>();
   /** How many indexed offers carry each concept (document frequency). */
   private readonly df = new Map<string, number>();
   private seq = 0;
@@ -109,11 +116,25 @@ export class MatchIndex {
   }
 
   private keysOf(p: MatchProfile): string[] {
+    return conceptKeys(p).map((c) => `${p.side}|c:${c}`);
+  }
+
+  private bucketsOf(p: MatchProfile, create: boolean): { group: Map<string, Bucket>; groupKey: string; bucketKey: string; bucket?: Bucket }[] {
     const t = targetsKey(p);
-    return [
-      ...sectorKeys(p.sectors).map(([x]) => `${p.side}|s:${x}|${p.districtId}|${t}`),
-      ...conceptKeys(p).map((c) => `${p.side}|c:${c}`),
-    ];
+    const bucketKey = `${p.districtId}|${t}`;
+    const out = [];
+    for (const [x] of sectorKeys(p.sectors)) {
+      const groupKey = `${p.side}|${x}`;
+      let group = this.groups.get(groupKey);
+      if (!group) {
+        if (!create) continue;
+        this.groups.set(groupKey, (group = new Map()));
+      }
+      let bucket = group.get(bucketKey);
+      if (!bucket && create) group.set(bucketKey, (bucket = { districtId: p.districtId, country: p.country, targets: t ? t.split(',') : [], ids: new Set() }));
+      out.push({ group, groupKey, bucketKey, bucket });
+    }
+    return out;
   }
 
   /** Adds or replaces an active offer. */
@@ -121,8 +142,7 @@ export class MatchIndex {
     this.remove(offer._id);
     const p = profileOf(offer);
     this.entries.set(p.id, { profile: p, seq: ++this.seq });
-    this.targetKeys.add(targetsKey(p));
-    this.districts.set(p.districtId, p.country);
+    for (const { bucket } of this.bucketsOf(p, true)) bucket!.ids.add(p.id);
     for (const c of conceptKeys(p)) this.df.set(c, (this.df.get(c) ?? 0) + 1);
     for (const k of this.keysOf(p)) {
       let set = this.postings.get(k);
@@ -136,6 +156,12 @@ export class MatchIndex {
     const e = this.entries.get(id);
     if (!e) return;
     this.entries.delete(id);
+    for (const { group, groupKey, bucketKey, bucket } of this.bucketsOf(e.profile, false)) {
+      if (!bucket) continue;
+      bucket.ids.delete(id);
+      if (bucket.ids.size === 0) group.delete(bucketKey);
+      if (group.size === 0) this.groups.delete(groupKey);
+    }
     for (const c of conceptKeys(e.profile)) {
       const n = (this.df.get(c) ?? 1) - 1;
       if (n > 0) this.df.set(c, n);
@@ -152,8 +178,7 @@ export class MatchIndex {
     this.entries.clear();
     this.postings.clear();
     this.df.clear();
-    this.districts.clear();
-    this.targetKeys.clear();
+    this.groups.clear();
   }
 
   /** The best `limit` matches of an offer (indexed or not), best first. */
@@ -161,13 +186,14 @@ export class MatchIndex {
     const p = 'side' in offer ? offer : profileOf(offer);
     const top = new TopK(limit);
     const seen = new Set<string>([p.id]);
-    const consider = (id: string) => {
+    const consider = (id: string, skipWords = false) => {
       const e = this.entries.get(id)!;
-      const result = scorePair(p, e.profile, this.opts);
+      const result = scorePair(p, e.profile, this.opts, skipWords);
       if (result) top.push({ profile: e.profile, result, seq: e.seq });
     };
     const concepts = conceptKeys(p);
     const mySectorKeys = sectorKeys(p.sectors);
+    const districtOk = new Map<string, boolean>();
     const buckets: { ids: Set<string>; bound: number }[] = [];
     for (const [side, w] of complementsOf(p.side)) {
       // 1. Everything sharing a word: scored in full.
@@ -177,20 +203,18 @@ export class MatchIndex {
         if (ids) for (const id of ids) if (!seen.has(id)) { seen.add(id); consider(id); }
       }
       // 2. Sector buckets, with the best score any member can reach without a shared word.
-      for (const [districtId, country] of this.districts) {
-        if (p.targetCountries.length && !p.targetCountries.includes(country as Country)) continue;
-        if (!inTarget(p, { country: country as Country, districtId }, this.opts.districtCountry)) continue;
-        for (const t of this.targetKeys) {
-          if (t && !t.split(',').includes(p.country)) continue;
-          for (const [x, shared] of mySectorKeys) {
-            const ids = this.postings.get(`${side}|s:${x}|${districtId}|${t}`);
-            if (!ids) continue;
-            const bound = WEIGHTS.type * w + WEIGHTS.sector * shared
-              + (country !== p.country ? this.opts.crossBorderBoost : 0)
-              + (t.split(',').includes(p.country) ? WEIGHTS.targeted : 0)
-              + (p.targetCountries.includes(country as Country) ? WEIGHTS.targeted : 0);
-            buckets.push({ ids, bound });
-          }
+      for (const [x, shared] of mySectorKeys) {
+        const group = this.groups.get(`${side}|${x}`);
+        if (!group) continue;
+        for (const b of group.values()) {
+          let ok = districtOk.get(b.districtId);
+          if (ok === undefined) districtOk.set(b.districtId, (ok = inTarget(p, b, this.opts.districtCountry)));
+          if (!ok || (b.targets.length > 0 && !b.targets.includes(p.country))) continue;
+          const bound = WEIGHTS.type * w + WEIGHTS.sector * shared
+            + (b.country !== p.country ? this.opts.crossBorderBoost : 0)
+            + (b.targets.includes(p.country) ? WEIGHTS.targeted : 0)
+            + (p.targetCountries.includes(b.country) ? WEIGHTS.targeted : 0);
+          buckets.push({ ids: b.ids, bound });
         }
       }
     }
@@ -206,7 +230,8 @@ export class MatchIndex {
         if (seen.has(id)) continue;
         seen.add(id);
         scored++;
-        consider(id);
+        // Not met among the concept postings: they share no uncommon word.
+        consider(id, true);
       }
     }
     this.lastScored = scored;

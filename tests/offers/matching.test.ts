@@ -6,6 +6,7 @@ import { explain, profileOf, scorePair, type MatchableOffer } from '../../servic
 import { MatchIndex } from '../../services/matching/inverted-index.js';
 import { localTime } from '../../services/matching/local-time.js';
 import { district } from '../../services/territories.js';
+import { generator } from '../../scripts/bench-matching.js';
 import { translator } from '../../services/i18n.js';
 
 const opts = { crossBorderBoost: 10, districtCountry: (id: string) => district(id)?.country };
@@ -108,6 +109,24 @@ describe('ordering', () => {
     index.remove(lvBuyer._id);
     expect(index.matchesFor(mdHoney)).toHaveLength(0);
     expect(index.size).toBe(0);
+  });
+});
+
+describe('index = naive scan', () => {
+  it('returns exactly the naive top matches (scores and tie order) on generated offers', () => {
+    const next = generator(7);
+    const index = new MatchIndex(opts);
+    for (let i = 0; i < 1500; i++) index.upsert(next());
+    let compared = 0;
+    for (const p of [...Array(1500).keys()].map((i) => index.get(`o${(i + 1).toString(36).padStart(6, '0')}`)!).slice(0, 300)) {
+      for (const limit of [5, 50, 100_000]) {
+        const fast = index.matchesFor(p, limit).map((x) => `${x.profile.id}:${x.result.score}`);
+        const slow = index.scanAll(p, limit).map((x) => `${x.profile.id}:${x.result.score}`);
+        expect(fast).toEqual(slow);
+        compared += slow.length;
+      }
+    }
+    expect(compared).toBeGreaterThan(1000);
   });
 });
 
