@@ -100,9 +100,11 @@ export class MatchingService {
     const p = this.index.upsert(o);
     const found = this.index.matchesFor(p, MAX_MATCHES_PER_OFFER);
     const touched = await this.record(o, found);
+    const now = this.deps.clock.now();
     for (const userId of touched) {
       const user = await this.deps.users.byId(userId);
-      if (user?.matchCadence === 'instant') await this.deliverNew(user, this.deps.clock.now(), false);
+      // Outside Messenger's window an instant push waits; runDueDigests sends it once the user writes again.
+      if (user?.matchCadence === 'instant' && this.canPush(user, now)) await this.deliverNew(user, now, false);
     }
   }
 
@@ -135,6 +137,12 @@ export class MatchingService {
     }
   }
 
+  /** Reachable, and on Messenger inside the 24 h window (promotional content is allowed only there). */
+  private canPush(user: User, now: Date): boolean {
+    if (!user.reachable) return false;
+    return user.channel !== 'messenger' || now.getTime() - user.lastInboundAt.getTime() <= WINDOW_MS;
+  }
+
   /** Digest period for a user now, or null when it is not their time yet (09:00 in their time zone). */
   async duePeriod(user: User, now: Date): Promise<string | null> {
     if (user.matchCadence === 'off' || user.matchCadence === 'instant') return null;
@@ -156,9 +164,7 @@ export class MatchingService {
     let sent = 0;
     for (const id of userIds) {
       const user = await this.deps.users.byId(id);
-      if (!user || !user.reachable || user.matchCadence === 'off') continue;
-      // Messenger: promotional content only inside the 24 h window; wait until the user writes again.
-      if (user.channel === 'messenger' && now.getTime() - user.lastInboundAt.getTime() > WINDOW_MS) continue;
+      if (!user || user.matchCadence === 'off' || !this.canPush(user, now)) continue;
       if (user.matchCadence !== 'instant') {
         const period = await this.duePeriod(user, now);
         if (!period) continue;

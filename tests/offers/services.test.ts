@@ -169,6 +169,18 @@ describe('cadences and channels', () => {
     expect(cards[0].promotional).toBe(true);
   });
 
+  it('an instant push to a Messenger user outside the window waits until they write again', async () => {
+    const fb = await person('LV', 'messenger', { matchCadence: 'instant' });
+    clock.advance(2 * 86_400_000);
+    const md = await person('MD');
+    await publish(fb, honeyRequest);
+    await publish(md, honeyOffer);
+    expect(rec.cards(fb)).toHaveLength(0);
+    await s.users.touch({ channel: 'messenger', externalId: fb.externalId, chatId: fb.chatId });
+    await s.matching.runDueDigests(clock.now());
+    expect(rec.cards(fb)).toHaveLength(1);
+  });
+
   it('a digest holds the top 5 and "see more"; see more sends the rest', async () => {
     const me = await person('MD');
     await publish(me, honeyOffer);
