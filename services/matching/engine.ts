@@ -83,11 +83,12 @@ export const WEIGHTS = { type: 20, sector: 15, keyword: 10, keywordTitle: 6, tit
 
 /**
  * Scores a pair, or null when they don't match. Symmetric except for the side-specific fields.
- * `skipWords`: the caller knows they share no (uncommon) concept — the index's sector buckets.
+ * `skipWords`: the caller knows they share no (uncommon) concept — the index's sector buckets;
+ * `weight`: the type complement weight when the caller already looked it up.
  */
-export function scorePair(a: MatchProfile, b: MatchProfile, opts: MatchOptions, skipWords = false): PairResult | null {
+export function scorePair(a: MatchProfile, b: MatchProfile, opts: MatchOptions, skipWords = false, weight?: number): PairResult | null {
   if (a.id === b.id || a.ownerId === b.ownerId) return null;
-  const w = complementWeight(a.side, b.side);
+  const w = weight ?? complementWeight(a.side, b.side);
   if (w === 0) return null;
   if (!inTarget(a, b, opts.districtCountry) || !inTarget(b, a, opts.districtCountry)) return null;
 

@@ -63,7 +63,7 @@ class TopK {
   }
 }
 
-export const COMMON_MIN = 50;
+export const COMMON_MIN = 200;
 export const COMMON_SHARE = 0.01;
 
 const targetsKey = (p: Pick<MatchProfile, 'targetCountries'>) => [...p.targetCountries].sort().join(',');
@@ -96,8 +96,8 @@ export class MatchIndex {
   }
 
   /**
-   * A concept carried by more than 1% of offers (and at least COMMON_MIN of them) is too common to show
-   * that two offers fit — like a search engine's frequency-based stop words.
+   * A concept carried by more than 1% of offers (and by more than COMMON_MIN of them, so a small LAG's
+   * "honey" keeps counting) is too common to show that two offers fit — frequency-based stop words.
    */
   isCommon(concept: string): boolean {
     return (this.df.get(concept) ?? 0) > Math.max(COMMON_MIN, this.entries.size * COMMON_SHARE);
@@ -188,14 +188,15 @@ export class MatchIndex {
     const seen = new Set<string>([p.id]);
     const consider = (id: string, skipWords = false) => {
       const e = this.entries.get(id)!;
-      const result = scorePair(p, e.profile, this.opts, skipWords);
+      const result = scorePair(p, e.profile, this.opts, skipWords, complements.get(e.profile.side) ?? 0);
       if (result) top.push({ profile: e.profile, result, seq: e.seq });
     };
     const concepts = conceptKeys(p);
+    const complements = complementsOf(p.side);
     const mySectorKeys = sectorKeys(p.sectors);
     const districtOk = new Map<string, boolean>();
     const buckets: { ids: Set<string>; bound: number }[] = [];
-    for (const [side, w] of complementsOf(p.side)) {
+    for (const [side, w] of complements) {
       // 1. Everything sharing a word: scored in full.
       for (const c of concepts) {
         if (this.isCommon(c)) continue;

@@ -16,6 +16,7 @@ offer offers request looking partner partners company business firm
 oferta oferim cautam partener parteneri companie firma
 predlozhenie ischem partner partnery kompaniya
 piedavajums meklejam partneris partneri uznemums
+quality local organic fresh calitate locale ecologic proaspat kachestvo mestnye organicheskii kvalitate vietejie biologiskie
 `.split(/\s+/).filter(Boolean));
 
 /** Words shorter than this are ignored (they are too often accidental). */
