@@ -23,6 +23,7 @@ export const DIGEST_HOUR = 9;
 /** Matches recorded per offer when it becomes active (the best ones). */
 export const MAX_MATCHES_PER_OFFER = 50;
 const WINDOW_MS = 24 * 3600 * 1000;
+const SYNC_OVERLAP_MS = 60_000;
 
 export type InterestResult = 'asked' | 'connected' | 'already' | 'declined' | 'unavailable';
 
@@ -84,7 +85,9 @@ export class MatchingService {
       if (this.isActive(o, started)) this.index.upsert(o);
       else this.index.remove(o._id);
     }
-    this.syncedAt = started;
+    // Re-read a minute of overlap next time: writes stamped just before this read, or by a clock a little
+    // behind ours, are not missed (re-applying a change is harmless).
+    this.syncedAt = new Date(started.getTime() - SYNC_OVERLAP_MS);
     return changed.length;
   }
 

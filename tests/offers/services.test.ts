@@ -113,6 +113,24 @@ describe('scheduler lease', () => {
   });
 });
 
+describe('several instances on one store', () => {
+  it('an offer published through one instance reaches the other instance\'s index at the next sync', async () => {
+    const other = createServices({ settings: { publicUrl: 'http://lag.test', defaultLocale: 'ro', bootstrapAdmins: ['1'] }, store: s.store, log, clock });
+    await other.matching.ensureLoaded();
+    const md = await person('MD');
+    const o = await publish(md, honeyOffer);
+    expect(s.matching.index.has(o._id)).toBe(true);
+    expect(other.matching.index.has(o._id)).toBe(false);
+    clock.advance(1000);
+    expect(await other.matching.sync()).toBeGreaterThan(0);
+    expect(other.matching.index.has(o._id)).toBe(true);
+    await s.offers.pause(md, o._id);
+    clock.advance(1000);
+    await other.matching.sync();
+    expect(other.matching.index.has(o._id)).toBe(false);
+  });
+});
+
 describe('cadences and channels', () => {
   it('instant sends at once; off never; weekly waits for Monday 09:00', async () => {
     const instant = await person('MD', 'telegram', { matchCadence: 'instant' });
