@@ -273,9 +273,10 @@ describe('cooperation offers end to end', () => {
   });
 
   it('/offers lists the owner\'s offers with their actions; pause takes an offer out of matching', async () => {
-    const list = await md.say('/offers', 'Ofertele dvs. de cooperare');
-    void list;
-    const card = await md.expect('Stare: publicată');
+    const since = md.messages().length;
+    md.send('/offers');
+    await md.expect('Ofertele dvs. de cooperare', { since });
+    const card = await md.expect('Stare: publicată', { since });
     const data = buttons(card).map((b) => b.callback_data);
     const id = data.find((d) => d?.startsWith('ofp:'))!.slice(4);
     expect(data).toEqual([`ofe:${id}`, `ofp:${id}`, `ofc:${id}`]);
@@ -283,5 +284,23 @@ describe('cooperation offers end to end', () => {
     expect(services().matching.index.has(id)).toBe(false);
     // Someone else's offer cannot be closed by an ordinary user.
     await expect(services().offers.close(await userOf(third), id)).rejects.toThrow(/not_allowed/);
+
+    // Editing the (paused) offer's title sends it back to staff; approved, it is published with the new title.
+    const paused = await md.say('/offers', 'Stare: suspendată');
+    expect(buttons(paused).map((b) => b.callback_data)).toEqual([`ofe:${id}`, `ofr:${id}`, `ofc:${id}`]);
+    await md.tap(`ofe:${id}`, 'Ce doriți să modificați?');
+    await md.tap(`ofef:${id}:t`, 'Un titlu scurt');
+    await md.say('Miere de salcâm și tei pentru Letonia', 'Oferta merge din nou la verificare');
+    await admin.expect('Changed cooperation offer from Prisaca Albina');
+    await admin.tap(`omod:ok:${id}`, 'Published: Miere de salcâm și tei');
+    const edited = (await services().offers.byId(id))!;
+    expect(edited).toMatchObject({ title: 'Miere de salcâm și tei pentru Letonia', status: 'published' });
+    expect(services().matching.index.has(id)).toBe(true);
+    // Closing by the owner.
+    md.send('/offers');
+    await md.expect('Miere de salcâm și tei');
+    await md.tap(`ofc:${id}`, 'Oferta este închisă');
+    expect((await services().offers.byId(id))!.status).toBe('closed');
+    expect(services().matching.index.has(id)).toBe(false);
   });
 });
