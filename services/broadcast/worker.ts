@@ -97,7 +97,7 @@ export class BroadcastWorker {
     // loses ~3% of the rate to jitter); the sliding window keeps every one-second window at ≤ the limit.
     for (const [ch, rate] of Object.entries(rates)) {
       this.buckets.set(ch as Channel, new TokenBucket(rate, opts.burst ?? 3, this.now));
-      this.windows.set(ch as Channel, new SlidingWindow(Math.max(1, Math.floor(rate)), 1000, 20, this.now));
+      this.windows.set(ch as Channel, new SlidingWindow(Math.max(1, Math.floor(rate)), 1000, 35, this.now));
     }
     this.paidBucket = new TokenBucket(this.o.paidRate, 1, this.now);
     this.spacing = new PerKeySpacing(this.o.perChatIntervalMs, this.now);
