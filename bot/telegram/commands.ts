@@ -11,9 +11,12 @@ export const PUBLIC_COMMANDS: string[] = ['start', 'register', 'mybusiness', 'sh
 /** Commands only staff and admins see (their chat scope). */
 export const STAFF_COMMANDS: string[] = ['pending', 'broadcast', 'stats', 'export', 'import', 'grant', 'revoke'];
 
-export function commandsFor(locale: Locale, staff: boolean): BotCommand[] {
+/** Of the staff commands, those only admins see. */
+export const ADMIN_COMMANDS: string[] = ['grant', 'revoke'];
+
+export function commandsFor(locale: Locale, staff: boolean, admin = staff): BotCommand[] {
   const t = translator(locale);
-  const names = staff ? [...PUBLIC_COMMANDS, ...STAFF_COMMANDS] : PUBLIC_COMMANDS;
+  const names = staff ? [...PUBLIC_COMMANDS, ...STAFF_COMMANDS.filter((c) => admin || !ADMIN_COMMANDS.includes(c))] : PUBLIC_COMMANDS;
   return [...new Set(names)].map((command) => ({ command, description: t(`commands:${command}`) }));
 }
 
@@ -29,5 +32,5 @@ export async function registerCommands(api: Api, defaultLocale: Locale): Promise
 export async function syncCommands(api: Api, user: User): Promise<void> {
   const staff = user.role === 'staff' || user.role === 'admin';
   if (!staff && !user.localeChosen) return;
-  await api.setMyCommands(commandsFor(user.locale, staff), { scope: { type: 'chat', chat_id: Number(user.chatId) } });
+  await api.setMyCommands(commandsFor(user.locale, staff, user.role === 'admin'), { scope: { type: 'chat', chat_id: Number(user.chatId) } });
 }

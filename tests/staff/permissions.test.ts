@@ -30,7 +30,11 @@ describe('staff permission matrix', () => {
   it('staff were told and got the staff command menu', async () => {
     await u.staffHere.expect('You are now LAG staff');
     const menu = t.tg.callsOf('setMyCommands').find((c) => c.params.scope?.chat_id === 7002);
-    expect(menu?.params.commands.map((c: { command: string }) => c.command)).toContain('broadcast');
+    const names = menu?.params.commands.map((c: { command: string }) => c.command);
+    expect(names).toContain('broadcast');
+    expect(names).not.toContain('grant');
+    const adminMenu = t.tg.callsOf('setMyCommands').filter((c) => c.params.scope?.chat_id === 7001).at(-1);
+    expect(adminMenu?.params.commands.map((c: { command: string }) => c.command)).toEqual(expect.arrayContaining(['pending', 'grant', 'revoke']));
   });
 
   const denied = (who: FakeUser, cmd: string) => who.say(`/${cmd}`, NOT_AVAILABLE);
