@@ -4,8 +4,7 @@
  * Notifier port; other services (matching) subscribe with `onChange`.
  */
 import { AuditModel, type AuditEntry } from '../models/audit.js';
-import type { Country, Sector } from '../models/listing.js';
-import { OFFER_LIMITS, OfferModel, type Offer, type OfferKind, type OfferStatus, type PartnershipType } from '../models/offer.js';
+import { OFFER_LIMITS, OfferModel, type Offer, type OfferStatus } from '../models/offer.js';
 import type { User } from '../models/user.js';
 import type { Clock } from './clock.js';
 import type { DirectoryService } from './directory.js';
@@ -17,18 +16,10 @@ import type { UserService } from './users.js';
 const DAY = 24 * 3600 * 1000;
 
 /** What an owner fills in through /offer. */
-export interface OfferDraft {
-  kind: OfferKind;
-  type: PartnershipType;
-  sectors: Sector[];
-  targetCountries: Country[];
-  targetDistricts: string[];
-  title: string;
-  description: string;
-  keywords: string[];
+export type OfferDraft = Pick<Offer, 'kind' | 'type' | 'sectors' | 'targetCountries' | 'targetDistricts' | 'title' | 'description' | 'keywords'> & {
   /** Days from publication request; default and maximum 365. */
   validityDays?: number;
-}
+};
 
 export type OfferPatch = Partial<Pick<OfferDraft, 'title' | 'description' | 'keywords' | 'sectors' | 'targetCountries' | 'targetDistricts'>>;
 

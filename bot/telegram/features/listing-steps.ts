@@ -2,17 +2,17 @@
  * The questions that fill a listing, shared by /register (all of them, in order) and /mybusiness (one).
  * Every free-text answer is validated; a bad answer gets a localized reason and the question again.
  */
-import type { Conversation } from '@grammyjs/conversations';
 import { InlineKeyboard, Keyboard } from 'grammy';
 import { LISTING_LIMITS, NACE_SECTIONS, type Country, type Sector } from '../../../models/listing.js';
 import type { ListingDraft, ListingField } from '../../../services/directory.js';
 import { districtsOf } from '../../../services/territories.js';
 import { cleanText, normalizeEmail, normalizePhone, normalizeUrl, parseKeywords, type Checked } from '../../../services/validation.js';
-import type { BotContext, ConvContext } from '../context.js';
+import type { ConvContext } from '../context.js';
 import { fit } from '../render.js';
 import { downloadPhoto, PhotoTooLarge } from '../files.js';
+import { askChoice, REGISTRATION_HINTS, waitText, type Conv } from './questions.js';
 
-export type Conv = Conversation<BotContext, ConvContext>;
+export type { Conv };
 export type Draft = Partial<ListingDraft>;
 
 /** Languages offered for "languages spoken" (ISO 639-1). */
@@ -30,24 +30,6 @@ function hint(ctx: ConvContext): string {
   return ctx.t('registration:hint_cancel');
 }
 
-/** Waits for a text answer; other kinds of messages get a hint and the wait goes on. */
-async function waitText(conv: Conv, ctx: ConvContext, opts: { allowSkip?: boolean } = {}): Promise<string | null> {
-  for (;;) {
-    const next = await conv.wait();
-    if (opts.allowSkip && next.callbackQuery?.data === SKIP) {
-      await next.answerCallbackQuery().catch(() => undefined);
-      return null;
-    }
-    if (next.callbackQuery) {
-      await next.answerCallbackQuery({ text: ctx.t('registration:answer_in_text') }).catch(() => undefined);
-      continue;
-    }
-    const text = next.message?.text;
-    if (text !== undefined) return text;
-    await ctx.reply(`${ctx.t('registration:text_expected')}\n${hint(ctx)}`);
-  }
-}
-
 async function askText(
   conv: Conv,
   ctx: ConvContext,
@@ -59,7 +41,7 @@ async function askText(
   const prompt = opts.current ? `${question}\n\n${ctx.t('registration:current', { value: opts.current })}` : question;
   await ctx.reply(prompt, { reply_markup: kb });
   for (;;) {
-    const answer = await waitText(conv, ctx, { allowSkip: opts.optional });
+    const answer = await waitText(conv, ctx, REGISTRATION_HINTS, { skip: opts.optional ? SKIP : undefined });
     if (answer === null) return null;
     const r = check(answer);
     if (r.ok) return r.value;
@@ -105,32 +87,12 @@ async function askSectors(conv: Conv, ctx: ConvContext, current: Sector[] = []):
   }
 }
 
-async function askChoice(conv: Conv, ctx: ConvContext, question: string, options: [string, string][], prefix: string, perRow = 2): Promise<string> {
-  const kb = new InlineKeyboard();
-  options.forEach(([label, value], i) => {
-    kb.text(label, `${prefix}:${value}`);
-    if (i % perRow === perRow - 1) kb.row();
-  });
-  await ctx.reply(question, { reply_markup: kb });
-  const values = new Set(options.map(([, v]) => v));
-  for (;;) {
-    const next = await conv.wait();
-    const data = next.callbackQuery?.data;
-    if (data?.startsWith(`${prefix}:`) && values.has(data.slice(prefix.length + 1))) {
-      await next.answerCallbackQuery().catch(() => undefined);
-      return data.slice(prefix.length + 1);
-    }
-    if (next.callbackQuery) await next.answerCallbackQuery().catch(() => undefined);
-    else await ctx.reply(ctx.t('registration:use_buttons'));
-  }
-}
-
 async function askDistrict(conv: Conv, ctx: ConvContext): Promise<{ country: Country; districtId: string }> {
   const country = (await askChoice(conv, ctx, ctx.t('registration:ask.country'), [
     [ctx.t('territory:country.MD'), 'MD'], [ctx.t('territory:country.LV'), 'LV'],
-  ], 'cty')) as Country;
+  ], 'cty', REGISTRATION_HINTS)) as Country;
   const districtId = await askChoice(conv, ctx, ctx.t('registration:ask.district'),
-    districtsOf(country).map((d) => [ctx.t(`territory:district.${d.id}`), d.id]), 'dst', 3);
+    districtsOf(country).map((d) => [ctx.t(`territory:district.${d.id}`), d.id]), 'dst', REGISTRATION_HINTS, 3);
   return { country, districtId };
 }
 

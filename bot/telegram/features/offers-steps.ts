@@ -12,7 +12,11 @@ import { districtsOf } from '../../../services/territories.js';
 import { cleanText, parseKeywords, type Checked } from '../../../services/validation.js';
 import type { ConvContext } from '../context.js';
 import { fit, renderText } from '../render.js';
-import type { Conv } from './listing-steps.js';
+import { answer, askChoice as askChoiceWith, waitText, type Conv, type Hints } from './questions.js';
+
+const OFFER_HINTS: Hints = { text: 'offers:text_expected', buttons: 'offers:use_buttons' };
+const askChoice = (conv: Conv, ctx: ConvContext, question: string, options: [string, string][], prefix: string, perRow = 2) =>
+  askChoiceWith(conv, ctx, question, options, prefix, OFFER_HINTS, perRow);
 
 export const NEW_OFFER = 'newOffer';
 export const EDIT_OFFER = 'editOffer';
@@ -20,50 +24,12 @@ export const OFFER_MODERATION_NOTE = 'offerModerationNote';
 export const EDITABLE = { t: 'title', d: 'description', k: 'keywords' } as const;
 export type EditableCode = keyof typeof EDITABLE;
 
-async function answer(c: ConvContext, text?: string): Promise<void> {
-  await c.answerCallbackQuery(text ? { text } : undefined).catch(() => undefined);
-}
-
-/** Waits for a text answer; buttons and other messages get a hint and the wait goes on. */
-async function waitText(conv: Conv, ctx: ConvContext): Promise<string> {
-  for (;;) {
-    const next = await conv.wait();
-    if (next.callbackQuery) {
-      await answer(next, ctx.t('offers:text_expected'));
-      continue;
-    }
-    const text = next.message?.text;
-    if (text !== undefined) return text;
-    await ctx.reply(`${ctx.t('offers:text_expected')}\n${ctx.t('registration:hint_cancel')}`);
-  }
-}
-
 async function askText<T>(conv: Conv, ctx: ConvContext, question: string, check: (s: string) => Checked<T>): Promise<T> {
   await ctx.reply(question);
   for (;;) {
-    const r = check(await waitText(conv, ctx));
+    const r = check((await waitText(conv, ctx, OFFER_HINTS))!);
     if (r.ok) return r.value;
     await ctx.reply(`${ctx.t(r.error, r.params)}\n${question}`);
-  }
-}
-
-async function askChoice(conv: Conv, ctx: ConvContext, question: string, options: [string, string][], prefix: string, perRow = 2): Promise<string> {
-  const kb = new InlineKeyboard();
-  options.forEach(([label, value], i) => {
-    kb.text(label, `${prefix}:${value}`);
-    if (i % perRow === perRow - 1) kb.row();
-  });
-  await ctx.reply(question, { reply_markup: kb });
-  const values = new Set(options.map(([, v]) => v));
-  for (;;) {
-    const next = await conv.wait();
-    const data = next.callbackQuery?.data;
-    if (data?.startsWith(`${prefix}:`) && values.has(data.slice(prefix.length + 1))) {
-      await answer(next);
-      return data.slice(prefix.length + 1);
-    }
-    if (next.callbackQuery) await answer(next);
-    else await ctx.reply(ctx.t('offers:use_buttons'));
   }
 }
 
