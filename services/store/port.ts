@@ -5,6 +5,11 @@
  * Query subset (see DESIGN.md): equality, $eq $ne $gt $gte $lt $lte $in $nin (not on array fields), $exists,
  * $or $and, dotted paths, equality on array fields ("tags: 'x'" = contains). No $regex, $all, $expr,
  * $where, positional $, aggregation. Updates: $set $unset $inc $push $pull $addToSet (plain values).
+ *
+ * Known divergences of the embedded engine, to stay clear of: `$ne`/`$nin` on array fields; `{x: null}` vs a
+ * missing field; compound indexes that include an array field (nedb then misses documents in counts — seen
+ * on a (status, lagIds[]) index); unique compound indexes with `sparse` (MongoDB indexes a document that has
+ * any of the fields). tests/store/contract.test.ts and the mingo cross-check catch queries that stray.
  */
 import type { Schema } from 'mongoose';
 

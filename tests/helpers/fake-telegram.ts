@@ -376,7 +376,7 @@ export class FakeUser {
   /** Waits for a NEW message (sent after `since` messages) whose text/caption contains `needle` or matches. */
   async expect(needle: string | RegExp, opts: { since?: number; timeoutMs?: number } = {}): Promise<SentMessage> {
     const since = opts.since ?? 0;
-    return this.tg.waitUntil(() => this.messages().slice(since).find((m) => matches(m.text ?? m.caption ?? '', needle)), opts.timeoutMs ?? 10_000,
+    return this.tg.waitUntil(() => this.messages().slice(since).find((m) => matches(m.text ?? m.caption ?? '', needle)), opts.timeoutMs ?? 15_000,
       `message to ${this.id} matching ${needle}; got: ${JSON.stringify(this.messages().slice(since).map((m) => m.text ?? m.caption))}`);
   }
 
