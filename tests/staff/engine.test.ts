@@ -108,6 +108,38 @@ describe('broadcast delivery engine', () => {
     await worker.stop();
   }, 30_000);
 
+  it('Messenger recipients only inside the 24 h window; the rest are counted "outside window"', async () => {
+    const admin = await addUser(1, { role: 'admin', locale: 'en', channel: 'messenger' });
+    const now = Date.now();
+    const fresh = await addUser(400, { channel: 'messenger', lastInboundAt: new Date(now - 2 * 3600_000) });
+    await addUser(401, { channel: 'messenger', lastInboundAt: new Date(now - 30 * 3600_000) });
+    const window = await addUser(402, { channel: 'messenger', lastInboundAt: new Date(now - 3600_000) });
+    const sent: string[] = [];
+    services.notifier.route('messenger', { send: async (user, msg, opts) => {
+      expect(opts?.promotional).toBe(true);
+      expect(msg.text).toEqual([{ raw: 'Târg' }]);
+      if (user._id === window._id) return { status: 'outside_window' };
+      sent.push(user._id);
+      return { status: 'sent' };
+    } });
+    const b = await services.broadcasts.create(admin, {
+      audience: { role: 'customers', channels: ['messenger'], districts: [], sectors: [], locales: [] },
+      versions: [{ locale: '*', text: 'Târg', entities: [] }],
+    });
+    expect((await services.broadcasts.preview(b.audience)).outsideWindow).toBe(1);
+    await services.broadcasts.schedule(admin, b._id);
+    const worker = createBroadcastWorker(services, { token: TEST_TOKEN, apiRoot: tg.apiRoot, reportEveryMs: 100_000 });
+    await worker.start();
+    await worker.drained(b._id, 10_000);
+    await worker.stop();
+    // The admin (a Messenger user who just wrote) is a customer too: 4 recipients; 401 is never tried.
+    expect(sent.sort()).toEqual([admin._id, fresh._id].sort());
+    const c = await services.broadcasts.counts(b._id);
+    expect(c.outside_window).toBe(2);
+    expect(c.sent).toBe(2);
+    expect(tg.sent).toHaveLength(0);
+  });
+
   it('token bucket: never more than rate × t + capacity', async () => {
     let now = 0;
     const b = new TokenBucket(30, 1, () => now);
