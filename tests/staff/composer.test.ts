@@ -59,6 +59,18 @@ describe('/broadcast composer', () => {
     await staff.expect('Trimitere încheiată');
   }, 30_000);
 
+  it('a Bot API failure mid-composer never traps the staff member', async () => {
+    await staff.say('/broadcast', 'Mesaj nou în masă');
+    t.tg.failNext('sendMessage', 500, 'Internal Server Error');
+    staff.send('Un anunț');
+    await t.tg.waitUntil(() => t.tg.callsOf('sendMessage').filter((c) => Number(c.params.chat_id) === 5002 && c.params.text?.includes('buton cu link')).length > 0, 10_000, 'the failed prompt');
+    await new Promise((r) => setTimeout(r, 300));
+    await staff.say('/cancel', 'anulat');
+    await staff.say('/broadcast', 'Mesaj nou în masă');
+    await staff.say('/cancel', 'anulat');
+    expect(await t.app.services.broadcasts.broadcasts.count({ 'versions.text': 'Un anunț' })).toBe(0);
+  }, 30_000);
+
   it('cancel stops a paused broadcast and shows the final figures', async () => {
     await staff.say('/broadcast', 'Mesaj nou în masă');
     await staff.say('Al doilea anunț', 'buton cu link');
