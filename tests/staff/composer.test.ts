@@ -59,6 +59,33 @@ describe('/broadcast composer', () => {
     await staff.expect('Trimitere încheiată');
   }, 30_000);
 
+  it('a photo with a caption and a link button goes out as sendPhoto with the same file and caption', async () => {
+    await staff.say('/broadcast', 'Mesaj nou în masă');
+    let since = staff.messages().length;
+    const fileId = staff.sendPhoto(Buffer.from('89504e470d0a1a0a0000000d49484452000000100000001008020000009091683600000016494441547801636460f8cfc0c0c0c0c4c0c0c0c0000007e40101e52bd70000000049454e44ae426082', 'hex'), { width: 16, height: 16 }, 'Foto: târg');
+    await staff.expect('buton cu link', { since });
+    await staff.say('Detalii | gal.md/targ', 'Pe ce canal?');
+    await staff.tap('bcc:telegram', 'Ce raioane');
+    staff.press('bcd:md-soroca');
+    await staff.tap('bcd:!', 'Ce sectoare');
+    await staff.tap('bcs:!', 'Ce limbi');
+    await staff.tap('bcl:!', 'altă limbă');
+    await staff.tap('bcv:no', 'Va ajunge la');
+    since = t.tg.sent.length;
+    await staff.tap('bcgo:now', 'Se trimite');
+    const photos = await t.tg.waitUntil(() => {
+      const p = t.tg.sent.slice(since).filter((m) => m.photo && m.caption === 'Foto: târg' && m.chat_id !== 5002);
+      return p.length >= 2 ? p : undefined;
+    }, 10_000, 'the photo broadcast');
+    expect(photos.map((m) => m.chat_id).sort()).toEqual([5101, 5102]);
+    for (const m of photos) {
+      expect(m.params.photo).toBe(fileId);
+      expect(m.reply_markup.inline_keyboard[0][0].url).toBe('https://gal.md/targ');
+    }
+    const b = (await t.app.services.broadcasts.broadcasts.find({ 'photo.telegramFileId': fileId }))[0];
+    expect(b.photo!.blobId).toBeTruthy(); // kept for Messenger recipients
+  }, 30_000);
+
   it('a Bot API failure mid-composer never traps the staff member', async () => {
     await staff.say('/broadcast', 'Mesaj nou în masă');
     t.tg.failNext('sendMessage', 500, 'Internal Server Error');
