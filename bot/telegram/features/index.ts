@@ -24,7 +24,6 @@ export const features: Feature[] = [
   searchFeature,
   shopFeature,
   moderationFeature,
-  offersFeature,
   () => staffFeature(),
   broadcastFeature,
   staffDataFeature,
