@@ -161,7 +161,8 @@ describe('/shop end to end', () => {
   });
 
   it('renders the public page in Chromium with every feed anchor, escaped user text, languages and Open Graph', async () => {
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    // Debian's chromium by default; CHROMIUM_PATH for other systems (e.g. google-chrome on GitHub's runners).
+    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
     const page = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1 });
     const products = await t.app.services.catalog.list(listing._id);
     const resp = await page.goto(`${t.app.url}/b/${listing.slug}#p-${products[1]._id}`);
