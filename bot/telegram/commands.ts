@@ -9,7 +9,7 @@ import { translator } from '../../services/i18n.js';
 /** Commands everybody sees. Features append their own entries at import time. */
 export const PUBLIC_COMMANDS: string[] = ['start', 'register', 'mybusiness', 'shop', 'search', 'language', 'help', 'privacy', 'deleteme', 'cancel', 'offer', 'offers', 'matches', 'notifications'];
 /** Commands only staff and admins see (their chat scope). */
-export const STAFF_COMMANDS: string[] = ['pending', 'broadcast', 'stats', 'export', 'import', 'grant', 'revoke'];
+export const STAFF_COMMANDS: string[] = ['pending', 'lagoffers', 'broadcast', 'stats', 'export', 'import', 'grant', 'revoke'];
 
 /** Of the staff commands, those only admins see. */
 export const ADMIN_COMMANDS: string[] = ['grant', 'revoke'];

@@ -303,4 +303,19 @@ describe('cooperation offers end to end', () => {
     expect((await services().offers.byId(id))!.status).toBe('closed');
     expect(services().matching.index.has(id)).toBe(false);
   });
+
+  it('staff list the live offers with /lagoffers and can close any of them; others cannot', async () => {
+    await third.say('/lagoffers', 'This command is not available.');
+    const since = admin.messages().length;
+    admin.send('/lagoffers');
+    await admin.expect('Published offers in your LAG', { since });
+    const live = await services().offers.offers.find({ status: { $in: ['published', 'paused'] }, country: 'LV' });
+    expect(live.length).toBeGreaterThan(0);
+    const target = live[0];
+    await t.tg.waitUntil(() => admin.messages().slice(since).find((m) => buttons(m).some((b) => b.callback_data === `omod:cl:${target._id}`)));
+    const lvSince = lv.messages().length;
+    await admin.tap(`omod:cl:${target._id}`, 'The offer is closed');
+    expect((await services().offers.byId(target._id))!.status).toBe('closed');
+    await lv.expect('VRG darbinieki slēdza jūsu sadarbības piedāvājumu', { since: lvSince });
+  });
 });

@@ -41,6 +41,29 @@ async function listOffers(ctx: BotContext): Promise<void> {
   }
 }
 
+/** Staff: the LAG's published and paused offers, each with a Close button (admins see every LAG). */
+async function listLagOffers(ctx: BotContext): Promise<void> {
+  if (!isStaff(ctx.user)) {
+    await ctx.reply(ctx.t('common:not_available'));
+    return;
+  }
+  const live = { status: { $in: ['published', 'paused'] } };
+  const filter = ctx.user.role === 'admin' ? live : { ...live, lagId: ctx.user.lagId ?? '' };
+  const offers = await ctx.services.offers.offers.find(filter, { sort: { createdAt: -1 }, limit: LIST_LIMIT });
+  if (!offers.length) {
+    await ctx.reply(ctx.t('offers:staff_list.none'));
+    return;
+  }
+  await ctx.reply(ctx.t('offers:staff_list.header'));
+  for (const o of offers) {
+    const text = renderText(ctx.t, { text: [...ctx.services.offers.summary(o), ctx.services.offers.statusLine(o)] });
+    await ctx.reply(text, {
+      reply_markup: new InlineKeyboard().text(ctx.t('offers:button.staff_close'), `omod:cl:${o._id}`),
+      link_preview_options: { is_disabled: true },
+    });
+  }
+}
+
 async function showCadence(ctx: BotContext): Promise<void> {
   const kb = new InlineKeyboard();
   for (const c of CADENCES) kb.text(`${ctx.user.matchCadence === c ? '✅ ' : ''}${ctx.t(`offers:cadence.${c}`)}`, `cad:${c}`);
@@ -84,6 +107,7 @@ export function offersFeature(plugins: Plugins): Composer<BotContext> {
   c.command('offers', listOffers);
   c.command('matches', showMatches);
   c.command('notifications', showCadence);
+  c.command('lagoffers', listLagOffers);
   c.callbackQuery('ofl', async (ctx) => {
     await ctx.answerCallbackQuery();
     await listOffers(ctx);
