@@ -25,6 +25,8 @@ export const PAYLOAD = {
   search: 'MENU_SEARCH',
   browse: 'MENU_BROWSE',
   language: 'MENU_LANGUAGE',
+  privacy: 'MENU_PRIVACY',
+  deleteMe: 'PRIVACY_DELETE',
   bySector: 'BROWSE_SECTOR',
   byDistrict: 'BROWSE_DISTRICT',
 } as const;
@@ -141,6 +143,15 @@ export class MessengerFlow {
         return this.browseSectors(user);
       case PAYLOAD.byDistrict:
         return this.browseDistricts(user);
+      case PAYLOAD.privacy:
+        return this.send(user, textMessage(t('messenger:privacy.text'), [
+          { title: t('messenger:privacy.delete'), payload: PAYLOAD.deleteMe },
+          { title: t('messenger:privacy.keep'), payload: PAYLOAD.search },
+        ]));
+      case PAYLOAD.deleteMe:
+        // The answer is composed before the record goes; a later message starts from scratch.
+        await this.services.privacy.deleteUser(user);
+        return this.send(user, textMessage(t('messenger:privacy.deleted')));
       default:
         // A button from an older version, or a forged payload: treat as a fresh start.
         return this.prompt(user);

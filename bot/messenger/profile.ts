@@ -16,6 +16,7 @@ function menu(locale: Locale, as: string) {
       { type: 'postback', title: cut(t('messenger:menu.search'), 30), payload: PAYLOAD.search },
       { type: 'postback', title: cut(t('messenger:menu.browse'), 30), payload: PAYLOAD.browse },
       { type: 'postback', title: cut(t('messenger:menu.language'), 30), payload: PAYLOAD.language },
+      { type: 'postback', title: cut(t('messenger:menu.privacy'), 30), payload: PAYLOAD.privacy },
     ],
   };
 }

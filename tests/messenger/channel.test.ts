@@ -154,6 +154,7 @@ describe('messenger:setup', () => {
       { type: 'postback', title: '🔎 Căutare', payload: 'MENU_SEARCH' },
       { type: 'postback', title: '📂 Răsfoire', payload: 'MENU_BROWSE' },
       { type: 'postback', title: '🌐 Limba', payload: 'MENU_LANGUAGE' },
+      { type: 'postback', title: '🔒 Datele mele', payload: 'MENU_PRIVACY' },
     ] });
     expect(p.persistent_menu.find((m: any) => m.locale === 'ru_RU').call_to_actions[0].title).toBe('🔎 Поиск');
   });

@@ -199,6 +199,19 @@ describe('Messenger customer flow', () => {
     expect((await t.app.services.users.byExternal('messenger', psid))?.locale).toBe('lv');
   });
 
+  it('"My data" in the menu explains what is kept and deletes it on request', async () => {
+    const psid = '7020';
+    await deliver(t, textEvent(psid, 'x'), quickReplyEvent(psid, 'English', 'LANG:en'));
+    expect(await t.app.services.users.byExternal('messenger', psid)).not.toBeNull();
+    await deliver(t, postbackEvent(psid, 'MENU_PRIVACY'));
+    const explained = last(psid).message;
+    expect(explained.text).toMatch(/^What we keep about you on Messenger/);
+    expect(explained.quick_replies.map((q: any) => q.payload)).toEqual(['PRIVACY_DELETE', 'MENU_SEARCH']);
+    await deliver(t, quickReplyEvent(psid, 'Delete my data', 'PRIVACY_DELETE'));
+    expect(last(psid).message.text).toBe('Your data has been deleted. If you write again, we start from scratch.');
+    expect(await t.app.services.users.byExternal('messenger', psid)).toBeNull();
+  });
+
   it('answers bad input as plain text, never an error', async () => {
     const psid = '7009';
     await deliver(t, textEvent(psid, 'x'), quickReplyEvent(psid, 'English', 'LANG:en'));
