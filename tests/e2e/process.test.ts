@@ -4,7 +4,7 @@
  * token, and in webhook mode checks Telegram's secret token.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeTelegram, TEST_TOKEN } from '../helpers/fake-telegram.js';
@@ -80,6 +80,15 @@ describe('the bot process', () => {
     await u.say('Ferma Maria', 'Alegeți domeniile');
     u.press('sec:A');
     await u.tap('sec:done', 'Descrieți activitatea');
+    // The reply goes out before the conversation state is written: kill once the step is on disk, as a
+    // crash a moment later would find it (a crash inside that window replays the previous question).
+    await tg.waitUntil(() => {
+      try {
+        return readFileSync(join(dataDir, 'db', 'kv.db'), 'utf8').includes('sec:done');
+      } catch {
+        return false;
+      }
+    }, 10_000, 'the conversation step on disk');
 
     run.child.kill('SIGKILL');
     await exited(run.child);
