@@ -6,7 +6,7 @@ import type { BotCommand } from 'grammy/types';
 import { LOCALES, type Locale, type User } from '../../models/user.js';
 import { translator } from '../../services/i18n.js';
 
-/** Commands everybody sees. Features append their own entries at import time. */
+/** Commands everybody sees (each needs a `commands:<name>` description in every locale). */
 export const PUBLIC_COMMANDS: string[] = ['start', 'register', 'mybusiness', 'shop', 'search', 'language', 'help', 'privacy', 'deleteme', 'cancel', 'offer', 'offers', 'matches', 'notifications'];
 /** Commands only staff and admins see (their chat scope). */
 export const STAFF_COMMANDS: string[] = ['pending', 'lagoffers', 'broadcast', 'stats', 'export', 'import', 'grant', 'revoke'];
