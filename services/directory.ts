@@ -9,7 +9,7 @@ import type { User } from '../models/user.js';
 import type { Clock } from './clock.js';
 import type { EventBus } from './events.js';
 import { newId } from './ids.js';
-import { text, raw, type Notifier, type OutMessage } from './messages.js';
+import { text, type Notifier, type OutMessage } from './messages.js';
 import { DuplicateKeyError, type Collection, type Store } from './store/port.js';
 import { district } from './territories.js';
 import type { UserService } from './users.js';
@@ -204,4 +204,3 @@ export class DirectoryService {
   }
 }
 
-export { raw };

@@ -1,7 +1,7 @@
 import type { Context, MiddlewareFn } from 'grammy';
 import type { Services } from '../../services/app.js';
 import { translator } from '../../services/i18n.js';
-import type { BotContext, ConvContext } from './context.js';
+import type { ConvContext } from './context.js';
 
 /**
  * Loads (or creates) the user behind the update and installs ctx.user / ctx.locale / ctx.t.
@@ -29,9 +29,3 @@ export function userMiddleware(services: Services, opts: { touch: boolean; apiRo
     return next();
   };
 }
-
-/** Only private chats are served: the bot talks about people's own businesses. */
-export const privateOnly: MiddlewareFn<BotContext> = async (ctx, next) => {
-  if (ctx.chat && ctx.chat.type !== 'private') return;
-  return next();
-};

@@ -4,7 +4,7 @@
  */
 import { InlineKeyboard } from 'grammy';
 import type { InlineKeyboardButton } from 'grammy/types';
-import type { Button, OutMessage, Text } from '../../services/messages.js';
+import type { Button, OutMessage } from '../../services/messages.js';
 import { byteLength, resolveBody, resolveText } from '../../services/messages.js';
 import type { TFunction } from '../../services/i18n.js';
 
@@ -39,6 +39,3 @@ export function renderText(t: TFunction, msg: OutMessage, limit = TEXT_LIMIT): s
   return fit(resolveBody(t, msg), limit);
 }
 
-export function tx(t: TFunction, value: Text): string {
-  return resolveText(t, value);
-}
