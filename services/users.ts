@@ -28,15 +28,14 @@ export class UserService {
   /** Records an inbound message: creates the user on first contact, marks them reachable, stamps the time. */
   async touch(c: InboundContact): Promise<User> {
     const now = this.opts.clock.now();
-    const existing = await this.users.findOne({ channel: c.channel, externalId: c.externalId });
     const isAdmin = c.channel === 'telegram' && this.opts.bootstrapAdmins.includes(c.externalId);
-    if (existing) {
-      const set: Record<string, unknown> = { lastInboundAt: now, reachable: true, chatId: c.chatId };
-      if (c.username !== undefined) set.username = c.username.toLowerCase();
-      if (c.firstName !== undefined) set.firstName = c.firstName.slice(0, 128);
-      if (isAdmin && existing.role !== 'admin') set.role = 'admin';
-      return (await this.users.findOneAndUpdate({ _id: existing._id }, { $set: set }))!;
-    }
+    // Every update passes here: a returning user costs one atomic round trip.
+    const set: Record<string, unknown> = { lastInboundAt: now, reachable: true, chatId: c.chatId };
+    if (c.username !== undefined) set.username = c.username.toLowerCase();
+    if (c.firstName !== undefined) set.firstName = c.firstName.slice(0, 128);
+    if (isAdmin) set.role = 'admin';
+    const existing = await this.users.findOneAndUpdate({ channel: c.channel, externalId: c.externalId }, { $set: set });
+    if (existing) return existing;
     try {
       return await this.users.insert({
         channel: c.channel,
