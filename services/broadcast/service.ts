@@ -9,6 +9,7 @@ import { DeliveryModel, DELIVERY_STATUSES, type Delivery, type DeliveryStatus } 
 import { ListingModel, type Listing } from '../../models/listing.js';
 import type { Channel, Locale, User } from '../../models/user.js';
 import type { Clock } from '../clock.js';
+import { canActIn } from '../staff.js';
 import type { Collection, Store } from '../store/port.js';
 import type { UserService } from '../users.js';
 
@@ -81,9 +82,7 @@ export class BroadcastService {
   }
 
   async create(staff: User, draft: BroadcastDraft): Promise<Broadcast> {
-    if (staff.role !== 'admin' && (staff.role !== 'staff' || !staff.lagId || draft.audience.lagId !== staff.lagId)) {
-      throw new BroadcastNotAllowed();
-    }
+    if (!canActIn(staff, draft.audience.lagId)) throw new BroadcastNotAllowed();
     return this.broadcasts.insert({ ...draft, paid: !!draft.paid, createdBy: staff._id, status: 'draft', createdAt: this.deps.clock.now() });
   }
 
@@ -93,7 +92,7 @@ export class BroadcastService {
 
   /** Admins control every broadcast; staff those of their LAG. */
   canControl(user: User, b: Broadcast): boolean {
-    return user.role === 'admin' || (user.role === 'staff' && !!user.lagId && b.audience.lagId === user.lagId);
+    return canActIn(user, b.audience.lagId);
   }
 
   /** Queues a draft: at `sendAt`, or at once. The worker freezes the audience when it starts. */

@@ -1,22 +1,15 @@
 /** Staff decisions on listing cards: Approve, Reject (with a reason), Ask for changes (with a note). */
 import { createConversation } from '@grammyjs/conversations';
 import { Composer } from 'grammy';
-import type { Listing } from '../../../models/listing.js';
-import type { User } from '../../../models/user.js';
+import { canActIn } from '../../../services/staff.js';
 import { cleanText } from '../../../services/validation.js';
 import type { BotContext, ConvContext } from '../context.js';
 import type { Conv } from './listing-steps.js';
 
 export const MODERATION_NOTE = 'moderationNote';
 
-/** Admins act everywhere; staff only inside their LAG. */
-export function canModerate(user: User, listing: Pick<Listing, 'lagId'>): boolean {
-  return user.role === 'admin' || (user.role === 'staff' && !!user.lagId && user.lagId === listing.lagId);
-}
-
-export function isStaff(user: User): boolean {
-  return user.role === 'admin' || user.role === 'staff';
-}
+/** Kept for features/offers.ts, which imports it from here; the rule lives in services/staff.ts. */
+export { isStaff } from '../../../services/staff.js';
 
 async function moderationNote(conv: Conv, ctx: ConvContext, listingId: string, decision: 'reject' | 'request_changes'): Promise<void> {
   await ctx.reply(ctx.t(decision === 'reject' ? 'moderation:ask_reason' : 'moderation:ask_changes'));
@@ -44,7 +37,7 @@ export function moderationFeature(plugins: ((ctx: ConvContext, next: () => Promi
   c.callbackQuery(/^mod:(ok|no|ch):([\w-]+)$/, async (ctx) => {
     const [, action, id] = ctx.match;
     const listing = await ctx.services.directory.byId(id);
-    if (!isStaff(ctx.user) || !listing || !canModerate(ctx.user, listing)) {
+    if (!listing || !canActIn(ctx.user, listing.lagId)) {
       return ctx.answerCallbackQuery({ text: ctx.t('common:not_available'), show_alert: true });
     }
     if (listing.status !== 'pending') {
