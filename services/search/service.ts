@@ -8,7 +8,7 @@ import { ListingModel, type Country, type Listing } from '../../models/listing.j
 import type { Clock } from '../clock.js';
 import type { EventBus } from '../events.js';
 import type { Collection, Store } from '../store/port.js';
-import { SearchEngine, type Facets, type QueryInput, type SearchFilters, type Suggestion } from './engine.js';
+import { SearchEngine, type Facets, type QueryInput, type Suggestion } from './engine.js';
 
 export type { Facets, SearchFilters, Suggestion } from './engine.js';
 
@@ -17,12 +17,8 @@ export interface ProductTitles {
   activeProducts(listingId: string, limit?: number): Promise<{ title: string }[]>;
 }
 
-export interface SearchQuery extends SearchFilters {
-  text: string;
-  /** 0-based page. */
-  page?: number;
-  pageSize?: number;
-}
+/** Text, filters and page: the engine's own query input. */
+export type SearchQuery = QueryInput;
 
 export interface SearchResult {
   listings: Listing[];
