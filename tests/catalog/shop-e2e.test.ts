@@ -228,7 +228,8 @@ describe('/shop end to end', () => {
     await u.tap('sp:add', 'Denumirea produsului');
     let since = u.messages().length;
     u.sendSticker();
-    await u.expect('trimiteți răspunsul ca text', { since });
+    const hint = await u.expect('trimiteți răspunsul ca text', { since });
+    expect(hint.text).toContain('/cancel');
     await u.say('<b>Miere</b>', 'text simplu, fără etichete HTML');
     await u.say('Polen', 'Descrieți produsul');
     await u.say('Polen de albine, 200 g.', 'Prețul');
@@ -236,6 +237,7 @@ describe('/shop end to end', () => {
     await u.say('3 GBP', 'GBP nu este acceptată');
     await u.say('3.5 EUR', 'lei moldovenești');
     await u.tap('shp:skip', 'Este disponibil?');
+    await u.say('da', 'alegeți cu butoanele');
     await u.tap('shp:c:0', 'Starea produsului');
     await u.tap('shp:c:0', 'Trimiteți o fotografie');
     since = u.messages().length;

@@ -12,11 +12,12 @@ import type { ProductDraft } from '../../../services/catalog/service.js';
 import { cleanText, type Checked } from '../../../services/validation.js';
 import type { ConvContext } from '../context.js';
 import { fetchTelegramFile, PhotoTooLarge } from '../files.js';
-import type { Conv } from './listing-steps.js';
+import { askChoice, waitText, type Conv, type Hints } from './questions.js';
 import type { ProductFieldCode } from './shop-render.js';
 
 const SKIP = 'shp:skip';
 const DONE = 'shp:done';
+const SHOP_HINTS: Hints = { text: 'shop:text_expected', buttons: 'shop:use_buttons' };
 const TAG_RE = /<\/?[a-z][a-z0-9]*(\s[^<>]*)?\/?>/i;
 
 /** The listing facts a product conversation needs (plain JSON: it is replayed from storage). */
@@ -28,27 +29,11 @@ export interface ListingFacts {
 
 export type Draft = Partial<ProductDraft>;
 
-async function waitText(conv: Conv, ctx: ConvContext, kb?: InlineKeyboard): Promise<string | null> {
-  for (;;) {
-    const next = await conv.wait();
-    if (kb && next.callbackQuery?.data === SKIP) {
-      await next.answerCallbackQuery().catch(() => undefined);
-      return null;
-    }
-    if (next.callbackQuery) {
-      await next.answerCallbackQuery({ text: ctx.t('shop:answer_in_text') }).catch(() => undefined);
-      continue;
-    }
-    if (next.message?.text !== undefined) return next.message.text;
-    await ctx.reply(ctx.t('shop:text_expected'), { reply_markup: kb });
-  }
-}
-
 async function ask<T>(conv: Conv, ctx: ConvContext, question: string, check: (s: string) => Checked<T>, opts: { optional?: boolean; skipLabel?: string } = {}): Promise<T | null> {
   const kb = opts.optional ? new InlineKeyboard().text(opts.skipLabel ?? ctx.t('shop:skip'), SKIP) : undefined;
   await ctx.reply(question, { reply_markup: kb });
   for (;;) {
-    const answer = await waitText(conv, ctx, kb);
+    const answer = await waitText(conv, ctx, SHOP_HINTS, { skip: kb ? SKIP : undefined });
     if (answer === null) return null;
     const r = check(answer);
     if (r.ok) return r.value;
@@ -56,20 +41,10 @@ async function ask<T>(conv: Conv, ctx: ConvContext, question: string, check: (s:
   }
 }
 
+/** One of `options` by button; the callback data is the option's index (`shp:c:<i>`). */
 async function choose<T extends string>(conv: Conv, ctx: ConvContext, question: string, options: readonly T[], label: (v: T) => string): Promise<T> {
-  const kb = new InlineKeyboard();
-  options.forEach((o, i) => kb.text(label(o), `shp:c:${i}`).row());
-  await ctx.reply(question, { reply_markup: kb });
-  for (;;) {
-    const next = await conv.wait();
-    const m = next.callbackQuery?.data?.match(/^shp:c:(\d+)$/);
-    if (m && options[Number(m[1])] !== undefined) {
-      await next.answerCallbackQuery().catch(() => undefined);
-      return options[Number(m[1])];
-    }
-    if (next.callbackQuery) await next.answerCallbackQuery().catch(() => undefined);
-    else await ctx.reply(ctx.t('shop:use_buttons'), { reply_markup: kb });
-  }
+  const i = await askChoice(conv, ctx, question, options.map((o, n): [string, string] => [label(o), String(n)]), 'shp:c', SHOP_HINTS, 1);
+  return options[Number(i)];
 }
 
 const plain = (max: number, min = 2, multiline = false) => (s: string): Checked<string> => {

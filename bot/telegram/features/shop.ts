@@ -12,7 +12,7 @@ import type { ProductDraft } from '../../../services/catalog/service.js';
 import { ProductNotFound, PushUnavailable } from '../../../services/catalog/service.js';
 import type { BotContext, ConvContext } from '../context.js';
 import { CAPTION_LIMIT, fit, TEXT_LIMIT } from '../render.js';
-import type { Conv } from './listing-steps.js';
+import type { Conv } from './questions.js';
 import {
   checklistText, homeKeyboard, problemLines, productCard, productKeyboard, PRODUCT_FIELDS, type ProductFieldCode,
 } from './shop-render.js';
