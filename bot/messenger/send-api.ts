@@ -33,7 +33,7 @@ export function classify(err: GraphError | undefined, status?: number): Extract<
   const message = err?.message ?? (status ? `HTTP ${status}` : 'network error');
   const base = { code, subcode, message };
   if (code === 551 || subcode === 1545041) return { ...base, ok: false, kind: 'person_unavailable', retryable: false };
-  if ((code === 10 && subcode === 2018278) || subcode === 2018278) return { ...base, ok: false, kind: 'outside_window', retryable: false };
+  if (subcode === 2018278) return { ...base, ok: false, kind: 'outside_window', retryable: false };
   if (code === 4 || code === 613 || code === 32 || status === 429) return { ...base, ok: false, kind: 'rate_limited', retryable: true };
   if (code === 190) return { ...base, ok: false, kind: 'invalid_token', retryable: false };
   if (code === 100 && subcode === 2018001) return { ...base, ok: false, kind: 'no_user', retryable: false };
