@@ -1,6 +1,6 @@
 /**
  * `npm run messenger:setup`: sets the Page's Messenger Profile — Get Started button, a greeting per locale
- * (with `default`) and a persistent menu per locale (Search, Browse, Language). Reads MESSENGER_PAGE_ACCESS_TOKEN,
+ * (with `default`) and a persistent menu per locale (Search, Browse, Language, My data). Reads MESSENGER_PAGE_ACCESS_TOKEN,
  * MESSENGER_GRAPH_URL, MESSENGER_GRAPH_VERSION and DEFAULT_LOCALE from the environment (.env).
  */
 import 'dotenv/config';
