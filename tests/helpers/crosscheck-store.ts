@@ -65,7 +65,7 @@ export function crosscheckCollection<T extends Doc>(inner: Collection<T>): Colle
       return n;
     },
     async distinct<V>(field: string, filter: Filter = {}) {
-      await mingoIds(filter).then(async (m) => expectSame(`distinct filter on ${inner.name}`, filter, ids(await inner.find(filter)), m));
+      expectSame(`distinct filter on ${inner.name}`, filter, ids(await inner.find(filter)), await mingoIds(filter));
       return inner.distinct<V>(field, filter);
     },
     async updateOne(filter: Filter, update: Update) {
@@ -81,8 +81,13 @@ export function crosscheckCollection<T extends Doc>(inner: Collection<T>): Colle
       return r;
     },
     async upsert(filter: Filter, update: Update) {
-      await mingoIds(filter);
-      return inner.upsert(filter, update);
+      const existing = ids(await all());
+      const matching = await mingoIds(filter);
+      const r = await inner.upsert(filter, update);
+      // With a match the engine must update one of the matches; without one it must insert a new document.
+      const ok = matching.length ? matching.includes(r._id) : !existing.includes(r._id);
+      if (!ok) expectSame(`upsert on ${inner.name}`, filter, r._id, matching);
+      return r;
     },
     async findOneAndUpdate(filter: Filter, update: Update, options?: { sort?: Record<string, 1 | -1> }) {
       const matching = await mingoIds(filter);
