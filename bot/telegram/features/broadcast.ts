@@ -10,13 +10,13 @@ import type { Audience, AudienceRole, BroadcastVersion } from '../../../models/b
 import { NACE_SECTIONS } from '../../../models/listing.js';
 import { CHANNELS, LOCALES, type Channel, type Locale } from '../../../models/user.js';
 import type { AudiencePreview, BroadcastDraft } from '../../../services/broadcast/service.js';
-import { districts as allDistricts, districtsOfLag, lag, timezoneOf } from '../../../services/territories.js';
+import { parseSendAt, sendTimeZone } from '../../../services/broadcast/time.js';
+import { districts as allDistricts, districtsOfLag, lag } from '../../../services/territories.js';
 import { normalizeUrl } from '../../../services/validation.js';
 import type { BotContext, ConvContext } from '../context.js';
 import { downloadPhoto } from '../files.js';
 import { fit } from '../render.js';
 import { controlsKeyboard, reportText } from './broadcast-sender.js';
-import { parseLocalDateTime, zonedToUtc } from './broadcast-time.js';
 import type { Conv } from './listing-steps.js';
 import { LANGUAGE_NAMES } from './start.js';
 import { staffOnly } from './staff.js';
@@ -201,6 +201,7 @@ async function composer(conv: Conv, ctx: ConvContext): Promise<void> {
     await ctx.reply(ctx.t('staff:bc.nobody'));
     return;
   }
+  const tz = sendTimeZone(lagId);
   let paid = false;
   for (;;) {
     const kb = new InlineKeyboard().text(ctx.t('staff:bc.send_now'), 'bcgo:now').text(ctx.t('staff:bc.send_later'), 'bcgo:later').row()
@@ -221,17 +222,12 @@ async function composer(conv: Conv, ctx: ConvContext): Promise<void> {
     }
     let sendAt: Date | undefined;
     if (data === 'bcgo:later') {
-      const tz = timezoneOf(lagId ? lag(lagId)?.country : undefined);
       await ctx.reply(ctx.t('staff:bc.ask_time', { zone: tz }));
       for (;;) {
         const t = await conv.waitFor('message:text');
-        const parsed = parseLocalDateTime(t.message.text);
-        const at = parsed ? zonedToUtc(parsed, tz) : null;
         const now = await conv.external((outside) => outside.services.clock.now().getTime());
-        if (at && at.getTime() > now - 60_000) {
-          sendAt = at;
-          break;
-        }
+        sendAt = parseSendAt(t.message.text, tz, now) ?? undefined;
+        if (sendAt) break;
         await ctx.reply(ctx.t('staff:bc.bad_time', { zone: tz }));
       }
     } else if (data !== 'bcgo:now') {
@@ -245,7 +241,7 @@ async function composer(conv: Conv, ctx: ConvContext): Promise<void> {
     if (!b) return;
     await ctx.reply(ctx.t(sendAt ? 'staff:bc.scheduled' : 'staff:bc.queued', {
       recipients: ctx.t('staff:bc.recipients', { count: preview.total }),
-      time: sendAt ? new Intl.DateTimeFormat(ctx.locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: timezoneOf(lagId ? lag(lagId)?.country : undefined) }).format(sendAt) : '',
+      time: sendAt ? new Intl.DateTimeFormat(ctx.locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: tz }).format(sendAt) : '',
     }), { reply_markup: controlsKeyboard(ctx.t, b) });
     return;
   }
