@@ -37,6 +37,11 @@ const PRICE_RE = /^\d{1,9}\.\d{2} [A-Z]{3}$/;
 // Markup in a plain-text field: a tag-looking "<b>", "</p>", "<br/>".
 const TAG_RE = /<\/?[a-z][a-z0-9]*(\s[^<>]*)?\/?>/i;
 
+/** True when the text holds something tag-like, which Meta refuses in plain-text fields. */
+export function hasMarkup(s: string): boolean {
+  return TAG_RE.test(s);
+}
+
 const len = (s: string) => [...s].length;
 
 function isHttpUrl(s: string): boolean {
@@ -63,11 +68,11 @@ export function validateItem(item: FeedItem, photos: Pick<ProductPhoto, 'width' 
 
   if (!item.title.trim()) add('title', 'title_missing');
   else if (len(item.title) > PRODUCT_LIMITS.title) add('title', 'title_too_long', { max: PRODUCT_LIMITS.title, length: len(item.title) });
-  else if (TAG_RE.test(item.title)) add('title', 'title_markup');
+  else if (hasMarkup(item.title)) add('title', 'title_markup');
 
   if (!item.description.trim()) add('description', 'description_missing');
   else if (len(item.description) > PRODUCT_LIMITS.description) add('description', 'description_too_long', { max: PRODUCT_LIMITS.description, length: len(item.description) });
-  else if (TAG_RE.test(item.description)) add('description', 'description_markup');
+  else if (hasMarkup(item.description)) add('description', 'description_markup');
 
   if (!(AVAILABILITIES as readonly string[]).includes(item.availability)) add('availability', 'availability_invalid', { value: item.availability });
   if (!(CONDITIONS as readonly string[]).includes(item.condition)) add('condition', 'condition_invalid', { value: item.condition });

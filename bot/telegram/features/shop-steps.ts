@@ -9,6 +9,7 @@ import {
 } from '../../../models/product.js';
 import { formatMinor, isFeedCurrency, parsePrice } from '../../../services/catalog/money.js';
 import type { ProductDraft } from '../../../services/catalog/service.js';
+import { hasMarkup } from '../../../services/catalog/validate.js';
 import { cleanText, type Checked } from '../../../services/validation.js';
 import type { ConvContext } from '../context.js';
 import { fetchTelegramFile, PhotoTooLarge } from '../files.js';
@@ -18,7 +19,6 @@ import type { ProductFieldCode } from './shop-render.js';
 const SKIP = 'shp:skip';
 const DONE = 'shp:done';
 const SHOP_HINTS: Hints = { text: 'shop:text_expected', buttons: 'shop:use_buttons' };
-const TAG_RE = /<\/?[a-z][a-z0-9]*(\s[^<>]*)?\/?>/i;
 
 /** The listing facts a product conversation needs (plain JSON: it is replayed from storage). */
 export interface ListingFacts {
@@ -49,7 +49,7 @@ async function choose<T extends string>(conv: Conv, ctx: ConvContext, question: 
 
 const plain = (max: number, min = 2, multiline = false) => (s: string): Checked<string> => {
   const r = cleanText(s, { min, max, multiline });
-  if (r.ok && TAG_RE.test(r.value)) return { ok: false, error: 'shop:error.markup' };
+  if (r.ok && hasMarkup(r.value)) return { ok: false, error: 'shop:error.markup' };
   return r;
 };
 
