@@ -65,6 +65,7 @@ describe('Telegram /search', () => {
     const m = await u.say('/search stuipna', 'Nothing found');
     expect(m.text).toContain('Did you mean “stupina”? (2 businesses)'); // the apiary + «пасека» (synonym)
     const fix = buttons(m).find((b) => b.text === '🔎 stupina')!;
+    expect(m.reply_markup.inline_keyboard.at(-1).map((b: { callback_data?: string }) => b.callback_data)).toEqual(['srch:bs', 'srch:bd']);
     const r = await u.tap(fix.callback_data!, 'Found 2 businesses');
     expect(r.text).toContain('1. Stupina Nordului');
     const list = await u.tap('srch:bd', 'Choose a district');

@@ -28,8 +28,9 @@ async function remember(ctx: BotContext | ConvContext, q: StoredQuery): Promise<
   return id;
 }
 
-function browseRow(ctx: BotContext | ConvContext): InlineKeyboard {
-  return new InlineKeyboard().text(ctx.t('search:button.by_sector'), 'srch:bs').text(ctx.t('search:button.by_district'), 'srch:bd');
+/** The "By sector / By district" row, appended to `kb` (a new keyboard by default). */
+function browseRow(ctx: BotContext | ConvContext, kb = new InlineKeyboard()): InlineKeyboard {
+  return kb.text(ctx.t('search:button.by_sector'), 'srch:bs').text(ctx.t('search:button.by_district'), 'srch:bd');
 }
 
 /** Builds the page as text + keyboard; null text parts are never markup (sent without parse_mode). */
@@ -52,8 +53,7 @@ async function resultsPage(ctx: BotContext | ConvContext, q: StoredQuery, page: 
       }
     }
     lines.push(text('search:try_other'));
-    kb.text(t('search:button.by_sector'), 'srch:bs').text(t('search:button.by_district'), 'srch:bd');
-    return { body: renderText(t, { text: lines }), kb };
+    return { body: renderText(t, { text: lines }), kb: browseRow(ctx, kb) };
   }
 
   const businesses = text('common:businesses', { count: r.total });
