@@ -91,6 +91,22 @@ async function showResults(ctx: BotContext | ConvContext, q: StoredQuery, page =
   await ctx.reply(body, { reply_markup: kb, link_preview_options: { is_disabled: true } });
 }
 
+/** A browse list (sectors or districts with their counts), two buttons a row; leaves any open question. */
+async function browseMenu(ctx: BotContext, question: string, items: [label: string, data: string][]): Promise<void> {
+  await ctx.answerCallbackQuery();
+  await ctx.conversation.exitAll();
+  if (!items.length) {
+    await ctx.reply(ctx.t('search:directory_empty'));
+    return;
+  }
+  const kb = new InlineKeyboard();
+  items.forEach(([label, data], i) => {
+    kb.text(label, data);
+    if (i % 2 === 1) kb.row();
+  });
+  await ctx.reply(ctx.t(question), { reply_markup: kb });
+}
+
 /** Asks what to look for and searches the next text; anything else leaves the question to other handlers. */
 async function askSearch(conv: Conv, ctx: ConvContext): Promise<void> {
   await ctx.reply(ctx.t('search:prompt'), { reply_markup: browseRow(ctx) });
@@ -124,31 +140,11 @@ export function searchFeature(plugins: ConvPlugin[]): Composer<BotContext> {
     await showResults(ctx, q, Number(ctx.match[3]), ctx.match[1] === 'p' ? { queryId: ctx.match[2] } : undefined);
   });
 
-  c.callbackQuery('srch:bs', async (ctx) => {
-    await ctx.answerCallbackQuery();
-    await ctx.conversation.exitAll();
-    const { sectors } = ctx.services.search.facets();
-    if (!sectors.length) return ctx.reply(ctx.t('search:directory_empty'));
-    const kb = new InlineKeyboard();
-    sectors.forEach((s, i) => {
-      kb.text(`${fit(ctx.t(`sectors:${s.sector}`), 40)} (${s.count})`, `srch:s:${s.sector}`);
-      if (i % 2 === 1) kb.row();
-    });
-    await ctx.reply(ctx.t('search:choose_sector'), { reply_markup: kb });
-  });
+  c.callbackQuery('srch:bs', (ctx) => browseMenu(ctx, 'search:choose_sector', ctx.services.search.facets().sectors
+    .map((s) => [`${fit(ctx.t(`sectors:${s.sector}`), 40)} (${s.count})`, `srch:s:${s.sector}`])));
 
-  c.callbackQuery('srch:bd', async (ctx) => {
-    await ctx.answerCallbackQuery();
-    await ctx.conversation.exitAll();
-    const { districts } = ctx.services.search.facets();
-    if (!districts.length) return ctx.reply(ctx.t('search:directory_empty'));
-    const kb = new InlineKeyboard();
-    districts.forEach((d, i) => {
-      kb.text(`${ctx.t(`territory:district.${d.districtId}`)} (${d.count})`, `srch:d:${d.districtId}`);
-      if (i % 2 === 1) kb.row();
-    });
-    await ctx.reply(ctx.t('search:choose_district'), { reply_markup: kb });
-  });
+  c.callbackQuery('srch:bd', (ctx) => browseMenu(ctx, 'search:choose_district', ctx.services.search.facets().districts
+    .map((d) => [`${ctx.t(`territory:district.${d.districtId}`)} (${d.count})`, `srch:d:${d.districtId}`])));
 
   c.callbackQuery(/^srch:s:([A-U])$/, async (ctx) => {
     await ctx.answerCallbackQuery();
