@@ -97,7 +97,7 @@ describe('/shop end to end', () => {
     await u.say('Liepziedu medus — ā ž; мёд липовый й', 'Descrieți produsul');
     await u.say('Medus no Zemgales. Мёд с пасеки.', 'Prețul');
     await u.say('15 USD', 'lei moldovenești');
-    await u.say('300', 'Este disponibil?');
+    await u.say('300 lei', 'Este disponibil?');
     await u.tap('shp:c:1', 'Starea produsului');
     await u.tap('shp:c:1', 'Trimiteți o fotografie');
     since = u.messages().length;

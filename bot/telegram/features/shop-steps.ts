@@ -62,9 +62,10 @@ function checkPrice(s: string): Checked<{ minor: number; currency?: FeedCurrency
 }
 
 function checkMdl(s: string): Checked<number> {
-  const r = parsePrice(s.replace(/\s*(MDL|LEI|LEU)\s*$/i, ''));
+  // parsePrice reads "MDL", "lei" and "leu" as MDL; any other currency is a mistake here.
+  const r = parsePrice(s);
   if (!r.ok) return { ok: false, error: r.error, params: r.params };
-  if (r.currency) return { ok: false, error: 'shop:error.price_format' };
+  if (r.currency && r.currency !== 'MDL') return { ok: false, error: 'shop:error.price_format' };
   return { ok: true, value: r.minor };
 }
 
