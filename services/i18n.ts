@@ -10,6 +10,9 @@ import { countries, districts, lags } from './territories.js';
 
 export const LOCALES_DIR = join(import.meta.dirname, '..', 'locales');
 
+/** Each language by its own name, with a flag: the same in every locale (language pickers, labels). */
+export const LANGUAGE_NAMES: Record<Locale, string> = { ro: '🇲🇩 Română', ru: '🇷🇺 Русский', en: '🇬🇧 English', lv: '🇱🇻 Latviešu' };
+
 export type TFunction = (key: string, params?: Record<string, unknown>) => string;
 
 export function loadResources(dir = LOCALES_DIR): Record<string, Record<string, Record<string, unknown>>> {

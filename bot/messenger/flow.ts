@@ -7,18 +7,16 @@
 import { createHash } from 'node:crypto';
 import type { Listing, Sector } from '../../models/listing.js';
 import { NACE_SECTIONS } from '../../models/listing.js';
-import { LOCALES, type Locale, type User } from '../../models/user.js';
+import { LOCALES, type User } from '../../models/user.js';
 import { MessengerEventModel } from '../../models/messenger-event.js';
 import type { Services } from '../../services/app.js';
-import { isLocale, translator, type TFunction } from '../../services/i18n.js';
+import { isLocale, LANGUAGE_NAMES, translator, type TFunction } from '../../services/i18n.js';
 import type { SearchQuery } from '../../services/search/service.js';
 import { DuplicateKeyError } from '../../services/store/port.js';
 import { district } from '../../services/territories.js';
 import { carousel, LIMITS, textMessage, type Card, type MessengerMessage, type MsgButton } from './render.js';
 import type { SendApi } from './send-api.js';
 import type { MessagingEvent } from './webhook.js';
-
-export const LANGUAGE_NAMES: Record<Locale, string> = { ro: '🇲🇩 Română', ru: '🇷🇺 Русский', en: '🇬🇧 English', lv: '🇱🇻 Latviešu' };
 
 export const PAYLOAD = {
   getStarted: 'GET_STARTED',
