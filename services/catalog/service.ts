@@ -438,11 +438,8 @@ export class CatalogService implements CatalogView {
     for (const s of await this.settings.find({ ownerId: user._id })) listingIds.add(s.listingId);
     const owned = await this.deps.directory.listings.find({ ownerId: user._id }, { projection: { _id: 1 } });
     for (const l of owned) listingIds.add(l._id);
+    // Every listing the user has products in is in the set, so this takes all of their products too.
     for (const id of listingIds) await this.deleteListingData(id);
-    for (const p of await this.products.find({ ownerId: user._id })) {
-      for (const ph of p.photos) await this.store.blobs.delete(ph.blobId);
-      await this.products.deleteOne({ _id: p._id });
-    }
   }
 }
 

@@ -263,6 +263,7 @@ describe('/shop end to end', () => {
     await t.app.services.privacy.deleteUser(owner);
     expect(await t.app.services.catalog.products.count({ listingId: listing._id })).toBe(0);
     expect(await t.app.services.catalog.settings.count({ listingId: listing._id })).toBe(0);
+    expect(await t.app.services.catalog.products.count({ ownerId: owner._id })).toBe(0);
     for (const id of photos) expect(await t.app.services.store.blobs.get(id)).toBeNull();
   });
 });
