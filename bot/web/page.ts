@@ -75,7 +75,7 @@ export interface PageModel {
   locale: Locale;
   languages: Locale[];
   publicUrl: string;
-  productLink: (productId: string) => string;
+  /** Absolute image URL (Open Graph needs one); <img> tags use the same-origin /media path. */
   imageUrl: (blobId: string) => string;
 }
 

@@ -51,7 +51,6 @@ export function webPlugin(services: Services): FastifyPluginAsync {
       const products = await services.catalog.products.find({ listingId: listing._id, status: 'active' }, { sort: { createdAt: 1 }, limit: 200 });
       const html = renderBusinessPage({
         listing, products, locale, languages, publicUrl: services.settings.publicUrl,
-        productLink: (id) => services.catalog.productLink(listing, id),
         imageUrl: (id) => services.catalog.imageLink(id),
       });
       return reply.headers(PAGE_HEADERS).header('cache-control', 'public, max-age=60').header('content-language', locale)
