@@ -8,6 +8,7 @@ import ExcelJS from 'exceljs';
 import slugify from '@sindresorhus/slugify';
 import { randomBytes } from 'node:crypto';
 import { ListingModel, NACE_SECTIONS, type Listing, type Sector } from '../models/listing.js';
+import { OfferModel, type Offer } from '../models/offer.js';
 import type { User } from '../models/user.js';
 import type { Clock } from './clock.js';
 import type { EventBus } from './events.js';
@@ -15,7 +16,7 @@ import { newId } from './ids.js';
 import { fold } from './search/normalize.js';
 import type { StaffService } from './staff.js';
 import { DuplicateKeyError, type Collection, type Store } from './store/port.js';
-import { districts, type District } from './territories.js';
+import { districts, districtsOfLag, type District } from './territories.js';
 import { cleanText, normalizeEmail, normalizePhone, normalizeUrl } from './validation.js';
 
 export const IMPORT_FIELDS = ['name', 'phone', 'district', 'locality', 'activity', 'sector', 'email', 'website', 'description'] as const;
@@ -106,13 +107,16 @@ function sectorOf(input: string): Sector[] {
 
 export class ImportExportService {
   private readonly listings: Collection<Listing>;
+  private readonly offers: Collection<Offer>;
 
   constructor(store: Store, private readonly deps: { clock: Clock; events: EventBus; staff: StaffService }) {
     this.listings = store.collection(ListingModel);
+    this.offers = store.collection(OfferModel);
   }
 
-  /** Validates every row; nothing is written. `allowed` limits districts to the staff member's LAG. */
-  dryRun(table: string[][], mapping: Mapping, allowed: District[]): DryRun {
+  /** Validates every row; nothing is written. With a LAG (staff), only that LAG's districts are accepted. */
+  dryRun(table: string[][], mapping: Mapping, lagId: string | undefined): DryRun {
+    const allowed = lagId ? districtsOfLag(lagId) : districts;
     const [headers = [], ...body] = table;
     const get = (row: string[], f: ImportField) => (mapping[f] !== undefined ? (row[mapping[f]!] ?? '').trim() : '');
     const rows: ImportRow[] = body.slice(0, MAX_IMPORT_ROWS).map((row, i) => {
@@ -192,7 +196,12 @@ export class ImportExportService {
     return Buffer.concat([Buffer.from('\uFEFF', 'utf8'), Buffer.from(csv, 'utf8')]);
   }
 
-  /** Any collection's documents as CSV (offers come from their own feature's collection). */
+  /** Cooperation offers as CSV, every field. */
+  async exportOffers(lagId?: string): Promise<Buffer> {
+    return ImportExportService.toCsv(await this.offers.find(lagId ? { lagId } : {}, { sort: { createdAt: 1 } }) as unknown as Record<string, unknown>[]);
+  }
+
+  /** Rows of any shape as CSV (UTF-8 with BOM): one column per field seen. */
   static toCsv(rows: Record<string, unknown>[]): Buffer {
     const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
     const csv = stringify(rows.map((r) => Object.fromEntries(columns.map((c) => [c, flat(r[c])]))), { header: true, columns: columns.length ? columns : ['id'] });

@@ -5,7 +5,6 @@
 import { AuditModel, type AuditEntry } from '../models/audit.js';
 import type { User } from '../models/user.js';
 import type { Clock } from './clock.js';
-import type { OutMessage } from './messages.js';
 import type { Collection, Store } from './store/port.js';
 import { lag } from './territories.js';
 import type { UserService } from './users.js';
@@ -32,31 +31,6 @@ export function scopeOf(user: Pick<User, 'role' | 'lagId'>): string | undefined 
 export type GrantResult =
   | { ok: true; user: User }
   | { ok: false; error: 'unknown_user' | 'unknown_lag' | 'is_admin' | 'not_staff' };
-
-/** The offers feature, when present (moderation queue). Coded against its published interface. */
-export interface OffersModerationPort {
-  pending(lagId?: string): Promise<OfferLike[]>;
-  moderate(staff: User, offerId: string, decision: 'approve' | 'reject' | 'request_changes', note?: string): Promise<unknown>;
-  /** The offers feature's own card with its omod:* buttons, when it provides one. */
-  moderationCard?(offer: never, reason: 'new' | 'changed', businessName: string): OutMessage;
-}
-
-/** The fields of an offer the staff queue shows. */
-export interface OfferLike {
-  _id: string;
-  title?: string;
-  kind?: string;
-  lagId?: string;
-  description?: string;
-  submittedAt?: Date;
-  createdAt?: Date;
-  ownerId?: string;
-}
-
-export function offersOf(services: object): OffersModerationPort | undefined {
-  const o = (services as { offers?: Partial<OffersModerationPort> }).offers;
-  return o && typeof o.pending === 'function' && typeof o.moderate === 'function' ? (o as OffersModerationPort) : undefined;
-}
 
 export class StaffService {
   readonly audit: Collection<AuditEntry>;

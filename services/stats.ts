@@ -1,13 +1,15 @@
 /**
  * Figures for LAG staff and their funders: users by channel, language and role; listings by status,
- * district and sector; offers / matches / introductions (when those collections exist); broadcast outcomes.
+ * district and sector; offers / matches / completed introductions; broadcast outcomes.
  */
 import { BroadcastModel, type Broadcast } from '../models/broadcast.js';
 import { DeliveryModel, type Delivery } from '../models/delivery.js';
 import { ListingModel, type Listing } from '../models/listing.js';
+import { MatchModel } from '../models/match.js';
+import { OfferModel } from '../models/offer.js';
 import { UserModel, type User } from '../models/user.js';
-import { registeredModels } from '../models/define.js';
-import type { Doc, Store } from './store/port.js';
+import type { MatchingService } from './matching/service.js';
+import type { Store } from './store/port.js';
 
 export type Tally = Record<string, number>;
 
@@ -15,9 +17,9 @@ export interface Stats {
   lagId?: string;
   users: { total: number; byChannel: Tally; byLocale: Tally; byRole: Tally };
   listings: { total: number; byStatus: Tally; byDistrict: Tally; bySector: Tally };
-  offers?: number;
-  matches?: number;
-  introductions?: number;
+  offers: number;
+  matches: number;
+  introductions: number;
   broadcasts: { count: number; outcomes: Tally };
 }
 
@@ -31,7 +33,7 @@ function tally<T>(items: T[], key: (t: T) => string | string[] | undefined): Tal
 }
 
 export class StatsService {
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: Store, private readonly deps: { matching: Pick<MatchingService, 'introductions'> }) {}
 
   async compute(lagId?: string): Promise<Stats> {
     const listings = await this.store.collection(ListingModel).find(lagId ? { lagId } : {}, { projection: { status: 1, districtId: 1, sectors: 1, ownerId: 1 } }) as Listing[];
@@ -44,7 +46,10 @@ export class StatsService {
     const deliveries = broadcasts.length
       ? await this.store.collection(DeliveryModel).find({ broadcastId: { $in: broadcasts.map((b) => b._id) } }, { projection: { status: 1 } }) as Delivery[]
       : [];
-    const s: Stats = {
+    const offers = this.store.collection(OfferModel);
+    // Matches have no LAG of their own: a LAG's are those found for its offers.
+    const offerIds = lagId ? (await offers.find({ lagId }, { projection: { _id: 1 } })).map((o) => o._id) : undefined;
+    return {
       lagId,
       users: {
         total: mine.length,
@@ -53,20 +58,11 @@ export class StatsService {
         byRole: tally(mine, (u) => (u.role !== 'user' ? u.role : allOwners.has(u._id) ? 'entrepreneur' : 'customer')),
       },
       listings: { total: listings.length, byStatus: tally(listings, (l) => l.status), byDistrict: tally(listings, (l) => l.districtId), bySector: tally(listings, (l) => l.sectors) },
+      offers: offerIds ? offerIds.length : await offers.count({}),
+      matches: await this.store.collection(MatchModel).count(offerIds ? { offerId: { $in: offerIds } } : {}),
+      introductions: await this.deps.matching.introductions(lagId),
       broadcasts: { count: broadcasts.length, outcomes: tally(deliveries, (d) => d.status) },
     };
-    // Other features' collections, counted when they are registered (offers, matches).
-    const model = (name: string) => registeredModels().find((m) => m.collection === name);
-    const offers = model('offers');
-    if (offers) s.offers = await this.store.collection<Doc>(offers).count(lagId ? { lagId } : {});
-    const matches = model('matches');
-    const offerIds = offers && lagId ? (await this.store.collection<Doc>(offers).find({ lagId }, { projection: { _id: 1 } })).map((o) => o._id) : undefined;
-    // Matches have no LAG of their own: a LAG's are those found for its offers.
-    if (matches) s.matches = await this.store.collection<Doc>(matches).count(offerIds ? { offerId: { $in: offerIds } } : {});
-    const intros = model('introductions');
-    // Completed = both sides said yes and got each other's contacts.
-    if (intros) s.introductions = await this.store.collection<Doc>(intros).count(lagId ? { status: 'connected', lagIds: lagId } : { status: 'connected' });
-    return s;
   }
 }
 

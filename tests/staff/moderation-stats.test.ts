@@ -60,10 +60,13 @@ describe('/pending decisions and /stats', () => {
 
   it('/stats answers with figures and a chart image', async () => {
     const since = t.tg.sent.length;
+    const callsBefore = t.tg.calls.length;
     const m = await staff.say('/stats', 'Statistics');
     expect(m.text).toContain('Listings: 2');
     expect(m.text).toMatch(/By district: (Soroca|Bălți): 1/);
-    const photo = await t.tg.waitUntil(() => t.tg.calls.slice(0).find((c) => c.method === 'sendPhoto' && Number(c.params.chat_id) === 6002));
+    // The offer created above (md-nord) is counted for this LAG.
+    expect(m.text).toContain('Cooperation offers: 1; matches: 0; completed introductions: 0');
+    const photo = await t.tg.waitUntil(() => t.tg.calls.slice(callsBefore).find((c) => c.method === 'sendPhoto' && Number(c.params.chat_id) === 6002));
     const png = photo.params.photo.data as Buffer;
     expect(imageSize(png).type).toBe('png');
     expect(t.tg.sent.length).toBeGreaterThan(since);

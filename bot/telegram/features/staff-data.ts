@@ -4,15 +4,13 @@ import { Composer, InlineKeyboard, InputFile } from 'grammy';
 import sharp from 'sharp';
 import type { Services } from '../../../services/app.js';
 import { detectMapping, IMPORT_FIELDS, ImportExportService, readTable, REQUIRED_FIELDS, type ImportField, type Mapping } from '../../../services/import-export.js';
-import { registeredModels } from '../../../models/define.js';
 import { scopeOf } from '../../../services/staff.js';
 import { barChartSvg, StatsService, type Tally } from '../../../services/stats.js';
-import type { Doc } from '../../../services/store/port.js';
-import { districts, districtsOfLag, lag, lags } from '../../../services/territories.js';
+import { lag, lags } from '../../../services/territories.js';
 import type { BotContext, ConvContext } from '../context.js';
-import { fit } from '../render.js';
+import { fit, TEXT_LIMIT } from '../render.js';
 import type { Conv } from './listing-steps.js';
-import { staffOnly } from './staff.js';
+import { lagName, staffOnly } from './staff.js';
 
 export const IMPORT_CONVERSATION = 'staffImport';
 const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
@@ -27,19 +25,19 @@ function line(t: Tally, label: (k: string) => string): string {
 }
 
 async function sendStats(ctx: BotContext, lagId: string | undefined): Promise<void> {
-  const s = await new StatsService(ctx.services.store).compute(lagId);
+  const s = await new StatsService(ctx.services.store, { matching: ctx.services.matching }).compute(lagId);
   const t = ctx.t;
-  const lagName = lagId ? lag(lagId)?.names[ctx.locale] ?? lagId : t('staff:all_lags');
+  const lagTitle = lagName(ctx, lagId);
   const text = [
-    t('staff:stats.head', { lag: lagName }),
+    t('staff:stats.head', { lag: lagTitle }),
     t('staff:stats.users', { total: s.users.total, channels: line(s.users.byChannel, (k) => k), languages: line(s.users.byLocale, (k) => k), roles: line(s.users.byRole, (k) => t(`staff:stats.role.${k}`)) }),
     t('staff:stats.listings', { total: s.listings.total, statuses: line(s.listings.byStatus, (k) => t(`directory:status.${k}`)), districts: line(s.listings.byDistrict, (k) => t(`territory:district.${k}`)), sectors: line(s.listings.bySector, (k) => k) }),
-    ...(s.offers !== undefined ? [t('staff:stats.offers', { offers: s.offers, matches: s.matches ?? 0, introductions: s.introductions ?? 0 })] : []),
+    t('staff:stats.offers', { offers: s.offers, matches: s.matches, introductions: s.introductions }),
     t('staff:stats.broadcasts', { count: s.broadcasts.count, outcomes: line(s.broadcasts.outcomes, (k) => k) }),
   ].join('\n\n');
-  await ctx.reply(fit(text, 4096));
+  await ctx.reply(fit(text, TEXT_LIMIT));
   const bars = Object.entries(s.listings.byDistrict).map(([k, v]) => ({ label: t(`territory:district.${k}`), value: v }));
-  const svg = barChartSvg(t('staff:stats.chart_title', { lag: lagName }), bars.length ? bars : [{ label: '—', value: 0 }]);
+  const svg = barChartSvg(t('staff:stats.chart_title', { lag: lagTitle }), bars.length ? bars : [{ label: '—', value: 0 }]);
   const png = await sharp(Buffer.from(svg)).png().toBuffer();
   await ctx.replyWithPhoto(new InputFile(png, 'stats.png'));
 }
@@ -75,7 +73,7 @@ async function importFlow(conv: Conv, ctx: ConvContext): Promise<void> {
   const headers = table[0];
   const mapping = detectMapping(headers);
   for (;;) {
-    await ctx.reply(fit(`${ctx.t('staff:import.mapping')}\n${mappingText(ctx, headers, mapping)}\n\n${ctx.t('staff:import.fix_hint')}`, 4096), {
+    await ctx.reply(fit(`${ctx.t('staff:import.mapping')}\n${mappingText(ctx, headers, mapping)}\n\n${ctx.t('staff:import.fix_hint')}`, TEXT_LIMIT), {
       reply_markup: new InlineKeyboard().text(ctx.t('staff:import.confirm'), 'imp:ok').text(ctx.t('staff:bc.discard'), 'imp:cancel'),
     });
     const next = await conv.wait();
@@ -98,11 +96,10 @@ async function importFlow(conv: Conv, ctx: ConvContext): Promise<void> {
       await ctx.reply(ctx.t('staff:import.fix_hint'));
     }
   }
-  const lagId = ctx.user.role === 'admin' ? undefined : ctx.user.lagId;
-  const run = await conv.external((outside) => importer(outside.services).dryRun(table, mapping, lagId ? districtsOfLag(lagId) : districts));
+  const run = await conv.external((outside) => importer(outside.services).dryRun(table, mapping, scopeOf(outside.user)));
   const rejected = run.rows.filter((r) => !r.listing).slice(0, 30)
     .map((r) => `${r.line}: ${r.errors.map((e) => ctx.t(`staff:import.reason.${e}`)).join(', ')}`);
-  await ctx.reply(fit([ctx.t('staff:import.dry_run', { accepted: run.accepted, rejected: run.rejected }), ...rejected].join('\n'), 4096), {
+  await ctx.reply(fit([ctx.t('staff:import.dry_run', { accepted: run.accepted, rejected: run.rejected }), ...rejected].join('\n'), TEXT_LIMIT), {
     reply_markup: run.accepted
       ? new InlineKeyboard().text(ctx.t('staff:import.as_pending'), 'imp:pending').text(ctx.t('staff:import.as_published'), 'imp:published').row().text(ctx.t('staff:bc.discard'), 'imp:cancel')
       : undefined,
@@ -123,7 +120,7 @@ async function importFlow(conv: Conv, ctx: ConvContext): Promise<void> {
   const me = await conv.external((outside) => outside.me.username);
   const codes = created.map((c) => `${c.name}: ${c.code}  https://t.me/${me}?start=claim_${c.code}`).join('\n');
   const csv = ImportExportService.toCsv(created.map((c) => ({ name: c.name, claim_code: c.code, link: `https://t.me/${me}?start=claim_${c.code}` })));
-  if (created.length <= 20) await ctx.reply(fit(codes, 4096));
+  if (created.length <= 20) await ctx.reply(fit(codes, TEXT_LIMIT));
   await ctx.replyWithDocument(new InputFile(csv, 'claim-codes.csv'));
 }
 
@@ -155,12 +152,9 @@ export function staffDataFeature(plugins: ((ctx: ConvContext, next: () => Promis
 
   c.command('export', staffOnly(async (ctx) => {
     const scope = scopeOf(ctx.user);
-    await ctx.replyWithDocument(new InputFile(await importer(ctx.services).exportListings(scope), 'directory.csv'));
-    const offers = registeredModels().find((m) => m.collection === 'offers');
-    if (offers) {
-      const rows = await ctx.services.store.collection<Doc>(offers).find(scope ? { lagId: scope } : {});
-      await ctx.replyWithDocument(new InputFile(ImportExportService.toCsv(rows as unknown as Record<string, unknown>[]), 'offers.csv'));
-    }
+    const io = importer(ctx.services);
+    await ctx.replyWithDocument(new InputFile(await io.exportListings(scope), 'directory.csv'));
+    await ctx.replyWithDocument(new InputFile(await io.exportOffers(scope), 'offers.csv'));
   }));
 
   c.command('import', staffOnly(async (ctx) => {

@@ -4,12 +4,13 @@
  */
 import { Composer, InlineKeyboard } from 'grammy';
 import type { User } from '../../../models/user.js';
+import type { OutMessage } from '../../../services/messages.js';
 import { translator } from '../../../services/i18n.js';
-import { isAdmin, isStaff, offersOf, scopeOf, type OfferLike } from '../../../services/staff.js';
+import { isAdmin, isStaff, scopeOf } from '../../../services/staff.js';
 import { lag, lags } from '../../../services/territories.js';
 import { syncCommands } from '../commands.js';
 import type { BotContext } from '../context.js';
-import { fit, keyboard, renderText } from '../render.js';
+import { keyboard, renderText } from '../render.js';
 
 /** Staff commands (all of them answer "not available" to everyone else). */
 export const STAFF_ONLY = ['pending', 'broadcast', 'stats', 'export', 'import'] as const;
@@ -30,7 +31,8 @@ export function staffOnly(handler: (ctx: BotContext) => Promise<unknown>, opts: 
   };
 }
 
-function lagName(ctx: BotContext, id: string | undefined): string {
+/** A LAG's name in the reader's language; no LAG = all of them (an admin's view). */
+export function lagName(ctx: Pick<BotContext, 't' | 'locale'>, id: string | undefined): string {
   const l = id ? lag(id) : undefined;
   return l ? l.names[ctx.locale] : ctx.t('staff:all_lags');
 }
@@ -39,10 +41,10 @@ function who(u: User): string {
   return u.username ? `@${u.username}` : `${u.firstName ?? ''} (${u.externalId})`.trim();
 }
 
-function lagKeyboard(prefix: string): InlineKeyboard {
+function lagKeyboard(ctx: BotContext, prefix: string): InlineKeyboard {
   const kb = new InlineKeyboard();
   lags.forEach((l, i) => {
-    kb.text(l.names.en, `${prefix}:${l.id}`);
+    kb.text(l.names[ctx.locale], `${prefix}:${l.id}`);
     if (i % 2 === 1) kb.row();
   });
   return kb;
@@ -63,36 +65,16 @@ async function grant(ctx: BotContext, target: User, lagId: string): Promise<void
 async function showQueue(ctx: BotContext): Promise<void> {
   const scope = scopeOf(ctx.user);
   const listings = await ctx.services.directory.pending(scope);
-  const offersSvc = offersOf(ctx.services);
-  const offers: OfferLike[] = offersSvc ? (await offersSvc.pending(scope)).filter((o) => !scope || !o.lagId || o.lagId === scope) : [];
-  type Item = { at: number; send: () => Promise<unknown> };
+  const offers = await ctx.services.offers.pending(scope);
+  type Item = { at: number; card: () => Promise<OutMessage> };
   const items: Item[] = [
     ...listings.map((l) => ({
       at: new Date(l.submittedAt ?? l.createdAt).getTime(),
-      send: () => {
-        const card = ctx.services.directory.moderationCard(l, 'new');
-        return ctx.reply(renderText(ctx.t, card), { reply_markup: keyboard(ctx.t, card.buttons) });
-      },
+      card: async () => ctx.services.directory.moderationCard(l, 'new'),
     })),
     ...offers.map((o) => ({
-      at: new Date(o.submittedAt ?? o.createdAt ?? 0).getTime(),
-      send: async () => {
-        if (offersSvc?.moderationCard) {
-          const owner = o.ownerId ? await ctx.services.directory.byOwner(o.ownerId) : null;
-          const card = offersSvc.moderationCard(o as never, 'new', owner?.name ?? '—');
-          return ctx.reply(renderText(ctx.t, card), { reply_markup: keyboard(ctx.t, card.buttons) });
-        }
-        return ctx.reply(fit([
-        ctx.t('staff:queue.offer'),
-        o.title ?? '',
-        o.description ?? '',
-      ].filter(Boolean).join('\n\n'), 4096), {
-        reply_markup: new InlineKeyboard()
-          .text(ctx.t('directory:button.approve'), `omod:ok:${o._id}`)
-          .text(ctx.t('directory:button.reject'), `omod:no:${o._id}`).row()
-          .text(ctx.t('directory:button.request_changes'), `omod:ch:${o._id}`),
-        });
-      },
+      at: new Date(o.submittedAt ?? o.createdAt).getTime(),
+      card: async () => ctx.services.offers.moderationCard(o, 'new', (await ctx.services.directory.byId(o.listingId))?.name ?? '—'),
     })),
   ].sort((a, b) => a.at - b.at);
   if (items.length === 0) {
@@ -100,7 +82,10 @@ async function showQueue(ctx: BotContext): Promise<void> {
     return;
   }
   await ctx.reply(ctx.t('staff:queue.head', { lag: lagName(ctx, scope), listings: ctx.t('staff:queue.listings', { count: listings.length }), offers: ctx.t('staff:queue.offers', { count: offers.length }) }));
-  for (const item of items.slice(0, QUEUE_PAGE)) await item.send();
+  for (const item of items.slice(0, QUEUE_PAGE)) {
+    const card = await item.card();
+    await ctx.reply(renderText(ctx.t, card), { reply_markup: keyboard(ctx.t, card.buttons) });
+  }
   if (items.length > QUEUE_PAGE) await ctx.reply(ctx.t('staff:queue.more', { count: items.length - QUEUE_PAGE }));
 }
 
@@ -115,7 +100,7 @@ export function staffFeature(): Composer<BotContext> {
     const target = await ctx.services.staff.find(ref);
     if (!target) return ctx.reply(ctx.t('staff:grant.unknown_user'));
     if (lagId && lag(lagId)) return grant(ctx, target, lagId);
-    return ctx.reply(ctx.t('staff:grant.pick_lag', { user: who(target) }), { reply_markup: lagKeyboard(`sg:${target._id}`) });
+    return ctx.reply(ctx.t('staff:grant.pick_lag', { user: who(target) }), { reply_markup: lagKeyboard(ctx, `sg:${target._id}`) });
   }, { admin: true }));
 
   c.callbackQuery(/^sg:([\w-]+):([\w-]+)$/, staffOnly(async (ctx) => {
