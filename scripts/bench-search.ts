@@ -5,9 +5,9 @@
  * Prints build time, heap/RSS and latency percentiles. Targets: p95 ≤ 10 ms, memory ≤ 500 MB.
  */
 import { performance } from 'node:perf_hooks';
-import { NACE_SECTIONS, type Country, type Sector } from '../models/listing.js';
+import { NACE_SECTIONS, type Sector } from '../models/listing.js';
 import { SearchEngine, type IndexedListing, type QueryInput } from '../services/search/engine.js';
-import { districts } from '../services/territories.js';
+import { districts, districtsOf } from '../services/territories.js';
 
 const args = process.argv.slice(2);
 const size = Number(args.find((a) => /^\d+$/.test(a)) ?? 100_000);
@@ -54,7 +54,7 @@ const RARE = Array.from({ length: 30_000 }, () => Array.from({ length: 2 + Math.
 
 function generate(i: number): IndexedListing {
   const lang = LANGS[i % 4];
-  const d = lang === 'lv' ? pick(districts.filter((x) => x.country === 'LV')) : pick(districts.filter((x) => x.country === 'MD'));
+  const d = pick(districtsOf(lang === 'lv' ? 'LV' : 'MD'));
   const p1 = Math.floor(rand() * PRODUCTS.ro.length);
   const p2 = Math.floor(rand() * PRODUCTS.ro.length);
   const words = PRODUCTS[lang];
@@ -71,7 +71,7 @@ function generate(i: number): IndexedListing {
     description,
     keywords: [words[p1], words[p2], pick(filler)],
     sectors: [pick(NACE_SECTIONS.slice(0, 19)) as Sector],
-    country: d.country as Country,
+    country: d.country,
     districtId: d.id,
     locality: pick(SURNAMES),
     email: rand() < 0.5 ? 'x@y.z' : undefined,
@@ -107,7 +107,7 @@ function queries(n: number): { kind: string; q: QueryInput }[] {
       case 'no-diacritics': out.push({ kind, q: { text: plain(`${pick([PRODUCTS.ro[p], PRODUCTS.lv[p]])} ${d.names.ro}`) } }); break;
       case 'cyrillic': out.push({ kind, q: { text: rand() < 0.5 ? PRODUCTS.ru[p] : `${PRODUCTS.ru[p]} ${d.names.ru}` } }); break;
       case 'typo': out.push({ kind, q: { text: typo(plain(pick([PRODUCTS.ro[p], PRODUCTS.en[p], PRODUCTS.lv[p]]))) } }); break;
-      case 'filtered': out.push({ kind, q: { text: pick([PRODUCTS.ro[p], PRODUCTS.ru[p], PRODUCTS.en[p]]), country: d.country as Country, ...(rand() < 0.5 ? { districtId: d.id } : { sector: pick(NACE_SECTIONS.slice(0, 19)) as Sector }) } }); break;
+      case 'filtered': out.push({ kind, q: { text: pick([PRODUCTS.ro[p], PRODUCTS.ru[p], PRODUCTS.en[p]]), country: d.country, ...(rand() < 0.5 ? { districtId: d.id } : { sector: pick(NACE_SECTIONS.slice(0, 19)) as Sector }) } }); break;
     }
   }
   return out;
