@@ -107,7 +107,19 @@ describe('cooperation offers end to end', () => {
   it('a Latvian business publishes a complementary request; a third business an unrelated one', async () => {
     await lv.say('/offer', 'Vai jūs kaut ko piedāvājat');
     await lv.tap('ofk:request', 'Kāda veida sadarbība?');
-    await lv.tap('ofy:supplier', 'Kuras nozares?');
+    const sectors = await lv.tap('ofy:supplier', 'Kuras nozares?');
+    // Unticking the only sector: Done is refused with an alert; ticking it again is shown on the keyboard.
+    const alerts = () => t.tg.callsOf('answerCallbackQuery').filter((c) => c.params.text === 'Izvēlieties vismaz vienu nozari.').length;
+    const ticked = () => buttons(lv.messages().find((m) => m.message_id === sectors.message_id)!).filter((b) => b.text.startsWith('✅')).map((b) => b.callback_data);
+    const editsBefore = t.tg.callsOf('editMessageReplyMarkup').length;
+    lv.press('ofs:G');
+    await t.tg.waitUntil(() => t.tg.callsOf('editMessageReplyMarkup').length > editsBefore);
+    expect(ticked()).toEqual([]);
+    lv.press('ofs:!done');
+    await t.tg.waitUntil(() => alerts() === 1, 10_000, 'the "at least one sector" alert');
+    lv.press('ofs:G');
+    await t.tg.waitUntil(() => ticked().length === 1);
+    expect(ticked()).toEqual(['ofs:G']);
     await lv.tap('ofs:!done', 'Kur meklējat partnerus?');
     await lv.tap('oft:MD', 'Kuri novadi?');
     await lv.tap('ofd:!all', 'Īss piedāvājuma nosaukums');

@@ -3,7 +3,6 @@
  * districts, title, description, keywords, validity → summary → staff moderation) and the single-field edit.
  * DB work runs inside conv.external; each bad answer gets a localized reason and the question again.
  */
-import { InlineKeyboard } from 'grammy';
 import type { Country, Sector } from '../../../models/listing.js';
 import { NACE_SECTIONS } from '../../../models/listing.js';
 import { OFFER_KINDS, OFFER_LIMITS, PARTNERSHIP_TYPES, type Offer, type OfferKind, type PartnershipType } from '../../../models/offer.js';
@@ -12,7 +11,7 @@ import { districtsOf } from '../../../services/territories.js';
 import { cleanText, parseKeywords, type Checked } from '../../../services/validation.js';
 import type { ConvContext } from '../context.js';
 import { fit, renderText } from '../render.js';
-import { answer, askChoice as askChoiceWith, waitText, type Conv, type Hints } from './questions.js';
+import { askChoice as askChoiceWith, askToggles, waitText, type Conv, type Hints } from './questions.js';
 
 const OFFER_HINTS: Hints = { text: 'offers:text_expected', buttons: 'offers:use_buttons' };
 const askChoice = (conv: Conv, ctx: ConvContext, question: string, options: [string, string][], prefix: string, perRow = 2) =>
@@ -33,56 +32,6 @@ async function askText<T>(conv: Conv, ctx: ConvContext, question: string, check:
   }
 }
 
-/** A toggle keyboard (✅ on chosen items) with extra buttons in the last row; returns the chosen values. */
-async function askToggles(
-  conv: Conv, ctx: ConvContext, question: string, items: [string, string][], prefix: string,
-  opts: { chosen: string[]; min: number; max: number; extra?: [string, string][]; perRow?: number },
-): Promise<{ chosen: string[]; action: string }> {
-  const chosen = new Set(opts.chosen);
-  const render = () => {
-    const kb = new InlineKeyboard();
-    items.forEach(([label, value], i) => {
-      kb.text(`${chosen.has(value) ? '✅ ' : ''}${label}`, `${prefix}:${value}`);
-      if (i % (opts.perRow ?? 2) === (opts.perRow ?? 2) - 1) kb.row();
-    });
-    kb.row();
-    for (const [label, action] of opts.extra ?? []) kb.text(label, `${prefix}:!${action}`);
-    return kb.text(ctx.t('offers:button.done'), `${prefix}:!done`);
-  };
-  const msg = await ctx.reply(question, { reply_markup: render() });
-  const values = new Set(items.map(([, v]) => v));
-  for (;;) {
-    const next = await conv.wait();
-    const data = next.callbackQuery?.data;
-    if (!data?.startsWith(`${prefix}:`)) {
-      if (next.callbackQuery) await answer(next);
-      else await ctx.reply(ctx.t('offers:use_buttons'));
-      continue;
-    }
-    const v = data.slice(prefix.length + 1);
-    if (v.startsWith('!')) {
-      const action = v.slice(1);
-      if (action === 'done' && chosen.size < opts.min) {
-        await next.answerCallbackQuery({ text: ctx.t('offers:sectors_min'), show_alert: true }).catch(() => undefined);
-        continue;
-      }
-      await answer(next);
-      return { chosen: items.map(([, x]) => x).filter((x) => chosen.has(x)), action };
-    }
-    if (!values.has(v)) {
-      await answer(next);
-      continue;
-    }
-    if (chosen.has(v)) chosen.delete(v);
-    else if (chosen.size >= opts.max) {
-      await next.answerCallbackQuery({ text: ctx.t('offers:sectors_max', { max: opts.max }), show_alert: true }).catch(() => undefined);
-      continue;
-    } else chosen.add(v);
-    await answer(next);
-    await ctx.api.editMessageReplyMarkup(msg.chat.id, msg.message_id, { reply_markup: render() }).catch(() => undefined);
-  }
-}
-
 async function askTargets(conv: Conv, ctx: ConvContext): Promise<Pick<OfferDraft, 'targetCountries' | 'targetDistricts'>> {
   const where = await askChoice(conv, ctx, ctx.t('offers:ask.target'), [
     [ctx.t('offers:button.anywhere'), 'any'],
@@ -94,8 +43,8 @@ async function askTargets(conv: Conv, ctx: ConvContext): Promise<Pick<OfferDraft
   if (where === 'MDLV') return { targetCountries: ['MD', 'LV'], targetDistricts: [] };
   const country = where as Country;
   const { chosen, action } = await askToggles(conv, ctx, ctx.t('offers:ask.districts'),
-    districtsOf(country).map((d) => [ctx.t(`territory:district.${d.id}`), d.id]), 'ofd',
-    { chosen: [], min: 0, max: 20, extra: [[ctx.t('offers:button.whole_country'), 'all']], perRow: 3 });
+    districtsOf(country).map((d) => [ctx.t(`territory:district.${d.id}`), d.id]), 'ofd', OFFER_HINTS,
+    { done: 'offers:button.done', extra: [[ctx.t('offers:button.whole_country'), 'all']], perRow: 3 });
   return { targetCountries: [country], targetDistricts: action === 'all' ? [] : chosen };
 }
 
@@ -127,8 +76,10 @@ export async function newOffer(conv: Conv, ctx: ConvContext): Promise<void> {
   const kind = (await askChoice(conv, ctx, ctx.t('offers:ask.kind'), OFFER_KINDS.map((k) => [ctx.t(`offers:kind.${k}`), k]), 'ofk')) as OfferKind;
   const type = (await askChoice(conv, ctx, ctx.t('offers:ask.type'), PARTNERSHIP_TYPES.map((x) => [ctx.t(`offers:type.${x}`), x]), 'ofy', 1)) as PartnershipType;
   const sectors = (await askToggles(conv, ctx, ctx.t('offers:ask.sectors'),
-    NACE_SECTIONS.map((s) => [`${s} · ${fit(ctx.t(`sectors:${s}`), 28)}`, s]), 'ofs',
-    { chosen: listing.sectors, min: 1, max: OFFER_LIMITS.sectors })).chosen as Sector[];
+    NACE_SECTIONS.map((s) => [`${s} · ${fit(ctx.t(`sectors:${s}`), 28)}`, s]), 'ofs', OFFER_HINTS, {
+      chosen: listing.sectors, done: 'offers:button.done',
+      min: { count: 1, alert: 'offers:sectors_min' }, max: { count: OFFER_LIMITS.sectors, alert: 'offers:sectors_max' },
+    })).chosen as Sector[];
   const targets = await askTargets(conv, ctx);
   const title = await askTitle(conv, ctx);
   const description = await askDescription(conv, ctx);

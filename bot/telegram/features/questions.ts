@@ -1,5 +1,6 @@
 /**
- * Question primitives for conversations: wait for a text answer, or for one of a set of buttons.
+ * Question primitives for conversations: wait for a text answer, for one of a set of buttons, or for a set of
+ * toggled buttons.
  * Anything else gets a hint (translation keys passed by the caller) and the wait goes on.
  */
 import type { Conversation } from '@grammyjs/conversations';
@@ -62,5 +63,73 @@ export async function askChoice(
     }
     if (next.callbackQuery) await answer(next);
     else await ctx.reply(ctx.t(hints.buttons));
+  }
+}
+
+/** Options of a toggle question; the keys are translation keys. */
+export interface ToggleOptions {
+  /** Values ticked at the start. */
+  chosen?: readonly string[];
+  /** The Done button's label. */
+  done: string;
+  /** At least / at most this many values, each with the alert shown when Done or a tick would break it. */
+  min?: { count: number; alert: string };
+  max?: { count: number; alert: string };
+  /** Buttons after the items (`prefix:!action`); pressing one ends the question like Done does. */
+  extra?: [label: string, action: string][];
+  perRow?: number;
+}
+
+/**
+ * A toggle keyboard (✅ on ticked items, `prefix:value`) with Done (`prefix:!done`) and any extra buttons in
+ * the last row. Returns the ticked values in `items` order and the button that ended it ('done' or an extra).
+ */
+export async function askToggles(
+  conv: Conv, ctx: ConvContext, question: string, items: [label: string, value: string][], prefix: string,
+  hints: Hints, opts: ToggleOptions,
+): Promise<{ chosen: string[]; action: string }> {
+  const chosen = new Set(opts.chosen ?? []);
+  const perRow = opts.perRow ?? 2;
+  const render = () => {
+    const kb = new InlineKeyboard();
+    items.forEach(([label, value], i) => {
+      kb.text(`${chosen.has(value) ? '✅ ' : ''}${label}`, `${prefix}:${value}`);
+      if (i % perRow === perRow - 1) kb.row();
+    });
+    kb.row();
+    for (const [label, action] of opts.extra ?? []) kb.text(label, `${prefix}:!${action}`);
+    return kb.text(ctx.t(opts.done), `${prefix}:!done`);
+  };
+  const msg = await ctx.reply(question, { reply_markup: render() });
+  const values = new Set(items.map(([, v]) => v));
+  for (;;) {
+    const next = await conv.wait();
+    const data = next.callbackQuery?.data;
+    if (!data?.startsWith(`${prefix}:`)) {
+      if (next.callbackQuery) await answer(next);
+      else await ctx.reply(ctx.t(hints.buttons));
+      continue;
+    }
+    const v = data.slice(prefix.length + 1);
+    if (v.startsWith('!')) {
+      const action = v.slice(1);
+      if (action === 'done' && opts.min && chosen.size < opts.min.count) {
+        await next.answerCallbackQuery({ text: ctx.t(opts.min.alert, { min: opts.min.count }), show_alert: true }).catch(() => undefined);
+        continue;
+      }
+      await answer(next);
+      return { chosen: items.map(([, x]) => x).filter((x) => chosen.has(x)), action };
+    }
+    if (!values.has(v)) {
+      await answer(next);
+      continue;
+    }
+    if (chosen.has(v)) chosen.delete(v);
+    else if (opts.max && chosen.size >= opts.max.count) {
+      await next.answerCallbackQuery({ text: ctx.t(opts.max.alert, { max: opts.max.count }), show_alert: true }).catch(() => undefined);
+      continue;
+    } else chosen.add(v);
+    await answer(next);
+    await ctx.api.editMessageReplyMarkup(msg.chat.id, msg.message_id, { reply_markup: render() }).catch(() => undefined);
   }
 }
