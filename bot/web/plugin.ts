@@ -48,7 +48,7 @@ export function webPlugin(services: Services): FastifyPluginAsync {
       }
       const languages = pageLanguages(listing);
       const locale = pickPageLocale(req.query.lang, languages);
-      const products = await services.catalog.products.find({ listingId: listing._id, status: 'active' }, { sort: { createdAt: 1 }, limit: 200 });
+      const products = await services.catalog.activeList(listing._id, 200);
       const html = renderBusinessPage({
         listing, products, locale, languages, publicUrl: services.settings.publicUrl,
         imageUrl: (id) => services.catalog.imageLink(id),

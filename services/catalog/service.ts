@@ -304,11 +304,15 @@ export class CatalogService implements CatalogView {
 
   // ---- CatalogView -------------------------------------------------------------------------------------
 
+  /** The business's active (not paused) products in the order they were added: what its page shows. */
+  activeList(listingId: string, limit: number): Promise<Product[]> {
+    return this.products.find({ listingId, status: 'active' }, { sort: { createdAt: 1 }, limit });
+  }
+
   async activeProducts(listingId: string, limit = 10): Promise<ProductView[]> {
     const listing = await this.deps.directory.byId(listingId);
     if (!listing) return [];
-    const products = await this.products.find({ listingId, status: 'active' }, { sort: { createdAt: 1 }, limit });
-    return products.map((p) => this.view(p, listing));
+    return (await this.activeList(listingId, limit)).map((p) => this.view(p, listing));
   }
 
   view(p: Product, listing: Pick<Listing, 'slug'>): ProductView {
