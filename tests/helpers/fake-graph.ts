@@ -56,16 +56,6 @@ export class FakeGraph {
     return this.calls.filter((c) => c.path === '/me/messenger_profile');
   }
 
-  async waitFor<T>(predicate: () => T | undefined | false | null, timeoutMs = 10_000, what = 'condition'): Promise<T> {
-    const until = Date.now() + timeoutMs;
-    for (;;) {
-      const v = predicate();
-      if (v) return v;
-      if (Date.now() > until) throw new Error(`timed out waiting for ${what}; calls: ${JSON.stringify(this.calls.map((c) => c.body)).slice(0, 2000)}`);
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  }
-
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
