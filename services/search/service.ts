@@ -40,7 +40,9 @@ export class SearchService {
   readonly engine: SearchEngine;
   private readonly listings: Collection<Listing>;
   private ready: Promise<void> | undefined;
+  /** The latest reindex in flight per listing id (entries live only while one is); `seq` numbers them. */
   private readonly versions = new Map<string, number>();
+  private seq = 0;
   private touchedWhileBuilding: Set<string> | undefined;
 
   constructor(
@@ -53,7 +55,7 @@ export class SearchService {
     deps.events.on('listing.changed', (l) => void safely('listing.changed', this.reindex(l)));
     deps.events.on('listing.deleted', (id) => {
       this.touchedWhileBuilding?.add(id);
-      this.versions.set(id, (this.versions.get(id) ?? 0) + 1);
+      this.versions.delete(id); // a reindex still loading products finds itself outdated
       this.engine.remove(id);
     });
     deps.events.on('listing.products_changed', (id) => void safely('listing.products_changed', this.reindexById(id)));
@@ -98,7 +100,7 @@ export class SearchService {
   async reindex(listing: Listing): Promise<void> {
     // Events can overtake each other while product titles load: only the latest one for a listing applies.
     this.touchedWhileBuilding?.add(listing._id);
-    const version = (this.versions.get(listing._id) ?? 0) + 1;
+    const version = ++this.seq;
     this.versions.set(listing._id, version);
     try {
       if (listing.status !== 'published') {

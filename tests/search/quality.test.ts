@@ -178,6 +178,21 @@ describe('search quality', () => {
     expect(await names('faina')).toEqual([]);
   });
 
+  it('a deletion overtakes a slow reindex, and no per-listing bookkeeping outlives it', async () => {
+    const col = services.store.collection(ListingModel);
+    const l = await col.insert(listing({ name: 'Oloinița Veche', keywords: ['ulei'], districtId: 'md-riscani' }));
+    let release!: () => void;
+    const gate = new Promise<void>((r) => { release = r; });
+    services.catalogView = { activeProducts: async () => { await gate; return []; } };
+    services.events.emit('listing.changed', l); // published, waiting for products…
+    services.events.emit('listing.deleted', l._id); // …and deleted meanwhile
+    release();
+    await new Promise((r) => setTimeout(r, 20));
+    services.catalogView = undefined;
+    expect(services.search.engine.has(l._id)).toBe(false);
+    expect((services.search as unknown as { versions: Map<string, number> }).versions.size).toBe(0);
+  });
+
   it('treats any text as plain words: empty, huge, emoji, regex, operators', async () => {
     for (const q of ['', '   ', 'a'.repeat(5000), 'miere '.repeat(1000), '🍯🐝😀', '.*(', '{"$where": "1"}', '$ne', '<b>x</b>', '\u0000\uffff']) {
       const r = await services.search.search({ text: q });
