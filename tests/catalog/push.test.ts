@@ -124,13 +124,18 @@ describe('direct push to the Meta catalog', () => {
   });
 
   it('a revoked token fails clearly without showing the token', async () => {
-    const s = await t.app.services.catalog.settingsFor(listing);
     await t.app.services.catalog.setAccessToken(listing, 'EAAGrevoked0000000000000000000000000000');
+    const before = await t.app.services.catalog.settingsFor(listing);
     const report = await t.app.services.catalog.pushListing(listing._id);
     expect(report.status).toBe('failed');
     expect(report.issues[0].message).toMatch(/^auth: Error validating access token/);
     expect(JSON.stringify(report)).not.toContain('EAAGrevoked');
+    // Read after the failed push: the token stays (the owner replaces it) and the sent ids are kept.
+    const s = await t.app.services.catalog.settingsFor(listing);
     expect(s.accessTokenEnc).toBeDefined();
+    expect(s.lastPush?.status).toBe('failed');
+    expect(s.pushedIds).toEqual(before.pushedIds);
+    expect(s.pushedIds.length).toBeGreaterThan(0);
   });
 
   it('/deleteme also takes the items out of the Meta catalog', async () => {
