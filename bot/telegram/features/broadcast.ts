@@ -11,7 +11,8 @@ import { NACE_SECTIONS } from '../../../models/listing.js';
 import { CHANNELS, LOCALES, type Channel, type Locale } from '../../../models/user.js';
 import type { AudiencePreview, BroadcastDraft } from '../../../services/broadcast/service.js';
 import { parseSendAt, sendTimeZone } from '../../../services/broadcast/time.js';
-import { districts as allDistricts, districtsOfLag, lag } from '../../../services/territories.js';
+import { scopeOf } from '../../../services/staff.js';
+import { districts as allDistricts, districtsOfLag } from '../../../services/territories.js';
 import { normalizeUrl } from '../../../services/validation.js';
 import type { BotContext, ConvContext } from '../context.js';
 import { downloadPhoto } from '../files.js';
@@ -19,7 +20,7 @@ import { fit } from '../render.js';
 import { controlsKeyboard, reportText } from './broadcast-sender.js';
 import type { Conv } from './listing-steps.js';
 import { LANGUAGE_NAMES } from './start.js';
-import { staffOnly } from './staff.js';
+import { lagName, staffOnly } from './staff.js';
 
 export const BROADCAST_COMPOSER = 'broadcastComposer';
 /** Above this many recipients the preview explains the paid-broadcast option. */
@@ -133,8 +134,7 @@ function previewText(ctx: ConvContext, p: AudiencePreview): string {
 }
 
 async function composer(conv: Conv, ctx: ConvContext): Promise<void> {
-  const me = ctx.user;
-  const lagId = me.role === 'admin' ? undefined : me.lagId;
+  const lagId = scopeOf(ctx.user);
   const first = await askMessage(conv, ctx, ctx.t('staff:bc.ask_text'), true);
   if ([...first.text].length > (first.photoFileId ? 1024 : 4096)) {
     await ctx.reply(ctx.t('staff:bc.too_long', { max: first.photoFileId ? 1024 : 4096 }));
@@ -155,7 +155,7 @@ async function composer(conv: Conv, ctx: ConvContext): Promise<void> {
   let sectors: string[] = [];
   if (role === 'entrepreneurs') {
     const ds = lagId ? districtsOfLag(lagId) : allDistricts;
-    districtIds = await chooseMany(conv, ctx, ctx.t('staff:bc.ask_districts', { lag: lagId ? lag(lagId)!.names[ctx.locale] : ctx.t('staff:all_lags') }),
+    districtIds = await chooseMany(conv, ctx, ctx.t('staff:bc.ask_districts', { lag: lagName(ctx, lagId) }),
       ds.map((d) => [d.id, d.names[ctx.locale]]), 'bcd');
     sectors = await chooseMany(conv, ctx, ctx.t('staff:bc.ask_sectors'), NACE_SECTIONS.map((s) => [s, `${s} · ${ctx.t(`sectors:${s}`)}`]), 'bcs');
   }
