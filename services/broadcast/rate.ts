@@ -5,7 +5,7 @@
 export type Now = () => number;
 export const monotonic: Now = () => performance.now();
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)));
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)));
 
 /** Refills `rate` tokens per second up to `capacity`; `take()` waits for one. */
 export class TokenBucket {

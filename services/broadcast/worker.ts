@@ -19,7 +19,7 @@ import type { Channel, User } from '../../models/user.js';
 import type { Clock } from '../clock.js';
 import type { DeliveryOutcome } from '../messages.js';
 import type { UserService } from '../users.js';
-import { monotonic, PerKeySpacing, SlidingWindow, TokenBucket, type Now } from './rate.js';
+import { monotonic, PerKeySpacing, sleep, SlidingWindow, TokenBucket, type Now } from './rate.js';
 import { MESSENGER_WINDOW_MS, type BroadcastCounts, type BroadcastService } from './service.js';
 
 /** What one recipient receives (their language's version). */
@@ -55,8 +55,6 @@ export interface WorkerOptions {
   maxAttempts?: number;
   now?: Now;
 }
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export class BroadcastWorker {
   readonly id = randomUUID();
