@@ -8,6 +8,7 @@
  */
 import { rmSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { DeliveryModel } from '../models/delivery.js';
 import { UserModel, type User } from '../models/user.js';
 import { BroadcastService } from '../services/broadcast/service.js';
 import { systemClock } from '../services/clock.js';
@@ -61,14 +62,13 @@ export async function seed(dataDir: string, n: number): Promise<string> {
   return b._id;
 }
 
-async function countStatuses(dataDir: string, broadcastId: string): Promise<Record<string, number>> {
+/** Chats whose delivery was in flight at the kill (marked `unknown`, not re-sent). */
+async function uncertainChats(dataDir: string, broadcastId: string): Promise<number[]> {
   const store = await openStore({ dataDir });
-  const service = new BroadcastService(store, { users: new UserService(store, { defaultLocale: 'en', bootstrapAdmins: [], clock: systemClock }), clock: systemClock });
-  const c = await service.counts(broadcastId);
-  const unknown = await service.deliveries.find({ broadcastId, status: 'unknown' });
+  const unknown = await store.collection(DeliveryModel).find({ broadcastId, status: 'unknown' });
   const users = await store.collection(UserModel).find({ _id: { $in: unknown.map((d) => d.userId) } });
   await store.close();
-  return { ...c, ...Object.fromEntries(users.map((u) => [`chat:${u.chatId}`, 1])) };
+  return users.map((u) => Number(u.chatId));
 }
 
 /** One benchmark run; `killAtFraction` kills the sender with SIGKILL once that share has been delivered. */
@@ -112,12 +112,11 @@ export async function runBench(n: number, opts: { killAtFraction?: number; log?:
     const counts = new Map<number, number>();
     for (const m of okSends) counts.set(m.chat_id, (counts.get(m.chat_id) ?? 0) + 1);
     const duplicates = [...counts.values()].reduce((s, c) => s + (c > 1 ? c - 1 : 0), 0);
-    const status = await countStatuses(dataDir, broadcastId);
-    const uncertainChats = Object.keys(status).filter((k) => k.startsWith('chat:')).map((k) => Number(k.slice(5)));
-    const uncertainReceived = uncertainChats.filter((c) => counts.has(c)).length;
+    const uncertain = await uncertainChats(dataDir, broadcastId);
+    const uncertainReceived = uncertain.filter((c) => counts.has(c)).length;
     const missingChats = [];
     for (let i = 0; i < n; i++) if (!counts.has(FIRST_RECIPIENT + i)) missingChats.push(FIRST_RECIPIENT + i);
-    const uncertainSet = new Set(uncertainChats);
+    const uncertainSet = new Set(uncertain);
     const times = sends.map((c) => c.at);
     const span = (Math.max(...times) - Math.min(...times)) / 1000;
     return {
@@ -126,7 +125,7 @@ export async function runBench(n: number, opts: { killAtFraction?: number; log?:
       duplicates,
       // Not received and not accounted for as "interrupted while sending".
       missing: missingChats.filter((c) => !uncertainSet.has(c)).length,
-      uncertain: uncertainChats.length,
+      uncertain: uncertain.length,
       uncertainReceived,
       rateLimited: sends.length - okSends.length,
       sustainedRate: (okSends.length - 1) / span,
