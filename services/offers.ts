@@ -10,6 +10,7 @@ import type { Clock } from './clock.js';
 import type { DirectoryService } from './directory.js';
 import { text, type Notifier, type OutMessage, type Text } from './messages.js';
 import type { Collection, Store } from './store/port.js';
+import { canActIn } from './staff.js';
 import { district } from './territories.js';
 import type { UserService } from './users.js';
 
@@ -33,9 +34,14 @@ export class OfferError extends Error {
   }
 }
 
-/** Offers that can match others. */
-export const ACTIVE: OfferStatus = 'published';
-const OPEN_STATUSES: OfferStatus[] = ['pending', 'published', 'paused', 'changes_requested'];
+/** An owner may edit an offer in these states (the edit sends it back to moderation). */
+const EDITABLE: readonly OfferStatus[] = ['pending', 'published', 'paused', 'changes_requested', 'rejected'];
+/** The one extension applies in these states (an expired offer comes back). */
+const EXTENDABLE: readonly OfferStatus[] = ['published', 'paused', 'expired'];
+
+/** The owner's actions an offer allows now (the service refuses the others; channels show only these). */
+export const canEdit = (o: Pick<Offer, 'status'>): boolean => EDITABLE.includes(o.status);
+export const canExtend = (o: Pick<Offer, 'status' | 'extended'>): boolean => !o.extended && EXTENDABLE.includes(o.status);
 
 export type OfferListener = (offer: Offer) => Promise<void>;
 
@@ -121,7 +127,7 @@ export class OffersService {
   async edit(owner: User, offerId: string, patch: OfferPatch): Promise<Offer> {
     const current = await this.offers.findOne({ _id: offerId, ownerId: owner._id });
     if (!current) throw new OfferError('not_found');
-    if (!OPEN_STATUSES.includes(current.status) && current.status !== 'rejected') throw new OfferError('wrong_status');
+    if (!canEdit(current)) throw new OfferError('wrong_status');
     this.checkTargets({ targetCountries: patch.targetCountries ?? current.targetCountries, targetDistricts: patch.targetDistricts ?? current.targetDistricts });
     const now = this.deps.clock.now();
     const offer = (await this.offers.findOneAndUpdate({ _id: offerId }, { $set: { ...patch, status: 'pending', submittedAt: now, updatedAt: now } }))!;
@@ -154,7 +160,7 @@ export class OffersService {
     const current = await this.offers.findOne({ _id: offerId, ownerId: owner._id });
     if (!current) throw new OfferError('not_found');
     if (current.extended) throw new OfferError('already_extended');
-    if (!['published', 'paused', 'expired'].includes(current.status)) throw new OfferError('wrong_status');
+    if (!EXTENDABLE.includes(current.status)) throw new OfferError('wrong_status');
     const now = this.deps.clock.now();
     const d = Math.min(Math.max(1, Math.round(days)), OFFER_LIMITS.validityDays);
     const from = Math.max(now.getTime(), current.validUntil.getTime());
@@ -275,11 +281,10 @@ export class OffersService {
       reminded++;
       const owner = await this.deps.users.byId(o.ownerId);
       if (!owner) continue;
-      const buttons = o.extended ? [] : [[{ label: text('offers:button.extend'), intent: `ofx:${o._id}` }]];
       await this.deps.notifier.send(owner, {
         text: [text('offers:reminder', { title: o.title, date: o.validUntil.toISOString().slice(0, 10) }),
           text(o.extended ? 'offers:reminder_no_extension' : 'offers:reminder_extend')],
-        buttons,
+        buttons: extendButtons(o),
       }).catch(() => undefined);
     }
     let expired = 0;
@@ -295,7 +300,7 @@ export class OffersService {
       if (owner) {
         await this.deps.notifier.send(owner, {
           text: [text('offers:expired', { title: o.title })],
-          buttons: o.extended ? [] : [[{ label: text('offers:button.extend'), intent: `ofx:${o._id}` }]],
+          buttons: extendButtons(o),
         }).catch(() => undefined);
       }
     }
@@ -315,5 +320,10 @@ export class OffersService {
 
 /** Staff of the offer's LAG, or an admin. */
 export function canManage(user: User, offer: Pick<Offer, 'lagId'>): boolean {
-  return user.role === 'admin' || (user.role === 'staff' && !!user.lagId && user.lagId === offer.lagId);
+  return canActIn(user, offer.lagId);
+}
+
+/** The Extend button of a reminder or an expiry notice, while the one extension is unused. */
+function extendButtons(o: Offer): OutMessage['buttons'] {
+  return canExtend(o) ? [[{ label: text('offers:button.extend'), intent: `ofx:${o._id}` }]] : [];
 }

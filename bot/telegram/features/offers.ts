@@ -7,10 +7,10 @@ import { createConversation } from '@grammyjs/conversations';
 import { Composer, InlineKeyboard } from 'grammy';
 import type { Offer } from '../../../models/offer.js';
 import { CADENCES, type Cadence } from '../../../models/user.js';
-import { canManage, OfferError } from '../../../services/offers.js';
+import { canEdit, canExtend, canManage, OfferError } from '../../../services/offers.js';
+import { isStaff } from '../../../services/staff.js';
 import type { BotContext, ConvContext } from '../context.js';
 import { keyboard, renderText } from '../render.js';
-import { isStaff } from './moderation.js';
 import { EDIT_OFFER, EDITABLE, editOffer, NEW_OFFER, newOffer, OFFER_MODERATION_NOTE, offerModerationNote, type EditableCode } from './offers-steps.js';
 
 type Plugins = ((ctx: ConvContext, next: () => Promise<void>) => Promise<void>)[];
@@ -20,10 +20,10 @@ const LIST_LIMIT = 10;
 
 function ownerButtons(ctx: BotContext, o: Offer): InlineKeyboard {
   const kb = new InlineKeyboard();
-  if (['pending', 'published', 'paused', 'changes_requested', 'rejected'].includes(o.status)) kb.text(ctx.t('offers:button.edit'), `ofe:${o._id}`);
+  if (canEdit(o)) kb.text(ctx.t('offers:button.edit'), `ofe:${o._id}`);
   if (o.status === 'published') kb.text(ctx.t('offers:button.pause'), `ofp:${o._id}`);
   if (o.status === 'paused') kb.text(ctx.t('offers:button.resume'), `ofr:${o._id}`);
-  if (!o.extended && ['published', 'paused', 'expired'].includes(o.status)) kb.text(ctx.t('offers:button.extend'), `ofx:${o._id}`);
+  if (canExtend(o)) kb.text(ctx.t('offers:button.extend'), `ofx:${o._id}`);
   if (o.status !== 'closed') kb.text(ctx.t('offers:button.close'), `ofc:${o._id}`);
   return kb;
 }
