@@ -18,7 +18,7 @@ import type { ProductFieldCode } from './shop-render.js';
 
 const SKIP = 'shp:skip';
 const DONE = 'shp:done';
-const SHOP_HINTS: Hints = { text: 'shop:text_expected', buttons: 'shop:use_buttons' };
+export const SHOP_HINTS: Hints = { text: 'shop:text_expected', buttons: 'shop:use_buttons' };
 
 /** The listing facts a product conversation needs (plain JSON: it is replayed from storage). */
 export interface ListingFacts {

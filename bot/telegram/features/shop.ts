@@ -12,11 +12,11 @@ import type { ProductDraft } from '../../../services/catalog/service.js';
 import { ProductNotFound, PushUnavailable } from '../../../services/catalog/service.js';
 import type { BotContext, ConvContext } from '../context.js';
 import { CAPTION_LIMIT, fit, TEXT_LIMIT } from '../render.js';
-import type { Conv } from './questions.js';
+import { waitText, type Conv } from './questions.js';
 import {
   checklistText, homeKeyboard, problemLines, productCard, productKeyboard, PRODUCT_FIELDS, type ProductFieldCode,
 } from './shop-render.js';
-import { addOrder, askProductField, FIELD_KEYS, SKIP, type Draft, type ListingFacts } from './shop-steps.js';
+import { addOrder, askProductField, FIELD_KEYS, SHOP_HINTS, SKIP, type Draft, type ListingFacts } from './shop-steps.js';
 
 export const ADD_PRODUCT = 'shopAddProduct';
 export const EDIT_PRODUCT = 'shopEditProduct';
@@ -98,16 +98,9 @@ async function setCatalog(conv: Conv, ctx: ConvContext): Promise<void> {
   await ctx.reply(ctx.t('shop:ask.catalog_id'), { reply_markup: new InlineKeyboard().text(ctx.t('shop:clear'), SKIP) });
   let value: string | null = null;
   for (;;) {
-    const next = await conv.wait();
-    if (next.callbackQuery?.data === SKIP) {
-      await next.answerCallbackQuery().catch(() => undefined);
-      break;
-    }
-    if (next.callbackQuery) {
-      await next.answerCallbackQuery().catch(() => undefined);
-      continue;
-    }
-    const s = next.message?.text?.trim().replace(/\s+/g, '') ?? '';
+    const answer = await waitText(conv, ctx, SHOP_HINTS, { skip: SKIP });
+    if (answer === null) break;
+    const s = answer.replace(/\s+/g, '');
     if (/^\d{5,25}$/.test(s)) {
       value = s;
       break;
