@@ -38,6 +38,8 @@ export class OfferError extends Error {
 const EDITABLE: readonly OfferStatus[] = ['pending', 'published', 'paused', 'changes_requested', 'rejected'];
 /** The one extension applies in these states (an expired offer comes back). */
 const EXTENDABLE: readonly OfferStatus[] = ['published', 'paused', 'expired'];
+/** Offers staff look after in /lagoffers: visible to partners, or paused by their owner. */
+const LIVE: readonly OfferStatus[] = ['published', 'paused'];
 
 /** The owner's actions an offer allows now (the service refuses the others; channels show only these). */
 export const canEdit = (o: Pick<Offer, 'status'>): boolean => EDITABLE.includes(o.status);
@@ -189,6 +191,12 @@ export class OffersService {
     }
     await this.changed(offer);
     return offer;
+  }
+
+  /** Live offers of a staff member's LAG (every LAG for admins), newest first. */
+  live(staff: User, limit: number): Promise<Offer[]> {
+    const live = { status: { $in: [...LIVE] } };
+    return this.offers.find(staff.role === 'admin' ? live : { ...live, lagId: staff.lagId ?? '' }, { sort: { createdAt: -1 }, limit });
   }
 
   /** Offers waiting for staff, oldest first (the staff /pending queue). */

@@ -266,6 +266,22 @@ describe('staff and lifecycle rules', () => {
     await expect(s.offers.create(stranger, honeyOffer)).rejects.toThrow(/no_listing/);
   });
 
+  it('live offers for /lagoffers: published and paused of the staff member\'s LAG, newest first; admins see every LAG', async () => {
+    const md = await person('MD');
+    const lv = await person('LV');
+    const a = await publish(md, honeyOffer);
+    clock.advance(1000);
+    const b = await publish(lv, honeyRequest);
+    await s.offers.pause(lv, b._id);
+    clock.advance(1000);
+    await s.offers.create(md, { ...honeyOffer, title: 'Linden honey' }); // pending: not live
+    const mdStaff = (await s.users.setRole((await person('MD'))._id, 'staff', 'md-nord'))!;
+    expect((await s.offers.live(mdStaff, 10)).map((o) => o._id)).toEqual([a._id]);
+    expect((await s.offers.live(admin, 10)).map((o) => o._id)).toEqual([b._id, a._id]);
+    expect(await s.offers.live(admin, 1)).toHaveLength(1);
+    expect(await s.offers.live({ ...mdStaff, lagId: undefined }, 10)).toEqual([]);
+  });
+
   it('expiry takes an offer out of matching; deleting the user erases offers and matches', async () => {
     const md = await person('MD');
     const lv = await person('LV');

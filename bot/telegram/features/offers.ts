@@ -47,9 +47,7 @@ async function listLagOffers(ctx: BotContext): Promise<void> {
     await ctx.reply(ctx.t('common:not_available'));
     return;
   }
-  const live = { status: { $in: ['published', 'paused'] } };
-  const filter = ctx.user.role === 'admin' ? live : { ...live, lagId: ctx.user.lagId ?? '' };
-  const offers = await ctx.services.offers.offers.find(filter, { sort: { createdAt: -1 }, limit: LIST_LIMIT });
+  const offers = await ctx.services.offers.live(ctx.user, LIST_LIMIT);
   if (!offers.length) {
     await ctx.reply(ctx.t('offers:staff_list.none'));
     return;
