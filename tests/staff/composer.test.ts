@@ -118,5 +118,8 @@ describe('/broadcast composer', () => {
     expect((await t.app.services.broadcasts.byId(id))!.status).toBe('cancelled');
     const actions = (await t.app.services.staff.recent(20)).map((a) => a.action);
     expect(actions).toEqual(expect.arrayContaining(['broadcast.schedule', 'broadcast.pause', 'broadcast.cancel']));
+    // /stats names the delivery outcomes in the staff member's language.
+    const stats = await staff.say('/stats', 'Statistici');
+    expect(stats.text).toMatch(/livrări: livrate: \d+/);
   }, 30_000);
 });

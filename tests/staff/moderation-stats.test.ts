@@ -64,6 +64,9 @@ describe('/pending decisions and /stats', () => {
     const m = await staff.say('/stats', 'Statistics');
     expect(m.text).toContain('Listings: 2');
     expect(m.text).toMatch(/By district: (Soroca|Bălți): 1/);
+    // Channel and language by name, not as codes (the LAG's users: the owner and the staff member).
+    expect(m.text).toContain('By channel: Telegram: 2');
+    expect(m.text).toContain('By language: 🇬🇧 English: 2');
     // The offer created above (md-nord) is counted for this LAG.
     expect(m.text).toContain('Cooperation offers: 1; matches: 0; completed introductions: 0');
     const photo = await t.tg.waitUntil(() => t.tg.calls.slice(callsBefore).find((c) => c.method === 'sendPhoto' && Number(c.params.chat_id) === 6002));

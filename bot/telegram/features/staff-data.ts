@@ -2,6 +2,7 @@
 import { createConversation } from '@grammyjs/conversations';
 import { Composer, InlineKeyboard, InputFile } from 'grammy';
 import sharp from 'sharp';
+import type { Locale } from '../../../models/user.js';
 import type { Services } from '../../../services/app.js';
 import { detectMapping, IMPORT_FIELDS, ImportExportService, readTable, REQUIRED_FIELDS, type ImportField, type Mapping } from '../../../services/import-export.js';
 import { scopeOf } from '../../../services/staff.js';
@@ -11,6 +12,7 @@ import type { BotContext, ConvContext } from '../context.js';
 import { fit, TEXT_LIMIT } from '../render.js';
 import type { Conv } from './listing-steps.js';
 import { lagName, staffOnly } from './staff.js';
+import { LANGUAGE_NAMES } from './start.js';
 
 export const IMPORT_CONVERSATION = 'staffImport';
 const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
@@ -30,10 +32,15 @@ async function sendStats(ctx: BotContext, lagId: string | undefined): Promise<vo
   const lagTitle = lagName(ctx, lagId);
   const text = [
     t('staff:stats.head', { lag: lagTitle }),
-    t('staff:stats.users', { total: s.users.total, channels: line(s.users.byChannel, (k) => k), languages: line(s.users.byLocale, (k) => k), roles: line(s.users.byRole, (k) => t(`staff:stats.role.${k}`)) }),
+    t('staff:stats.users', {
+      total: s.users.total,
+      channels: line(s.users.byChannel, (k) => t(`staff:bc.channel.${k}`)),
+      languages: line(s.users.byLocale, (k) => LANGUAGE_NAMES[k as Locale] ?? k),
+      roles: line(s.users.byRole, (k) => t(`staff:stats.role.${k}`)),
+    }),
     t('staff:stats.listings', { total: s.listings.total, statuses: line(s.listings.byStatus, (k) => t(`directory:status.${k}`)), districts: line(s.listings.byDistrict, (k) => t(`territory:district.${k}`)), sectors: line(s.listings.bySector, (k) => k) }),
     t('staff:stats.offers', { offers: s.offers, matches: s.matches, introductions: s.introductions }),
-    t('staff:stats.broadcasts', { count: s.broadcasts.count, outcomes: line(s.broadcasts.outcomes, (k) => k) }),
+    t('staff:stats.broadcasts', { count: s.broadcasts.count, outcomes: line(s.broadcasts.outcomes, (k) => t(`staff:stats.outcome.${k}`)) }),
   ].join('\n\n');
   await ctx.reply(fit(text, TEXT_LIMIT));
   const bars = Object.entries(s.listings.byDistrict).map(([k, v]) => ({ label: t(`territory:district.${k}`), value: v }));
