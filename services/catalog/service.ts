@@ -119,8 +119,8 @@ export class CatalogService implements CatalogView {
     return product;
   }
 
-  /** Applies an edit; `null` values clear optional fields. */
-  async update(listingId: string, productId: string, patch: Partial<{ [K in ProductField]: ProductDraft[K] | null }>): Promise<{ product: Product; removedPhotos: string[] }> {
+  /** Applies an edit; `null` values clear optional fields. Photos the edit dropped are deleted. */
+  async update(listingId: string, productId: string, patch: Partial<{ [K in ProductField]: ProductDraft[K] | null }>): Promise<Product> {
     const current = await this.byId(listingId, productId);
     if (!current) throw new ProductNotFound();
     const $set: Record<string, unknown> = { updatedAt: this.deps.clock.now() };
@@ -132,10 +132,9 @@ export class CatalogService implements CatalogView {
     const product = await this.products.findOneAndUpdate({ _id: productId, listingId }, Object.keys($unset).length ? { $set, $unset } : { $set });
     if (!product) throw new ProductNotFound();
     const kept = new Set(product.photos.map((p) => p.blobId));
-    const removedPhotos = current.photos.map((p) => p.blobId).filter((id) => !kept.has(id));
-    for (const id of removedPhotos) await this.store.blobs.delete(id);
+    for (const p of current.photos) if (!kept.has(p.blobId)) await this.store.blobs.delete(p.blobId);
     await this.changed(listingId);
-    return { product, removedPhotos };
+    return product;
   }
 
   async setStatus(listingId: string, productId: string, status: ProductStatus): Promise<Product> {

@@ -75,6 +75,20 @@ describe('catalog service', () => {
     expect(o.invalid[0].problems.map((x) => x.key)).toEqual(['shop:problem.image_missing']);
   });
 
+  it('an edit that replaces the photos deletes the dropped ones; null clears an optional field', async () => {
+    const l = listings[0];
+    const kept = await s.store.blobs.put(Buffer.from('kept'), 'image/jpeg');
+    const dropped = await s.store.blobs.put(Buffer.from('dropped'), 'image/jpeg');
+    const p = await s.catalog.add(owners[0], l, product('Polen', 300, { photos: [photo(kept), photo(dropped)], brand: 'Albina' }));
+    const edited = await s.catalog.update(l._id, p._id, { photos: [photo(kept)], brand: null });
+    expect(edited.photos.map((x) => x.blobId)).toEqual([kept]);
+    expect(edited.brand).toBeUndefined();
+    expect(await s.store.blobs.get(kept)).not.toBeNull();
+    expect(await s.store.blobs.get(dropped)).toBeNull();
+    await s.catalog.remove(l._id, p._id);
+    expect(await s.store.blobs.get(kept)).toBeNull();
+  });
+
   it('serves a LAG feed of opted-in, published businesses of that LAG only', async () => {
     const [a] = listings;
     const b = await business(2, 'md-drochia', 'MD');
