@@ -28,17 +28,22 @@ function ownerButtons(ctx: BotContext, o: Offer): InlineKeyboard {
   return kb;
 }
 
-async function listOffers(ctx: BotContext): Promise<void> {
-  const offers = (await ctx.services.offers.byOwner(ctx.user._id)).slice(0, LIST_LIMIT);
+/** Offer cards (summary and status line) under a header, each with its own buttons; `none` when there are none. */
+async function replyOfferList(ctx: BotContext, offers: Offer[], keys: { header: string; none: string }, buttons: (o: Offer) => InlineKeyboard): Promise<void> {
   if (!offers.length) {
-    await ctx.reply(ctx.t('offers:list.none'));
+    await ctx.reply(ctx.t(keys.none));
     return;
   }
-  await ctx.reply(ctx.t('offers:list.header'));
+  await ctx.reply(ctx.t(keys.header));
   for (const o of offers) {
     const text = renderText(ctx.t, { text: [...ctx.services.offers.summary(o), ctx.services.offers.statusLine(o)] });
-    await ctx.reply(text, { reply_markup: ownerButtons(ctx, o), link_preview_options: { is_disabled: true } });
+    await ctx.reply(text, { reply_markup: buttons(o), link_preview_options: { is_disabled: true } });
   }
+}
+
+async function listOffers(ctx: BotContext): Promise<void> {
+  const offers = (await ctx.services.offers.byOwner(ctx.user._id)).slice(0, LIST_LIMIT);
+  await replyOfferList(ctx, offers, { header: 'offers:list.header', none: 'offers:list.none' }, (o) => ownerButtons(ctx, o));
 }
 
 /** Staff: the LAG's published and paused offers, each with a Close button (admins see every LAG). */
@@ -47,19 +52,8 @@ async function listLagOffers(ctx: BotContext): Promise<void> {
     await ctx.reply(ctx.t('common:not_available'));
     return;
   }
-  const offers = await ctx.services.offers.live(ctx.user, LIST_LIMIT);
-  if (!offers.length) {
-    await ctx.reply(ctx.t('offers:staff_list.none'));
-    return;
-  }
-  await ctx.reply(ctx.t('offers:staff_list.header'));
-  for (const o of offers) {
-    const text = renderText(ctx.t, { text: [...ctx.services.offers.summary(o), ctx.services.offers.statusLine(o)] });
-    await ctx.reply(text, {
-      reply_markup: new InlineKeyboard().text(ctx.t('offers:button.staff_close'), `omod:cl:${o._id}`),
-      link_preview_options: { is_disabled: true },
-    });
-  }
+  await replyOfferList(ctx, await ctx.services.offers.live(ctx.user, LIST_LIMIT), { header: 'offers:staff_list.header', none: 'offers:staff_list.none' },
+    (o) => new InlineKeyboard().text(ctx.t('offers:button.staff_close'), `omod:cl:${o._id}`));
 }
 
 async function showCadence(ctx: BotContext): Promise<void> {
