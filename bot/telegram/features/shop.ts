@@ -10,6 +10,7 @@ import { CHECKLIST_STEPS, type ChecklistStep } from '../../../models/product.js'
 import { resolveText } from '../../../services/messages.js';
 import type { ProductDraft } from '../../../services/catalog/service.js';
 import { ProductNotFound, PushUnavailable } from '../../../services/catalog/service.js';
+import { isStaff } from '../../../services/staff.js';
 import type { BotContext, ConvContext } from '../context.js';
 import { CAPTION_LIMIT, fit, TEXT_LIMIT } from '../render.js';
 import { waitText, type Conv } from './questions.js';
@@ -158,7 +159,7 @@ async function ownListing(ctx: BotContext): Promise<Listing | null> {
   return listing;
 }
 
-const staffLagOf = (ctx: BotContext) => ((ctx.user.role === 'staff' || ctx.user.role === 'admin') && ctx.user.lagId) || undefined;
+const staffLagOf = (ctx: BotContext) => (isStaff(ctx.user) && ctx.user.lagId) || undefined;
 
 async function showLagFeed(ctx: BotContext, lagId: string): Promise<void> {
   const token = await ctx.services.catalog.lagFeedToken(lagId);
