@@ -17,6 +17,11 @@ export function isAdmin(user: Pick<User, 'role'> | undefined | null): boolean {
   return user?.role === 'admin';
 }
 
+/** Who may use the staff commands: admins, and staff tied to a LAG. */
+export function hasStaffTools(user: Pick<User, 'role' | 'lagId'> | undefined | null): boolean {
+  return isAdmin(user) || (user?.role === 'staff' && !!user.lagId);
+}
+
 /** Admins act everywhere; staff only inside their own LAG. */
 export function canActIn(user: Pick<User, 'role' | 'lagId'>, lagId: string | undefined): boolean {
   if (user.role === 'admin') return true;

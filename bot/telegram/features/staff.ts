@@ -6,7 +6,7 @@ import { Composer, InlineKeyboard } from 'grammy';
 import type { User } from '../../../models/user.js';
 import type { OutMessage } from '../../../services/messages.js';
 import { translator } from '../../../services/i18n.js';
-import { isAdmin, isStaff, scopeOf } from '../../../services/staff.js';
+import { hasStaffTools, isAdmin, scopeOf } from '../../../services/staff.js';
 import { lag, lags } from '../../../services/territories.js';
 import { syncCommands } from '../commands.js';
 import type { BotContext } from '../context.js';
@@ -25,8 +25,7 @@ export async function notAvailable(ctx: BotContext): Promise<void> {
 /** Runs the handler for staff/admins; everyone else hears "not available". */
 export function staffOnly(handler: (ctx: BotContext) => Promise<unknown>, opts: { admin?: boolean } = {}) {
   return async (ctx: BotContext) => {
-    const ok = opts.admin ? isAdmin(ctx.user) : isStaff(ctx.user) && (isAdmin(ctx.user) || !!ctx.user.lagId);
-    if (!ok) return notAvailable(ctx);
+    if (!(opts.admin ? isAdmin(ctx.user) : hasStaffTools(ctx.user))) return notAvailable(ctx);
     await handler(ctx);
   };
 }
