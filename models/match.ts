@@ -103,7 +103,7 @@ export const HiddenOfferModel = defineModel<HiddenOffer>('hidden_offers', {
   s.index({ userId: 1, offerId: 1 }, { unique: true });
 });
 
-/** One digest per user and period ("2026-11-26" daily, "2026-W48" weekly): inserting it is the claim. */
+/** One digest per user and period ("d:2026-11-26" daily, "w:2026-W48" weekly): inserting it is the claim. */
 export interface DigestRun {
   _id: string;
   userId: string;

@@ -34,7 +34,7 @@ async function listBusiness(u: FakeUser, draft: ListingDraft): Promise<void> {
   await services().directory.moderate((await userOf(admin))!, listing._id, 'approve');
 }
 
-/** Callback data of the first button starting with `prefix` on any message to the user. */
+/** Callback data of every button starting with `prefix`, on every message to the user. */
 function buttonData(u: FakeUser, prefix: string): string[] {
   return u.messages().flatMap((m) => buttons(m)).map((b) => b.callback_data ?? '').filter((d) => d.startsWith(prefix));
 }

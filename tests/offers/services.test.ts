@@ -218,7 +218,7 @@ describe('interest', () => {
   it('"Not relevant" hides the offer for good; a declined introduction shares nothing', async () => {
     const md = await person('MD', 'telegram', { matchCadence: 'instant' });
     const lv = await person('LV', 'telegram', { matchCadence: 'instant' });
-    const mine = await publish(md, honeyOffer);
+    await publish(md, honeyOffer);
     const theirs = await publish(lv, honeyRequest);
     const [m] = await s.matching.matches.find({ userId: md._id });
     expect(await s.matching.notRelevant(md, m._id)).toBe(true);
@@ -238,7 +238,6 @@ describe('interest', () => {
     expect(everything).not.toContain('offers:connected');
     expect(await s.matching.introductions()).toBe(0);
     expect(await s.matching.answer(lv, 'nope', true)).toBe('unavailable');
-    void mine;
   });
 });
 
