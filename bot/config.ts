@@ -8,7 +8,8 @@ import { parseSecretsKey } from '../services/catalog/secrets.js';
 const optionalString = z.preprocess((v) => (v === '' ? undefined : v), z.string().optional());
 const optionalUrl = z.preprocess((v) => (v === '' ? undefined : v), z.url().optional());
 
-const schema = z.object({
+/** The environment's variables, one by one (scripts pick the few they need). */
+export const configSchema = z.object({
   TELEGRAM_BOT_TOKEN: z.string({ error: 'is required: create a bot with @BotFather in Telegram (https://t.me/BotFather), then put its token here' })
     .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, 'does not look like a bot token from @BotFather (digits:letters)'),
   TELEGRAM_API_ROOT: z.url().default('https://api.telegram.org'),
@@ -45,7 +46,7 @@ const schema = z.object({
   MATCH_CROSS_BORDER_BOOST: z.coerce.number().min(0).max(100).default(10),
 });
 
-export type Config = z.output<typeof schema>;
+export type Config = z.output<typeof configSchema>;
 
 export class ConfigError extends Error {
   constructor(public readonly problems: string[]) {
@@ -56,7 +57,7 @@ export class ConfigError extends Error {
 
 /** Parses the environment (e.g. process.env after dotenv); throws ConfigError naming each bad variable. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
-  const result = schema.safeParse(env);
+  const result = configSchema.safeParse(env);
   const problems = result.success ? [] : result.error.issues.map((i) => `${i.path.join('.') || 'environment'} ${i.message}`);
   // Cross-variable rules, checked on the raw values so they are reported together with the others.
   const set = (k: string) => !!env[k] && env[k] !== '';

@@ -6,15 +6,13 @@
 import 'dotenv/config';
 import pino from 'pino';
 import { z } from 'zod';
+import { configSchema } from '../bot/config.js';
 import { profilePayload } from '../bot/messenger/profile.js';
 import { SendApi } from '../bot/messenger/send-api.js';
-import { LOCALES } from '../models/user.js';
 
-const env = z.object({
+// The bot's own rules for these variables; only the page token becomes required here.
+const env = configSchema.pick({ MESSENGER_GRAPH_URL: true, MESSENGER_GRAPH_VERSION: true, DEFAULT_LOCALE: true }).extend({
   MESSENGER_PAGE_ACCESS_TOKEN: z.string({ error: 'is required: the Page access token from the Meta app (Messenger → Settings)' }).min(10),
-  MESSENGER_GRAPH_URL: z.url().default('https://graph.facebook.com').transform((u) => u.replace(/\/+$/, '')),
-  MESSENGER_GRAPH_VERSION: z.string().regex(/^v\d+\.\d+$/, 'must look like v21.0').default('v21.0'),
-  DEFAULT_LOCALE: z.enum(LOCALES).default('ro'),
 }).safeParse(process.env);
 
 if (!env.success) {
