@@ -2,7 +2,8 @@
  * Named background jobs on node-cron. Every run first takes a lease on the job's lock document in the
  * store (an atomic findOneAndUpdate claim with an expiry), so with several instances on one MongoDB only
  * one of them runs a job; a crashed holder's lease simply runs out. Jobs themselves are idempotent, so a
- * run repeated after a restart does no harm. Time comes from the injected clock; tests call `run(name)`.
+ * run repeated after a restart does no harm. A job that works on the process's own memory (`everyInstance`)
+ * runs without the lease, on every instance. Time comes from the injected clock; tests call `run(name)`.
  */
 import cron, { type ScheduledTask } from 'node-cron';
 import { hostname } from 'node:os';
@@ -23,6 +24,8 @@ interface Job {
   /** After a run the lease is kept until start + this, so instances firing on the same tick run it once. */
   minIntervalMs: number;
   timezone?: string;
+  /** Runs on every instance at each tick, without the lease (e.g. refreshing this process's own index). */
+  everyInstance: boolean;
 }
 
 export class Scheduler {
@@ -39,9 +42,12 @@ export class Scheduler {
   }
 
   /** Registers a job by name (the name is also its lock id). */
-  register(name: string, schedule: string, fn: JobFn, opts: { leaseMs?: number; minIntervalMs?: number; timezone?: string } = {}): void {
+  register(name: string, schedule: string, fn: JobFn, opts: { leaseMs?: number; minIntervalMs?: number; timezone?: string; everyInstance?: boolean } = {}): void {
     if (!cron.validate(schedule)) throw new Error(`invalid cron expression for ${name}: ${schedule}`);
-    this.jobs.set(name, { name, schedule, fn, leaseMs: opts.leaseMs ?? 10 * 60_000, minIntervalMs: opts.minIntervalMs ?? 30_000, timezone: opts.timezone });
+    this.jobs.set(name, {
+      name, schedule, fn, leaseMs: opts.leaseMs ?? 10 * 60_000, minIntervalMs: opts.minIntervalMs ?? 30_000, timezone: opts.timezone,
+      everyInstance: opts.everyInstance ?? false,
+    });
   }
 
   names(): string[] {
@@ -75,16 +81,17 @@ export class Scheduler {
   async run(name: string): Promise<boolean> {
     const job = this.jobs.get(name);
     if (!job || this.stopped) return false;
-    if (!(await this.acquire(name, job.leaseMs))) return false;
+    const leased = !job.everyInstance;
+    if (leased && !(await this.acquire(name, job.leaseMs))) return false;
     const started = this.deps.clock.now();
     const hold = new Date(started.getTime() + job.minIntervalMs);
     const p = (async () => {
       try {
         await job.fn(started);
-        await this.release(name, undefined, hold);
+        if (leased) await this.release(name, undefined, hold);
       } catch (err) {
         this.deps.log.error({ job: name, err: String(err) }, 'job failed');
-        await this.release(name, String(err), hold).catch(() => undefined);
+        if (leased) await this.release(name, String(err), hold).catch(() => undefined);
       }
     })();
     this.running.add(p);

@@ -21,7 +21,7 @@ export const JOBS = {
   digests: 'offers.digests',
   /** Hourly: reminders 14 days before expiry, then expiry. */
   lifecycle: 'offers.lifecycle',
-  /** Every 5 minutes: offers changed by other instances enter this instance's index. */
+  /** Every 5 minutes, on every instance: offers changed by other instances enter this instance's index. */
   sync: 'offers.sync',
 } as const;
 
@@ -34,7 +34,7 @@ export function createOfferServices(core: {
   const scheduler = new Scheduler(store, { clock, log });
   scheduler.register(JOBS.digests, '*/10 * * * *', (now) => matching.runDueDigests(now));
   scheduler.register(JOBS.lifecycle, '7 * * * *', (now) => offers.runLifecycle(now));
-  scheduler.register(JOBS.sync, '*/5 * * * *', () => matching.sync(), { leaseMs: 60_000 });
+  scheduler.register(JOBS.sync, '*/5 * * * *', () => matching.sync(), { everyInstance: true });
   privacy.registerEraser(async (user) => {
     await matching.eraseUser(user);
     await offers.deleteByOwner(user);

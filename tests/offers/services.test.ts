@@ -11,6 +11,7 @@ import type { Channel, User } from '../../models/user.js';
 import { runBench } from '../../scripts/bench-matching.js';
 import { createServices, type Services } from '../../services/app.js';
 import { ManualClock } from '../../services/clock.js';
+import { JOBS } from '../../services/matching/wire.js';
 import type { DeliveryOutcome, Notifier, OutMessage } from '../../services/messages.js';
 import type { OfferDraft } from '../../services/offers.js';
 import { Scheduler } from '../../services/scheduler.js';
@@ -128,6 +129,13 @@ describe('several instances on one store', () => {
     clock.advance(1000);
     await other.matching.sync();
     expect(other.matching.index.has(o._id)).toBe(false);
+
+    // The sync job refreshes each instance's own index: it runs on every instance at the same tick (no lease).
+    await s.offers.resume(md, o._id);
+    clock.advance(1000);
+    expect(await s.scheduler.run(JOBS.sync)).toBe(true);
+    expect(await other.scheduler.run(JOBS.sync)).toBe(true);
+    expect(other.matching.index.has(o._id)).toBe(true);
   });
 });
 
