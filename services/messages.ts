@@ -40,6 +40,18 @@ export interface Notifier {
 export const text = (key: string, params?: Record<string, unknown>): Text => ({ key, params });
 export const raw = (s: string): Text => ({ raw: s });
 
+/**
+ * Shortens text to at most `max` characters (code points) at a line or word boundary, with an ellipsis, so a
+ * platform never rejects it for length. Used by every channel's renderer.
+ */
+export function shorten(s: string, max: number): string {
+  const chars = [...s];
+  if (chars.length <= max) return s;
+  const head = chars.slice(0, max - 1).join('');
+  const at = Math.max(head.lastIndexOf('\n'), head.lastIndexOf(' '));
+  return `${(at > max * 0.6 ? head.slice(0, at) : head).trimEnd()}…`;
+}
+
 /** UTF-8 byte length: Telegram's callback_data limit (64) is in bytes. */
 export function byteLength(s: string): number {
   return Buffer.byteLength(s, 'utf8');

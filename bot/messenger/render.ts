@@ -3,7 +3,7 @@
  * word boundary with an ellipsis, extra items are dropped — Meta never gets a payload it would reject.
  */
 import type { TFunction } from '../../services/i18n.js';
-import { resolveBody, resolveText, type OutMessage } from '../../services/messages.js';
+import { resolveBody, resolveText, shorten, type OutMessage } from '../../services/messages.js';
 
 export const LIMITS = {
   text: 2000,
@@ -18,13 +18,9 @@ export const LIMITS = {
   payload: 1000,
 } as const;
 
-/** Cuts to `max` characters (code points), at a word boundary when one is near, with an ellipsis. */
+/** Trims, then cuts to `max` characters at a word boundary when one is near, with an ellipsis. */
 export function cut(s: string, max: number): string {
-  const chars = [...s.trim()];
-  if (chars.length <= max) return chars.join('');
-  const head = chars.slice(0, max - 1).join('');
-  const at = Math.max(head.lastIndexOf(' '), head.lastIndexOf('\n'));
-  return `${(at > max * 0.6 ? head.slice(0, at) : head).trimEnd()}…`;
+  return shorten(s.trim(), max);
 }
 
 export type MsgButton =

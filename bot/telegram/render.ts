@@ -5,20 +5,14 @@
 import { InlineKeyboard } from 'grammy';
 import type { InlineKeyboardButton } from 'grammy/types';
 import type { Button, OutMessage } from '../../services/messages.js';
-import { byteLength, resolveBody, resolveText } from '../../services/messages.js';
+import { byteLength, resolveBody, resolveText, shorten } from '../../services/messages.js';
 import type { TFunction } from '../../services/i18n.js';
 
 export const TEXT_LIMIT = 4096;
 export const CAPTION_LIMIT = 1024;
 
-/** Cuts at a line/word boundary and adds an ellipsis, so the Bot API never rejects the length. */
-export function fit(s: string, max: number): string {
-  const chars = [...s];
-  if (chars.length <= max) return s;
-  const cut = chars.slice(0, max - 1).join('');
-  const at = Math.max(cut.lastIndexOf('\n'), cut.lastIndexOf(' '));
-  return `${at > max * 0.6 ? cut.slice(0, at) : cut}…`;
-}
+/** Cuts at a line/word boundary with an ellipsis, so the Bot API never rejects the length. */
+export const fit = shorten;
 
 export function keyboard(t: TFunction, rows: Button[][] | undefined): InlineKeyboard | undefined {
   if (!rows?.length) return undefined;
