@@ -161,7 +161,6 @@ export class MatchingService {
    * each match by setting notifiedAt before it is sent — a second run, or a run after a restart, sends nothing.
    */
   async runDueDigests(now: Date = this.deps.clock.now()): Promise<{ users: number; matches: number }> {
-    await this.sync();
     const userIds = await this.matches.distinct<string>('userId', { notifiedAt: { $exists: false }, hidden: false });
     let users = 0;
     let sent = 0;
