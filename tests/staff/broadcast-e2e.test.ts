@@ -83,10 +83,10 @@ describe('broadcast end to end with kill -9', () => {
     await staff.tap('bcc:telegram', 'Which districts');
     staff.press('bcd:md-soroca');
     staff.press('bcd:md-balti');
-    await staff.tap('bcd:!', 'Which sectors');
-    await staff.tap('bcs:!', 'Which languages');
+    await staff.tap('bcd:!done', 'Which sectors');
+    await staff.tap('bcs:!done', 'Which languages');
     staff.press('bcl:ru');
-    await staff.tap('bcl:!', 'Add a version');
+    await staff.tap('bcl:!done', 'Add a version');
     await staff.tap('bcv:ru', 'Send the text for');
     since = staff.messages().length;
     typed(RU_TEXT, RU_ENTITIES);

@@ -33,9 +33,9 @@ describe('/broadcast composer', () => {
     await staff.say('Seminar despre fonduri, 3 decembrie', 'buton cu link');
     await staff.tap('bcb:skip', 'Pe ce canal?');
     await staff.tap('bcc:both', 'Ce raioane');
-    await staff.tap('bcd:!', 'Ce sectoare');
-    await staff.tap('bcs:!', 'Ce limbi');
-    await staff.tap('bcl:!', 'altă limbă');
+    await staff.tap('bcd:!done', 'Ce sectoare');
+    await staff.tap('bcs:!done', 'Ce limbi');
+    await staff.tap('bcl:!done', 'altă limbă');
     await staff.tap('bcv:ru', 'Trimiteți textul');
     await staff.say('Семинар о фондах, 3 декабря', 'altă limbă');
     const preview = await staff.tap('bcv:no', 'Va ajunge la');
@@ -67,9 +67,9 @@ describe('/broadcast composer', () => {
     await staff.say('Detalii | gal.md/targ', 'Pe ce canal?');
     await staff.tap('bcc:telegram', 'Ce raioane');
     staff.press('bcd:md-soroca');
-    await staff.tap('bcd:!', 'Ce sectoare');
-    await staff.tap('bcs:!', 'Ce limbi');
-    await staff.tap('bcl:!', 'altă limbă');
+    await staff.tap('bcd:!done', 'Ce sectoare');
+    await staff.tap('bcs:!done', 'Ce limbi');
+    await staff.tap('bcl:!done', 'altă limbă');
     await staff.tap('bcv:no', 'Va ajunge la');
     since = t.tg.sent.length;
     await staff.tap('bcgo:now', 'Se trimite');
@@ -103,9 +103,9 @@ describe('/broadcast composer', () => {
     await staff.say('Al doilea anunț', 'buton cu link');
     await staff.tap('bcb:skip', 'Pe ce canal?');
     await staff.tap('bcc:telegram', 'Ce raioane');
-    await staff.tap('bcd:!', 'Ce sectoare');
-    await staff.tap('bcs:!', 'Ce limbi');
-    await staff.tap('bcl:!', 'altă limbă');
+    await staff.tap('bcd:!done', 'Ce sectoare');
+    await staff.tap('bcs:!done', 'Ce limbi');
+    await staff.tap('bcl:!done', 'altă limbă');
     await staff.tap('bcv:no', 'Va ajunge la');
     await staff.tap('bcgo:later', 'AAAA-LL-ZZ');
     const msg = await staff.say('2026-11-27 09:00', 'Programat');

@@ -13,7 +13,7 @@ import type { BroadcastCounts } from '../../../services/broadcast/service.js';
 import { BroadcastWorker, type BroadcastChannel, type BroadcastReporter, type WorkerOptions } from '../../../services/broadcast/worker.js';
 import { translator, type TFunction } from '../../../services/i18n.js';
 import { outcomeOf } from '../notifier.js';
-import { fit } from '../render.js';
+import { fit, TEXT_LIMIT } from '../render.js';
 
 export function telegramBroadcastChannel(api: Api): BroadcastChannel {
   return {
@@ -53,7 +53,7 @@ export function reportText(t: TFunction, b: Broadcast, c: BroadcastCounts, final
   ];
   if (c.unknown) lines.push(t('staff:bc.report.unknown', { count: c.unknown }));
   if (c.cancelled) lines.push(t('staff:bc.report.not_sent', { count: c.cancelled }));
-  return fit(lines.join('\n'), 4096);
+  return fit(lines.join('\n'), TEXT_LIMIT);
 }
 
 export function controlsKeyboard(t: TFunction, b: Pick<Broadcast, '_id' | 'status'>): InlineKeyboard | undefined {

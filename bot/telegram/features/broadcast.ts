@@ -6,7 +6,7 @@
 import { createConversation } from '@grammyjs/conversations';
 import { Composer, InlineKeyboard } from 'grammy';
 import type { MessageEntity } from 'grammy/types';
-import type { Audience, AudienceRole, BroadcastVersion } from '../../../models/broadcast.js';
+import { AUDIENCE_ROLES, type Audience, type AudienceRole, type BroadcastVersion } from '../../../models/broadcast.js';
 import { NACE_SECTIONS } from '../../../models/listing.js';
 import { CHANNELS, LOCALES, type Channel, type Locale } from '../../../models/user.js';
 import type { AudiencePreview, BroadcastDraft } from '../../../services/broadcast/service.js';
@@ -16,9 +16,9 @@ import { districts as allDistricts, districtsOfLag } from '../../../services/ter
 import { normalizeUrl } from '../../../services/validation.js';
 import type { BotContext, ConvContext } from '../context.js';
 import { downloadPhoto } from '../files.js';
-import { fit } from '../render.js';
+import { CAPTION_LIMIT, fit, TEXT_LIMIT } from '../render.js';
 import { controlsKeyboard, reportText } from './broadcast-sender.js';
-import type { Conv } from './listing-steps.js';
+import { askChoice, askToggles, waitText, type Conv, type Hints } from './questions.js';
 import { LANGUAGE_NAMES } from './start.js';
 import { lagName, staffOnly } from './staff.js';
 
@@ -51,72 +51,19 @@ async function askMessage(conv: Conv, ctx: ConvContext, prompt: string, allowPho
   }
 }
 
-/** One-choice question with buttons. */
-async function choose<T extends string>(conv: Conv, ctx: ConvContext, prompt: string, options: [T, string][], prefix: string): Promise<T> {
-  const kb = new InlineKeyboard();
-  options.forEach(([v, label], i) => {
-    kb.text(label, `${prefix}:${v}`);
-    if (i % 2 === 1) kb.row();
-  });
-  await ctx.reply(prompt, { reply_markup: kb });
-  for (;;) {
-    const next = await conv.wait();
-    const data = next.callbackQuery?.data;
-    const hit = options.find(([v]) => data === `${prefix}:${v}`);
-    if (hit) {
-      await next.answerCallbackQuery().catch(() => undefined);
-      await next.editMessageReplyMarkup().catch(() => undefined);
-      return hit[0];
-    }
-    if (next.callbackQuery) await next.answerCallbackQuery().catch(() => undefined);
-    await ctx.reply(ctx.t('staff:bc.use_buttons'));
-  }
-}
+const HINTS: Hints = { text: 'staff:bc.text_expected', buttons: 'staff:bc.use_buttons' };
 
 /** Multi-select (toggle) with a Done button; nothing chosen = no restriction. */
-async function chooseMany(conv: Conv, ctx: ConvContext, prompt: string, options: [string, string][], prefix: string, perRow = 2): Promise<string[]> {
-  const chosen = new Set<string>();
-  const render = () => {
-    const kb = new InlineKeyboard();
-    options.forEach(([v, label], i) => {
-      kb.text(`${chosen.has(v) ? '✅ ' : ''}${fit(label, 30)}`, `${prefix}:${v}`);
-      if (i % perRow === perRow - 1) kb.row();
-    });
-    return kb.row().text(ctx.t('staff:bc.done'), `${prefix}:!`);
-  };
-  const msg = await ctx.reply(prompt, { reply_markup: render() });
-  for (;;) {
-    const next = await conv.wait();
-    const data = next.callbackQuery?.data;
-    if (!data?.startsWith(`${prefix}:`)) {
-      if (next.callbackQuery) await next.answerCallbackQuery().catch(() => undefined);
-      await ctx.reply(ctx.t('staff:bc.use_buttons'));
-      continue;
-    }
-    await next.answerCallbackQuery().catch(() => undefined);
-    const v = data.slice(prefix.length + 1);
-    if (v === '!') {
-      await ctx.api.editMessageReplyMarkup(msg.chat.id, msg.message_id).catch(() => undefined);
-      return options.map(([o]) => o).filter((o) => chosen.has(o));
-    }
-    if (!options.some(([o]) => o === v)) continue;
-    if (chosen.has(v)) chosen.delete(v);
-    else chosen.add(v);
-    await ctx.api.editMessageReplyMarkup(msg.chat.id, msg.message_id, { reply_markup: render() }).catch(() => undefined);
-  }
+async function chooseMany(conv: Conv, ctx: ConvContext, prompt: string, options: [label: string, value: string][], prefix: string, perRow = 2): Promise<string[]> {
+  const r = await askToggles(conv, ctx, prompt, options.map(([label, v]) => [fit(label, 30), v]), prefix, HINTS, { done: 'staff:bc.done', perRow });
+  return r.chosen;
 }
 
 async function askButton(conv: Conv, ctx: ConvContext): Promise<{ label: string; url: string } | undefined> {
   await ctx.reply(ctx.t('staff:bc.ask_button'), { reply_markup: new InlineKeyboard().text(ctx.t('staff:bc.skip'), 'bcb:skip') });
   for (;;) {
-    const next = await conv.wait();
-    if (next.callbackQuery?.data === 'bcb:skip') {
-      await next.answerCallbackQuery().catch(() => undefined);
-      await next.editMessageReplyMarkup().catch(() => undefined);
-      return undefined;
-    }
-    if (next.callbackQuery) await next.answerCallbackQuery().catch(() => undefined);
-    const text = next.message?.text ?? '';
+    const text = await waitText(conv, ctx, HINTS, { skip: 'bcb:skip' });
+    if (text === null) return undefined;
     const [label, link] = text.split('|').map((s) => s.trim());
     const url = link ? normalizeUrl(link) : null;
     if (label && [...label].length <= 40 && url?.ok) return { label, url: url.value };
@@ -136,8 +83,9 @@ function previewText(ctx: ConvContext, p: AudiencePreview): string {
 async function composer(conv: Conv, ctx: ConvContext): Promise<void> {
   const lagId = scopeOf(ctx.user);
   const first = await askMessage(conv, ctx, ctx.t('staff:bc.ask_text'), true);
-  if ([...first.text].length > (first.photoFileId ? 1024 : 4096)) {
-    await ctx.reply(ctx.t('staff:bc.too_long', { max: first.photoFileId ? 1024 : 4096 }));
+  const max = first.photoFileId ? CAPTION_LIMIT : TEXT_LIMIT;
+  if ([...first.text].length > max) {
+    await ctx.reply(ctx.t('staff:bc.too_long', { max }));
     return;
   }
   const blobId = first.photoFileId
@@ -145,32 +93,30 @@ async function composer(conv: Conv, ctx: ConvContext): Promise<void> {
     : undefined;
   const button = await askButton(conv, ctx);
 
-  const roles: [AudienceRole, string][] = [['entrepreneurs', ctx.t('staff:bc.role.entrepreneurs')]];
-  if (!lagId) roles.push(['customers', ctx.t('staff:bc.role.customers')], ['everyone', ctx.t('staff:bc.role.everyone')]);
-  const role = roles.length === 1 ? 'entrepreneurs' : await choose(conv, ctx, ctx.t('staff:bc.ask_role'), roles, 'bcr');
-  const channel = await choose<'telegram' | 'messenger' | 'both'>(conv, ctx, ctx.t('staff:bc.ask_channel'), [
-    ['telegram', ctx.t('staff:bc.channel.telegram')], ['messenger', ctx.t('staff:bc.channel.messenger')], ['both', ctx.t('staff:bc.channel.both')],
-  ], 'bcc');
+  // A LAG's staff reach its entrepreneurs only (customers have no territory).
+  const role: AudienceRole = lagId ? 'entrepreneurs' : await askChoice(conv, ctx, ctx.t('staff:bc.ask_role'),
+    AUDIENCE_ROLES.map((r) => [ctx.t(`staff:bc.role.${r}`), r]), 'bcr', HINTS) as AudienceRole;
+  const channel = await askChoice(conv, ctx, ctx.t('staff:bc.ask_channel'),
+    [...CHANNELS, 'both'].map((c) => [ctx.t(`staff:bc.channel.${c}`), c]), 'bcc', HINTS) as Channel | 'both';
   let districtIds: string[] = [];
   let sectors: string[] = [];
   if (role === 'entrepreneurs') {
     const ds = lagId ? districtsOfLag(lagId) : allDistricts;
     districtIds = await chooseMany(conv, ctx, ctx.t('staff:bc.ask_districts', { lag: lagName(ctx, lagId) }),
-      ds.map((d) => [d.id, d.names[ctx.locale]]), 'bcd');
-    sectors = await chooseMany(conv, ctx, ctx.t('staff:bc.ask_sectors'), NACE_SECTIONS.map((s) => [s, `${s} · ${ctx.t(`sectors:${s}`)}`]), 'bcs');
+      ds.map((d) => [d.names[ctx.locale], d.id]), 'bcd');
+    sectors = await chooseMany(conv, ctx, ctx.t('staff:bc.ask_sectors'), NACE_SECTIONS.map((s) => [`${s} · ${ctx.t(`sectors:${s}`)}`, s]), 'bcs');
   }
-  const locales = await chooseMany(conv, ctx, ctx.t('staff:bc.ask_languages'), LOCALES.map((l) => [l, LANGUAGE_NAMES[l]]), 'bcl', 4) as Locale[];
+  const locales = await chooseMany(conv, ctx, ctx.t('staff:bc.ask_languages'), LOCALES.map((l) => [LANGUAGE_NAMES[l], l]), 'bcl', 4) as Locale[];
 
   const versions: BroadcastVersion[] = [{ locale: '*', text: first.text, entities: first.entities }];
   const offerable = locales.length ? locales : [...LOCALES];
   for (;;) {
     const left = offerable.filter((l) => !versions.some((v) => v.locale === l));
     if (left.length === 0) break;
-    const pick = await choose<string>(conv, ctx, ctx.t('staff:bc.ask_version'), [
-      ['no', ctx.t('staff:bc.no_more_versions')], ...left.map((l) => [l, LANGUAGE_NAMES[l]] as [string, string]),
-    ], 'bcv');
+    const pick = await askChoice(conv, ctx, ctx.t('staff:bc.ask_version'), [
+      [ctx.t('staff:bc.no_more_versions'), 'no'], ...left.map((l) => [LANGUAGE_NAMES[l], l] as [string, string]),
+    ], 'bcv', HINTS);
     if (pick === 'no') break;
-    const max = first.photoFileId ? 1024 : 4096;
     const v = await askMessage(conv, ctx, ctx.t('staff:bc.ask_version_text', { language: LANGUAGE_NAMES[pick as Locale] }), false);
     if ([...v.text].length > max) {
       await ctx.reply(ctx.t('staff:bc.too_long', { max }));
@@ -180,7 +126,7 @@ async function composer(conv: Conv, ctx: ConvContext): Promise<void> {
   }
 
   const audience: Audience = {
-    role, channels: channel === 'both' ? [] : [channel as Channel], districts: districtIds, sectors, locales, ...(lagId ? { lagId } : {}),
+    role, channels: channel === 'both' ? [] : [channel], districts: districtIds, sectors, locales, ...(lagId ? { lagId } : {}),
   };
   const draft: BroadcastDraft = {
     audience, versions, button,
