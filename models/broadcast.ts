@@ -88,4 +88,3 @@ export const BroadcastModel = defineModel<Broadcast>('broadcasts', {
   s.index({ status: 1, sendAt: 1 });
 });
 
-export type { Channel };

@@ -28,7 +28,7 @@ export const MAX_IMPORT_ROWS = 5000;
 const HEADER_WORDS: Record<ImportField, string[]> = {
   name: ['name', 'company', 'business', 'denumire', 'denumirea', 'nume', 'firma', 'intreprindere', 'nazvanie', 'kompaniya', 'predpriyatie', 'nosaukums', 'uznemums'],
   phone: ['phone', 'telephone', 'tel', 'telefon', 'mobil', 'telefons', 'talrunis', 'kontakttelefons'],
-  district: ['district', 'raion', 'raionul', 'municipiu', 'rayon', 'raion', 'region', 'novads', 'pasvaldiba'],
+  district: ['district', 'raion', 'raionul', 'municipiu', 'rayon', 'region', 'novads', 'pasvaldiba'],
   locality: ['locality', 'village', 'city', 'town', 'localitate', 'localitatea', 'sat', 'oras', 'naselennyi punkt', 'selo', 'gorod', 'apdzivota vieta', 'pagasts', 'ciems', 'pilseta'],
   activity: ['activity', 'activitate', 'activitatea', 'deyatelnost', 'vid deyatelnosti', 'darbiba', 'nozare'],
   sector: ['sector', 'nace', 'caem', 'sektor', 'otrasl', 'sektors'],
