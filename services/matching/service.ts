@@ -9,7 +9,7 @@ import { OfferModel, type Offer } from '../../models/offer.js';
 import type { Cadence, User } from '../../models/user.js';
 import type { Clock } from '../clock.js';
 import type { DirectoryService } from '../directory.js';
-import { text, type DeliveryOutcome, type Notifier, type OutMessage, type Text } from '../messages.js';
+import { raw, shorten, text, type DeliveryOutcome, type Notifier, type OutMessage, type Text } from '../messages.js';
 import type { OffersService } from '../offers.js';
 import { DuplicateKeyError, type Collection, type Store } from '../store/port.js';
 import { district, timezoneOf } from '../territories.js';
@@ -22,6 +22,8 @@ export const DIGEST_SIZE = 5;
 export const DIGEST_HOUR = 9;
 /** Matches recorded per offer when it becomes active (the best ones). */
 export const MAX_MATCHES_PER_OFFER = 50;
+/** A match card shows the other offer's description up to this many characters. */
+const CARD_DESCRIPTION = 300;
 const WINDOW_MS = 24 * 3600 * 1000;
 const SYNC_OVERLAP_MS = 60_000;
 
@@ -240,13 +242,12 @@ export class MatchingService {
     const [mine, other] = await Promise.all([this.deps.offers.byId(m.offerId), this.deps.offers.byId(m.otherOfferId)]);
     if (!mine || !other || other.status !== 'published') return null;
     const listing = await this.deps.directory.byId(other.listingId);
-    const desc = [...other.description];
     const body: Text[] = [
       text('offers:match.header', { mine: mine.title }),
       text('offers:card.title', { kind: text(`offers:kind.${other.kind}`), value: other.title }),
       text('offers:card.type', { value: text(`offers:type.${other.type}`) }),
       text('offers:match.business', { name: listing?.name ?? '—', district: text(`territory:district.${other.districtId}`), country: text(`territory:country.${other.country}`) }),
-      { raw: desc.length > 300 ? `${desc.slice(0, 299).join('')}…` : other.description },
+      raw(shorten(other.description, CARD_DESCRIPTION)),
       text('offers:match.why', { why: explain({ sectors: m.sectors, terms: m.terms, crossBorder: m.crossBorder, targeted: m.targeted, recipientCountry: mine.country }) }),
     ];
     return {

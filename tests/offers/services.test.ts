@@ -222,6 +222,19 @@ describe('cadences and channels', () => {
   });
 });
 
+describe('match cards', () => {
+  it('cut a long description at a word boundary, within 300 characters', async () => {
+    const md = await person('MD');
+    const lv = await person('LV');
+    await publish(md, honeyOffer);
+    await publish(lv, { ...honeyRequest, description: 'Honey wanted. '.repeat(40) });
+    const [m] = await s.matching.matches.find({ userId: md._id });
+    const desc = (await s.matching.matchCard(m))!.text.find((p) => 'raw' in p) as { raw: string };
+    expect([...desc.raw].length).toBeLessThanOrEqual(300);
+    expect(desc.raw).toMatch(/^Honey wanted\. .* wanted\.…$/);
+  });
+});
+
 describe('interest', () => {
   it('"Not relevant" hides the offer for good; a declined introduction shares nothing', async () => {
     const md = await person('MD', 'telegram', { matchCadence: 'instant' });
