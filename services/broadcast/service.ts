@@ -14,7 +14,12 @@ import type { Collection, Store } from '../store/port.js';
 import type { UserService } from '../users.js';
 
 /** Messenger allows promotional messages only within 24 hours of the user's last message. */
-export const MESSENGER_WINDOW_MS = 24 * 60 * 60 * 1000;
+const MESSENGER_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+/** A Messenger user whose 24 h window is closed at `now` (they are skipped as "outside window"). */
+export function outsideMessengerWindow(user: Pick<User, 'channel' | 'lastInboundAt'>, now: Date): boolean {
+  return user.channel === 'messenger' && now.getTime() - new Date(user.lastInboundAt).getTime() > MESSENGER_WINDOW_MS;
+}
 
 export type BroadcastCounts = Record<DeliveryStatus, number> & { total: number };
 
@@ -71,12 +76,12 @@ export class BroadcastService {
 
   async preview(a: Audience): Promise<AudiencePreview> {
     const users = await this.recipients(a);
-    const now = this.deps.clock.now().getTime();
+    const now = this.deps.clock.now();
     const p: AudiencePreview = { total: users.length, byChannel: {}, byLocale: {}, outsideWindow: 0 };
     for (const u of users) {
       p.byChannel[u.channel] = (p.byChannel[u.channel] ?? 0) + 1;
       p.byLocale[u.locale] = (p.byLocale[u.locale] ?? 0) + 1;
-      if (u.channel === 'messenger' && now - new Date(u.lastInboundAt).getTime() > MESSENGER_WINDOW_MS) p.outsideWindow++;
+      if (outsideMessengerWindow(u, now)) p.outsideWindow++;
     }
     return p;
   }

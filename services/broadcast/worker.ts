@@ -20,7 +20,7 @@ import type { Clock } from '../clock.js';
 import type { DeliveryOutcome } from '../messages.js';
 import type { UserService } from '../users.js';
 import { monotonic, PerKeySpacing, sleep, SlidingWindow, TokenBucket, type Now } from './rate.js';
-import { MESSENGER_WINDOW_MS, type BroadcastCounts, type BroadcastService } from './service.js';
+import { outsideMessengerWindow, type BroadcastCounts, type BroadcastService } from './service.js';
 
 /** What one recipient receives (their language's version). */
 export interface BroadcastContent {
@@ -218,9 +218,7 @@ export class BroadcastWorker {
     const user = await this.deps.users.byId(d.userId);
     if (!user) return this.record(d, 'failed', { error: 'user deleted' });
     if (!user.reachable) return this.record(d, 'blocked');
-    if (user.channel === 'messenger' && this.deps.clock.now().getTime() - new Date(user.lastInboundAt).getTime() > MESSENGER_WINDOW_MS) {
-      return this.record(d, 'outside_window');
-    }
+    if (outsideMessengerWindow(user, this.deps.clock.now())) return this.record(d, 'outside_window');
     const channel = this.deps.channels[user.channel];
     if (!channel) return this.record(d, 'failed', { error: `channel ${user.channel} not enabled` });
     const v = this.service.versionFor(b, user.locale);
