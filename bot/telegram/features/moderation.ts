@@ -4,12 +4,9 @@ import { Composer } from 'grammy';
 import { canActIn } from '../../../services/staff.js';
 import { cleanText } from '../../../services/validation.js';
 import type { BotContext, ConvContext } from '../context.js';
-import type { Conv } from './listing-steps.js';
+import type { Conv } from './questions.js';
 
 export const MODERATION_NOTE = 'moderationNote';
-
-/** Kept for features/offers.ts, which imports it from here; the rule lives in services/staff.ts. */
-export { isStaff } from '../../../services/staff.js';
 
 async function moderationNote(conv: Conv, ctx: ConvContext, listingId: string, decision: 'reject' | 'request_changes'): Promise<void> {
   await ctx.reply(ctx.t(decision === 'reject' ? 'moderation:ask_reason' : 'moderation:ask_changes'));
