@@ -10,7 +10,7 @@ import { barChartSvg, StatsService, type Tally } from '../../../services/stats.j
 import { lag, lags } from '../../../services/territories.js';
 import type { BotContext, ConvContext } from '../context.js';
 import { fit, TEXT_LIMIT } from '../render.js';
-import type { Conv } from './listing-steps.js';
+import type { Conv } from './questions.js';
 import { lagName, staffOnly } from './staff.js';
 import { LANGUAGE_NAMES } from './start.js';
 
