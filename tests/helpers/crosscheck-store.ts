@@ -4,6 +4,7 @@
  * outside the subset both engines share fails the test that ran it — including every end-to-end test.
  */
 import { find as mingoFind } from 'mingo';
+import { Mutex } from '../../services/store/mutex.js';
 import type { Collection, Doc, Filter, FindOptions, ModelDef, Store, Update } from '../../services/store/port.js';
 
 export class CrosscheckError extends Error {}
@@ -26,7 +27,7 @@ export function crosscheckCollection<T extends Doc>(inner: Collection<T>): Colle
   const all = () => inner.find({});
   const mingoIds = async (filter: Filter) => ids(mingoFind(await all(), filter).all() as { _id: string }[]);
 
-  return {
+  const checked: Collection<T> = {
     name: inner.name,
     insert: (d) => inner.insert(d),
     insertMany: (d) => inner.insertMany(d),
@@ -92,9 +93,7 @@ export function crosscheckCollection<T extends Doc>(inner: Collection<T>): Colle
     async findOneAndUpdate(filter: Filter, update: Update, options?: { sort?: Record<string, 1 | -1> }) {
       const matching = await mingoIds(filter);
       const r = await inner.findOneAndUpdate(filter, update, options);
-      // Another writer may have claimed the match in between (that is the point of the call); only
-      // a match the engine missed or invented is a divergence.
-      if (r && !matching.includes(r._id)) expectSame(`findOneAndUpdate on ${inner.name}`, filter, r._id, matching);
+      if (r ? !matching.includes(r._id) : matching.length > 0) expectSame(`findOneAndUpdate on ${inner.name}`, filter, r?._id ?? null, matching);
       return r;
     },
     async deleteOne(filter: Filter) {
@@ -110,6 +109,15 @@ export function crosscheckCollection<T extends Doc>(inner: Collection<T>): Colle
       return n;
     },
   };
+
+  // A check reads the whole collection around the operation; serialising the operations that go through this
+  // wrapper keeps a concurrent writer from slipping in between (that would look like a divergence).
+  const lock = new Mutex();
+  const serial = { name: inner.name } as Collection<T>;
+  for (const [key, value] of Object.entries(checked)) {
+    if (typeof value === 'function') (serial as any)[key] = (...args: unknown[]) => lock.run(() => value(...args));
+  }
+  return serial;
 }
 
 /** The whole store with every collection cross-checked. */
