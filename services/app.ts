@@ -3,6 +3,7 @@
  * Channels register themselves as notifier routes after they start.
  */
 import type { Logger } from 'pino';
+import type { Listing } from '../models/listing.js';
 import type { Channel, Locale, User } from '../models/user.js';
 import { CatalogService } from './catalog/service.js';
 import { BroadcastService } from './broadcast/service.js';
@@ -56,7 +57,7 @@ export interface ProductView {
 
 /** What other channels/features may ask of the catalog without depending on it. */
 export interface CatalogView {
-  activeProducts(listingId: string, limit?: number): Promise<ProductView[]>;
+  activeProducts(listing: Pick<Listing, '_id' | 'slug'>, limit?: number): Promise<ProductView[]>;
 }
 
 export interface Services {

@@ -213,7 +213,7 @@ export class MessengerFlow {
     const buttons: MsgButton[] = [{ type: 'phone_number', title: t('search:button.call'), payload: l.phone }];
     if (l.website) buttons.push({ type: 'web_url', title: t('search:button.website'), url: l.website });
     else if (l.facebook) buttons.push({ type: 'web_url', title: t('search:button.facebook'), url: l.facebook });
-    const products = await this.services.catalogView?.activeProducts(l._id, 1).catch(() => []) ?? [];
+    const products = await this.services.catalogView?.activeProducts(l, 1).catch(() => []) ?? [];
     if (products.length) buttons.push({ type: 'postback', title: t('search:button.products'), payload: `PRODUCTS:${l._id}` });
     return {
       title: l.name,
@@ -226,7 +226,7 @@ export class MessengerFlow {
   private async products(user: User, listingId: string): Promise<void> {
     const t = translator(user.locale);
     const listing = await this.services.directory.byId(listingId);
-    const products = listing?.status === 'published' ? await this.services.catalogView?.activeProducts(listingId, LIMITS.cards).catch(() => []) ?? [] : [];
+    const products = listing?.status === 'published' ? await this.services.catalogView?.activeProducts(listing, LIMITS.cards).catch(() => []) ?? [] : [];
     if (!listing || !products.length) return this.send(user, textMessage(t('search:no_products'), this.menuReplies(t)));
     await this.send(user, textMessage(t('search:products_of', { name: listing.name })));
     const cards: Card[] = products.map((p) => ({

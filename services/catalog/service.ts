@@ -308,10 +308,9 @@ export class CatalogService implements CatalogView {
     return this.products.find({ listingId, status: 'active' }, { sort: { createdAt: 1 }, limit });
   }
 
-  async activeProducts(listingId: string, limit = 10): Promise<ProductView[]> {
-    const listing = await this.deps.directory.byId(listingId);
-    if (!listing) return [];
-    return (await this.activeList(listingId, limit)).map((p) => this.view(p, listing));
+  /** The caller already holds the listing (search, Messenger): no second read for its slug. */
+  async activeProducts(listing: Pick<Listing, '_id' | 'slug'>, limit = 10): Promise<ProductView[]> {
+    return (await this.activeList(listing._id, limit)).map((p) => this.view(p, listing));
   }
 
   view(p: Product, listing: Pick<Listing, 'slug'>): ProductView {

@@ -14,7 +14,7 @@ export type { Facets, SearchFilters, Suggestion } from './engine.js';
 
 /** The slice of the catalog the index reads (services.catalogView). */
 export interface ProductTitles {
-  activeProducts(listingId: string, limit?: number): Promise<{ title: string }[]>;
+  activeProducts(listing: Pick<Listing, '_id' | 'slug'>, limit?: number): Promise<{ title: string }[]>;
 }
 
 /** Text, filters and page: the engine's own query input. */
@@ -75,7 +75,7 @@ export class SearchService {
       const filter = lastId ? { status: 'published', _id: { $gt: lastId } } : { status: 'published' };
       const page = await this.listings.find(filter, { sort: { _id: 1 }, limit: PAGE });
       if (!page.length) break;
-      const items = await Promise.all(page.map(async (listing) => ({ listing, products: await this.productTitles(listing._id) })));
+      const items = await Promise.all(page.map(async (listing) => ({ listing, products: await this.productTitles(listing) })));
       // A listing an event touched meanwhile is already in its latest state (or gone): don't overwrite it.
       this.engine.addAll(items.filter((i) => !this.touchedWhileBuilding?.has(i.listing._id)));
       lastId = page[page.length - 1]._id;
@@ -85,13 +85,13 @@ export class SearchService {
     this.deps.log.info({ listings: this.engine.size, ms: Date.now() - started }, 'search index built');
   }
 
-  private async productTitles(listingId: string): Promise<string[]> {
+  private async productTitles(listing: Listing): Promise<string[]> {
     const catalog = this.deps.catalog();
     if (!catalog) return [];
     try {
-      return (await catalog.activeProducts(listingId, PRODUCTS_PER_LISTING)).map((p) => p.title);
+      return (await catalog.activeProducts(listing, PRODUCTS_PER_LISTING)).map((p) => p.title);
     } catch (err) {
-      this.deps.log.warn({ err: String(err), listingId }, 'products unavailable for the search index');
+      this.deps.log.warn({ err: String(err), listingId: listing._id }, 'products unavailable for the search index');
       return [];
     }
   }
@@ -107,7 +107,7 @@ export class SearchService {
         this.engine.remove(listing._id);
         return;
       }
-      const products = await this.productTitles(listing._id);
+      const products = await this.productTitles(listing);
       if (this.versions.get(listing._id) === version) this.engine.upsert(listing, products);
     } finally {
       if (this.versions.get(listing._id) === version) this.versions.delete(listing._id);

@@ -64,7 +64,7 @@ describe('catalog service', () => {
     await s.catalog.setStatus(l._id, p._id, 'paused');
     await s.catalog.setStatus(l._id, p._id, 'active');
     expect(seen).toEqual([l._id, l._id, l._id, l._id]);
-    const views = await s.catalogView!.activeProducts(l._id);
+    const views = await s.catalogView!.activeProducts(l);
     expect(views[0]).toEqual({
       id: p._id, title: 'Miere', priceText: '12.50 EUR · 250.00 MDL', imageUrl: 'https://lag.example/media/img-1250',
       link: `https://lag.example/b/${l.slug}#p-${p._id}`,

@@ -166,7 +166,7 @@ describe('Messenger customer flow', () => {
     const services = t.app.services;
     const original = services.catalogView;
     services.catalogView = {
-      activeProducts: async (id, limit = 10) => (id === stupina._id ? [
+      activeProducts: async (x, limit = 10) => (x._id === stupina._id ? [
         { id: 'p1', title: 'Miere de salcâm 1 kg', priceText: '150 MDL', imageUrl: 'http://lag.test/media/p1', link: 'http://lag.test/b/stupina#p1' },
         { id: 'p2', title: 'Ceară naturală', priceText: '80 MDL', link: 'http://lag.test/b/stupina#p2' },
       ].slice(0, limit) : []),

@@ -155,7 +155,7 @@ describe('search quality', () => {
     await vi.waitFor(async () => expect(await names('paine')).toEqual([]));
     services.events.emit('listing.changed', l);
     await vi.waitFor(async () => expect(await names('paine')).toEqual(['Cuptorul Satului']));
-    services.catalogView = { activeProducts: async (id) => (id === l._id ? [{ id: 'p1', title: 'Covrigi cu susan', priceText: '10 MDL', link: 'x' }] : []) };
+    services.catalogView = { activeProducts: async (x) => (x._id === l._id ? [{ id: 'p1', title: 'Covrigi cu susan', priceText: '10 MDL', link: 'x' }] : []) };
     services.events.emit('listing.products_changed', l._id);
     await vi.waitFor(async () => expect(await names('covrigi')).toEqual(['Cuptorul Satului']));
     services.catalogView = undefined;
