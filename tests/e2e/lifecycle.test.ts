@@ -24,7 +24,7 @@ describe('registration lifecycle', () => {
     await u.say('/register', 'What is the name');
     await u.say('Jelgava Bakery', 'Choose your sectors');
     u.press('sec:C');
-    await u.tap('sec:done', 'Describe your activity');
+    await u.tap('sec:!done', 'Describe your activity');
 
     t = await t.restart();
 
@@ -56,7 +56,7 @@ describe('registration lifecycle', () => {
     u.press('sec:F');
     t.tg.failNext('sendMessage', 400, 'Bad Request: something odd');
     const since = u.messages().length;
-    u.press('sec:done');
+    u.press('sec:!done');
     // The step's message failed for good: the user is told, and nothing is left hanging.
     await u.expect('Something went wrong', { since });
     await u.say('/register', 'What is the name');

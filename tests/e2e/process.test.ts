@@ -79,12 +79,12 @@ describe('the bot process', () => {
     await u.say('/register', 'Cum se numește afacerea?');
     await u.say('Ferma Maria', 'Alegeți domeniile');
     u.press('sec:A');
-    await u.tap('sec:done', 'Descrieți activitatea');
+    await u.tap('sec:!done', 'Descrieți activitatea');
     // The reply goes out before the conversation state is written: kill once the step is on disk, as a
     // crash a moment later would find it (a crash inside that window replays the previous question).
     await tg.waitUntil(() => {
       try {
-        return readFileSync(join(dataDir, 'db', 'kv.db'), 'utf8').includes('sec:done');
+        return readFileSync(join(dataDir, 'db', 'kv.db'), 'utf8').includes('sec:!done');
       } catch {
         return false;
       }
@@ -104,7 +104,7 @@ describe('the bot process', () => {
     await u.tap('step:skip', 'Site-ul web');
     await u.tap('step:skip', 'Pagina de Facebook');
     await u.tap('step:skip', 'În ce limbi');
-    await u.tap('spk:done', 'Trimiteți logoul');
+    await u.tap('spk:!done', 'Trimiteți logoul');
     const summary = await u.tap('step:skip', 'Verificați datele');
     expect(summary.text).toContain('Ferma Maria');
     expect(summary.text).toContain('legume și fructe');

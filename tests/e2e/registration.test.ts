@@ -72,11 +72,11 @@ describe('registration end to end', () => {
     u.send('просто текст');
     await u.expect('выберите одну из кнопок');
     const alertsBefore = t.tg.callsOf('answerCallbackQuery').length;
-    u.press('sec:done'); // none chosen → an alert, and the question stays
+    u.press('sec:!done'); // none chosen → an alert, and the question stays
     const alert = await t.tg.waitUntil(() => t.tg.callsOf('answerCallbackQuery').slice(alertsBefore).find((c) => c.params.show_alert));
     expect(alert.params.text).toBe('Выберите хотя бы одну сферу.');
     u.press('sec:A');
-    await u.tap('sec:done', 'Опишите деятельность');
+    await u.tap('sec:!done', 'Опишите деятельность');
     await u.say('a'.repeat(201), 'Слишком длинно: максимум 200');
     await u.say('пасека', 'В какой стране');
     await u.tap('cty:LV', 'Выберите район');
@@ -97,7 +97,7 @@ describe('registration end to end', () => {
     await u.say('javascript:alert(1)', 'Веб-адрес выглядит неверно');
     await u.tap('step:skip', 'Страница в Facebook');
     await u.tap('step:skip', 'На каких языках');
-    await u.tap('spk:done', 'Отправьте логотип');
+    await u.tap('spk:!done', 'Отправьте логотип');
     const summary = await u.tap('step:skip', 'Проверьте данные');
     // User text is shown literally (no parse_mode, so no markup interpretation).
     expect(summary.text).toContain('<b>&" Мёд');

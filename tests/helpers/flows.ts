@@ -7,7 +7,7 @@ export async function registerRomanian(u: FakeUser, name = 'Prisaca „Albina”
   await u.say(name, 'Alegeți domeniile');
   u.press('sec:A');
   u.press('sec:C');
-  await u.tap('sec:done', 'Descrieți activitatea');
+  await u.tap('sec:!done', 'Descrieți activitatea');
   await u.say('prisacă, miere și ceară', 'În ce țară');
   await u.tap('cty:MD', 'Alegeți raionul');
   await u.tap('dst:md-soroca', 'În ce localitate');
@@ -18,5 +18,5 @@ export async function registerRomanian(u: FakeUser, name = 'Prisaca „Albina”
   await u.say('albina@example.md', 'Site-ul web');
   await u.tap('step:skip', 'Pagina de Facebook');
   await u.say('facebook.com/albina.soroca', 'În ce limbi');
-  await u.tap('spk:done', 'Trimiteți logoul');
+  await u.tap('spk:!done', 'Trimiteți logoul');
 }

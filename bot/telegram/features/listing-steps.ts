@@ -3,14 +3,13 @@
  * Every free-text answer is validated; a bad answer gets a localized reason and the question again.
  */
 import { InlineKeyboard, Keyboard } from 'grammy';
-import { LISTING_LIMITS, NACE_SECTIONS, type Country, type Sector } from '../../../models/listing.js';
+import { LISTING_LIMITS, type Country, type Sector } from '../../../models/listing.js';
 import type { ListingDraft, ListingField } from '../../../services/directory.js';
 import { districtsOf } from '../../../services/territories.js';
 import { cleanText, normalizeEmail, normalizePhone, normalizeUrl, parseKeywords, type Checked } from '../../../services/validation.js';
 import type { ConvContext } from '../context.js';
-import { fit } from '../render.js';
 import { downloadPhoto, PhotoTooLarge } from '../files.js';
-import { askChoice, REGISTRATION_HINTS, waitText, type Conv } from './questions.js';
+import { askChoice, askToggles, REGISTRATION_HINTS, sectorItems, waitText, type Conv } from './questions.js';
 
 export type { Conv };
 export type Draft = Partial<ListingDraft>;
@@ -49,42 +48,12 @@ async function askText(
   }
 }
 
-function sectorKeyboard(ctx: ConvContext, chosen: Set<string>): InlineKeyboard {
-  const kb = new InlineKeyboard();
-  NACE_SECTIONS.forEach((s, i) => {
-    kb.text(`${chosen.has(s) ? '✅ ' : ''}${s} · ${fit(ctx.t(`sectors:${s}`), 28)}`, `sec:${s}`);
-    if (i % 2 === 1) kb.row();
-  });
-  return kb.row().text(ctx.t('registration:done'), 'sec:done');
-}
-
 async function askSectors(conv: Conv, ctx: ConvContext, current: Sector[] = []): Promise<Sector[]> {
-  const chosen = new Set<string>(current);
-  const msg = await ctx.reply(ctx.t('registration:ask.sectors'), { reply_markup: sectorKeyboard(ctx, chosen) });
-  for (;;) {
-    const next = await conv.wait();
-    const data = next.callbackQuery?.data;
-    if (!data?.startsWith('sec:')) {
-      await ctx.reply(ctx.t('registration:use_buttons'));
-      continue;
-    }
-    if (data === 'sec:done') {
-      if (chosen.size === 0) {
-        await next.answerCallbackQuery({ text: ctx.t('registration:sectors_min'), show_alert: true }).catch(() => undefined);
-        continue;
-      }
-      await next.answerCallbackQuery().catch(() => undefined);
-      return NACE_SECTIONS.filter((s) => chosen.has(s));
-    }
-    const s = data.slice(4);
-    if (chosen.has(s)) chosen.delete(s);
-    else if (chosen.size >= 5) {
-      await next.answerCallbackQuery({ text: ctx.t('registration:sectors_max', { max: 5 }), show_alert: true }).catch(() => undefined);
-      continue;
-    } else if ((NACE_SECTIONS as readonly string[]).includes(s)) chosen.add(s);
-    await next.answerCallbackQuery().catch(() => undefined);
-    await ctx.api.editMessageReplyMarkup(msg.chat.id, msg.message_id, { reply_markup: sectorKeyboard(ctx, chosen) }).catch(() => undefined);
-  }
+  const { chosen } = await askToggles(conv, ctx, ctx.t('registration:ask.sectors'), sectorItems(ctx), 'sec', REGISTRATION_HINTS, {
+    chosen: current, done: 'registration:done',
+    min: { count: 1, alert: 'registration:sectors_min' }, max: { count: 5, alert: 'registration:sectors_max' },
+  });
+  return chosen as Sector[];
 }
 
 async function askDistrict(conv: Conv, ctx: ConvContext): Promise<{ country: Country; districtId: string }> {
@@ -118,30 +87,12 @@ async function askPhone(conv: Conv, ctx: ConvContext, country: Country | undefin
 }
 
 async function askLanguages(conv: Conv, ctx: ConvContext, current: string[] = []): Promise<string[]> {
-  const chosen = new Set(current.length ? current : [ctx.locale]);
-  const render = () => {
-    const kb = new InlineKeyboard();
-    SPOKEN.forEach((l, i) => {
-      kb.text(`${chosen.has(l) ? '✅ ' : ''}${ctx.t(`registration:lang.${l}`)}`, `spk:${l}`);
-      if (i % 2 === 1) kb.row();
+  const { chosen } = await askToggles(conv, ctx, ctx.t('registration:ask.languages'),
+    SPOKEN.map((l) => [ctx.t(`registration:lang.${l}`), l]), 'spk', REGISTRATION_HINTS, {
+      chosen: current.length ? current : [ctx.locale], done: 'registration:done',
+      min: { count: 1, alert: 'registration:languages_min' },
     });
-    return kb.row().text(ctx.t('registration:done'), 'spk:done');
-  };
-  const msg = await ctx.reply(ctx.t('registration:ask.languages'), { reply_markup: render() });
-  for (;;) {
-    const next = await conv.wait();
-    const data = next.callbackQuery?.data;
-    if (!data?.startsWith('spk:')) {
-      await ctx.reply(ctx.t('registration:use_buttons'));
-      continue;
-    }
-    await next.answerCallbackQuery().catch(() => undefined);
-    if (data === 'spk:done' && chosen.size > 0) return SPOKEN.filter((l) => chosen.has(l));
-    const l = data.slice(4);
-    if (chosen.has(l)) chosen.delete(l);
-    else if ((SPOKEN as readonly string[]).includes(l)) chosen.add(l);
-    await ctx.api.editMessageReplyMarkup(msg.chat.id, msg.message_id, { reply_markup: render() }).catch(() => undefined);
-  }
+  return chosen;
 }
 
 async function askLogo(conv: Conv, ctx: ConvContext): Promise<string | null> {

@@ -4,14 +4,13 @@
  * DB work runs inside conv.external; each bad answer gets a localized reason and the question again.
  */
 import type { Country, Sector } from '../../../models/listing.js';
-import { NACE_SECTIONS } from '../../../models/listing.js';
 import { OFFER_KINDS, OFFER_LIMITS, PARTNERSHIP_TYPES, type Offer, type OfferKind, type PartnershipType } from '../../../models/offer.js';
 import { OfferError, type OfferDraft, type OfferPatch } from '../../../services/offers.js';
 import { districtsOf } from '../../../services/territories.js';
 import { cleanText, parseKeywords, type Checked } from '../../../services/validation.js';
 import type { ConvContext } from '../context.js';
-import { fit, renderText } from '../render.js';
-import { askChoice as askChoiceWith, askToggles, waitText, type Conv, type Hints } from './questions.js';
+import { renderText } from '../render.js';
+import { askChoice as askChoiceWith, askToggles, sectorItems, waitText, type Conv, type Hints } from './questions.js';
 
 const OFFER_HINTS: Hints = { text: 'offers:text_expected', buttons: 'offers:use_buttons' };
 const askChoice = (conv: Conv, ctx: ConvContext, question: string, options: [string, string][], prefix: string, perRow = 2) =>
@@ -76,7 +75,7 @@ export async function newOffer(conv: Conv, ctx: ConvContext): Promise<void> {
   const kind = (await askChoice(conv, ctx, ctx.t('offers:ask.kind'), OFFER_KINDS.map((k) => [ctx.t(`offers:kind.${k}`), k]), 'ofk')) as OfferKind;
   const type = (await askChoice(conv, ctx, ctx.t('offers:ask.type'), PARTNERSHIP_TYPES.map((x) => [ctx.t(`offers:type.${x}`), x]), 'ofy', 1)) as PartnershipType;
   const sectors = (await askToggles(conv, ctx, ctx.t('offers:ask.sectors'),
-    NACE_SECTIONS.map((s) => [`${s} · ${fit(ctx.t(`sectors:${s}`), 28)}`, s]), 'ofs', OFFER_HINTS, {
+    sectorItems(ctx), 'ofs', OFFER_HINTS, {
       chosen: listing.sectors, done: 'offers:button.done',
       min: { count: 1, alert: 'offers:sectors_min' }, max: { count: OFFER_LIMITS.sectors, alert: 'offers:sectors_max' },
     })).chosen as Sector[];

@@ -5,7 +5,9 @@
  */
 import type { Conversation } from '@grammyjs/conversations';
 import { InlineKeyboard } from 'grammy';
+import { NACE_SECTIONS } from '../../../models/listing.js';
 import type { BotContext, ConvContext } from '../context.js';
+import { fit } from '../render.js';
 
 export type Conv = Conversation<BotContext, ConvContext>;
 
@@ -64,6 +66,11 @@ export async function askChoice(
     if (next.callbackQuery) await answer(next);
     else await ctx.reply(ctx.t(hints.buttons));
   }
+}
+
+/** The 21 NACE sections as toggle items: "A · Agriculture, …" in the user's language. */
+export function sectorItems(ctx: ConvContext): [label: string, value: string][] {
+  return NACE_SECTIONS.map((s) => [`${s} · ${fit(ctx.t(`sectors:${s}`), 28)}`, s]);
 }
 
 /** Options of a toggle question; the keys are translation keys. */
