@@ -5,6 +5,7 @@ import type { Api } from 'grammy';
 import type { BotCommand } from 'grammy/types';
 import { LOCALES, type Locale, type User } from '../../models/user.js';
 import { translator } from '../../services/i18n.js';
+import { isAdmin, isStaff } from '../../services/staff.js';
 
 /** Commands everybody sees (each needs a `commands:<name>` description in every locale). */
 export const PUBLIC_COMMANDS: string[] = ['start', 'register', 'mybusiness', 'shop', 'search', 'language', 'help', 'privacy', 'deleteme', 'cancel', 'offer', 'offers', 'matches', 'notifications'];
@@ -30,7 +31,7 @@ export async function registerCommands(api: Api, defaultLocale: Locale): Promise
 
 /** Per-user menu: staff get staff commands; everyone gets their chosen language even if Telegram's differs. */
 export async function syncCommands(api: Api, user: User): Promise<void> {
-  const staff = user.role === 'staff' || user.role === 'admin';
+  const staff = isStaff(user);
   if (!staff && !user.localeChosen) return;
-  await api.setMyCommands(commandsFor(user.locale, staff, user.role === 'admin'), { scope: { type: 'chat', chat_id: Number(user.chatId) } });
+  await api.setMyCommands(commandsFor(user.locale, staff, isAdmin(user)), { scope: { type: 'chat', chat_id: Number(user.chatId) } });
 }

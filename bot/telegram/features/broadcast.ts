@@ -19,7 +19,7 @@ import { downloadPhoto } from '../files.js';
 import { CAPTION_LIMIT, fit, TEXT_LIMIT } from '../render.js';
 import { controlsKeyboard, reportText } from './broadcast-sender.js';
 import { askChoice, askToggles, waitText, type Conv, type Hints } from './questions.js';
-import { LANGUAGE_NAMES } from './start.js';
+import { LANGUAGE_NAMES } from '../../../services/i18n.js';
 import { lagName, staffOnly } from './staff.js';
 
 export const BROADCAST_COMPOSER = 'broadcastComposer';

@@ -12,7 +12,7 @@ import type { BotContext, ConvContext } from '../context.js';
 import { fit, TEXT_LIMIT } from '../render.js';
 import type { Conv } from './questions.js';
 import { lagName, staffOnly } from './staff.js';
-import { LANGUAGE_NAMES } from './start.js';
+import { LANGUAGE_NAMES } from '../../../services/i18n.js';
 
 export const IMPORT_CONVERSATION = 'staffImport';
 const MAX_IMPORT_BYTES = 5 * 1024 * 1024;

@@ -1,12 +1,10 @@
 /** /start, /help, /language, /cancel and the fallback for things the bot can't read. */
 import { Composer, InlineKeyboard } from 'grammy';
-import { LOCALES, type Locale } from '../../../models/user.js';
-import { isLocale, translator } from '../../../services/i18n.js';
+import { LOCALES } from '../../../models/user.js';
+import { isLocale, LANGUAGE_NAMES, translator } from '../../../services/i18n.js';
 import type { BotContext } from '../context.js';
 import { syncCommands } from '../commands.js';
 import { handleClaim } from './staff-data.js';
-
-export const LANGUAGE_NAMES: Record<Locale, string> = { ro: '🇲🇩 Română', ru: '🇷🇺 Русский', en: '🇬🇧 English', lv: '🇱🇻 Latviešu' };
 
 export function languageKeyboard(): InlineKeyboard {
   const kb = new InlineKeyboard();
