@@ -4,6 +4,17 @@ import type { EventBus } from './events.js';
 import type { Collection, Store } from './store/port.js';
 import { pickLocale } from './i18n.js';
 
+/** Messenger allows promotional messages only within 24 hours of the user's last message (PLATFORMS.md). */
+export const MESSENGER_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Whether promotional content (digests, broadcasts) may reach the user now: always on Telegram; on Messenger
+ * only strictly within 24 hours of their last message. The one rule every sender uses.
+ */
+export function insidePushWindow(user: Pick<User, 'channel' | 'lastInboundAt'>, now: Date): boolean {
+  return user.channel !== 'messenger' || now.getTime() - new Date(user.lastInboundAt).getTime() < MESSENGER_WINDOW_MS;
+}
+
 export interface InboundContact {
   channel: Channel;
   externalId: string;

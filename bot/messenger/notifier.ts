@@ -7,14 +7,9 @@ import type { User } from '../../models/user.js';
 import type { Clock } from '../../services/clock.js';
 import { translator } from '../../services/i18n.js';
 import type { DeliveryOutcome, Notifier, OutMessage } from '../../services/messages.js';
+import { insidePushWindow } from '../../services/users.js';
 import { renderOut } from './render.js';
 import type { SendApi, SendOutcome } from './send-api.js';
-
-export const WINDOW_MS = 24 * 60 * 60 * 1000;
-
-export function insideWindow(user: Pick<User, 'lastInboundAt'>, now: Date): boolean {
-  return now.getTime() - new Date(user.lastInboundAt).getTime() < WINDOW_MS;
-}
 
 export function deliveryOf(o: SendOutcome): DeliveryOutcome {
   if (o.ok) return { status: 'sent', messageId: o.messageId };
@@ -35,7 +30,7 @@ export class MessengerNotifier implements Notifier {
   constructor(private readonly deps: { api: SendApi; clock: Clock; publicUrl: string; onUnreachable?: (user: User) => Promise<void> }) {}
 
   async send(user: User, message: OutMessage, opts?: { promotional?: boolean }): Promise<DeliveryOutcome> {
-    const inside = insideWindow(user, this.deps.clock.now());
+    const inside = insidePushWindow(user, this.deps.clock.now());
     if (!inside && opts?.promotional) return { status: 'outside_window' };
     const envelope = inside ? { messaging_type: 'UPDATE' } : { messaging_type: 'MESSAGE_TAG', tag: 'ACCOUNT_UPDATE' };
     let last: DeliveryOutcome = { status: 'failed', reason: 'nothing to send', retryable: false };

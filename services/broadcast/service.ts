@@ -11,14 +11,11 @@ import type { Channel, Locale, User } from '../../models/user.js';
 import type { Clock } from '../clock.js';
 import { canActIn } from '../staff.js';
 import type { Collection, Store } from '../store/port.js';
-import type { UserService } from '../users.js';
-
-/** Messenger allows promotional messages only within 24 hours of the user's last message. */
-const MESSENGER_WINDOW_MS = 24 * 60 * 60 * 1000;
+import { insidePushWindow, type UserService } from '../users.js';
 
 /** A Messenger user whose 24 h window is closed at `now` (they are skipped as "outside window"). */
 export function outsideMessengerWindow(user: Pick<User, 'channel' | 'lastInboundAt'>, now: Date): boolean {
-  return user.channel === 'messenger' && now.getTime() - new Date(user.lastInboundAt).getTime() > MESSENGER_WINDOW_MS;
+  return !insidePushWindow(user, now);
 }
 
 export type BroadcastCounts = Record<DeliveryStatus, number> & { total: number };

@@ -13,7 +13,7 @@ import { raw, shorten, text, type DeliveryOutcome, type Notifier, type OutMessag
 import type { OffersService } from '../offers.js';
 import { DuplicateKeyError, type Collection, type Store } from '../store/port.js';
 import { district, timezoneOf } from '../territories.js';
-import type { UserService } from '../users.js';
+import { insidePushWindow, type UserService } from '../users.js';
 import { explain, flip, type PairResult } from './engine.js';
 import { MatchIndex, type Scored } from './inverted-index.js';
 import { localTime } from './local-time.js';
@@ -24,7 +24,6 @@ export const DIGEST_HOUR = 9;
 export const MAX_MATCHES_PER_OFFER = 50;
 /** A match card shows the other offer's description up to this many characters. */
 const CARD_DESCRIPTION = 300;
-const WINDOW_MS = 24 * 3600 * 1000;
 const SYNC_OVERLAP_MS = 60_000;
 
 export type InterestResult = 'asked' | 'connected' | 'already' | 'declined' | 'unavailable';
@@ -145,7 +144,7 @@ export class MatchingService {
   /** Reachable, and on Messenger inside the 24 h window (promotional content is allowed only there). */
   private canPush(user: User, now: Date): boolean {
     if (!user.reachable) return false;
-    return user.channel !== 'messenger' || now.getTime() - user.lastInboundAt.getTime() <= WINDOW_MS;
+    return insidePushWindow(user, now);
   }
 
   /** Digest period for a user now, or null when it is not their time yet (09:00 in their time zone). */

@@ -182,6 +182,8 @@ describe('cadences and channels', () => {
     await s.matching.runDueDigests(clock.now());
     expect(rec.cards(fb)).toHaveLength(0);
     expect(rec.cards(md)).toHaveLength(1);
+    // They write a few minutes later: the window (strictly under 24 h) still covers tomorrow's 09:00 digest.
+    clock.advance(5 * 60_000);
     await s.users.touch({ channel: 'messenger', externalId: fb.externalId, chatId: fb.chatId });
     // The platform still says "outside the window" once: the match is released and sent next time.
     rec.next = { status: 'outside_window' };
