@@ -20,6 +20,8 @@ import { SearchService } from './search/service.js';
 import { StaffService } from './staff.js';
 import type { Store } from './store/port.js';
 import { UserService } from './users.js';
+import { ImportExportService } from './import-export.js';
+import { StatsService } from './stats.js';
 
 export interface AppSettings {
   publicUrl: string;
@@ -73,6 +75,9 @@ export interface Services {
   /** LAG staff roles and audit log; broadcasts to segments (services/broadcast). */
   staff: StaffService;
   broadcasts: BroadcastService;
+  /** Directory import (CSV/XLSX, dry run, claim codes) and export; LAG statistics. */
+  importExport: ImportExportService;
+  stats: StatsService;
   /** Directory search (Messenger, Telegram); `init()` builds the index at start. */
   search: SearchService;
   /** Set by the catalog feature when present. */
@@ -100,7 +105,9 @@ export function createServices(opts: { settings: AppSettings; store: Store; log:
   services.staff = new StaffService(store, { users, clock });
   services.broadcasts = new BroadcastService(store, { users, clock });
   privacy.registerEraser((user) => services.broadcasts.forgetUser(user._id));
+  services.importExport = new ImportExportService(store, { clock, events, staff: services.staff, directory });
   services.search = new SearchService(store, { events, clock, log, catalog: () => services.catalogView });
   Object.assign(services, createOfferServices(services, { crossBorderBoost: settings.matchCrossBorderBoost }));
+  services.stats = new StatsService(store, { matching: services.matching });
   return services;
 }

@@ -65,28 +65,26 @@ export class DirectoryService {
     return `${base}-${newId(3).toLowerCase().replace(/[^a-z0-9]/g, 'x')}`;
   }
 
+  /** Inserts a listing under a slug made from its name (with a short suffix when taken); retries a lost race. */
+  async insertWithSlug(doc: Omit<Listing, '_id' | 'slug'>): Promise<Listing> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.listings.insert({ ...doc, slug: await this.uniqueSlug(doc.name) });
+      } catch (err) {
+        // slug is the listings' only unique index
+        if (!(err instanceof DuplicateKeyError) || attempt >= 3) throw err;
+      }
+    }
+  }
+
   /** Creates a pending listing for the owner and asks staff to review it. */
   async submit(owner: User, draft: ListingDraft): Promise<Listing> {
     const d = district(draft.districtId);
     if (!d || d.country !== draft.country) throw new Error(`unknown district ${draft.districtId}`);
     const now = this.deps.clock.now();
-    let listing: Listing | undefined;
-    for (let attempt = 0; !listing; attempt++) {
-      try {
-        listing = await this.listings.insert({
-          ...draft,
-          slug: await this.uniqueSlug(draft.name),
-          ownerId: owner._id,
-          lagId: d.lag,
-          status: 'pending',
-          submittedAt: now,
-          createdAt: now,
-          updatedAt: now,
-        });
-      } catch (err) {
-        if (!(err instanceof DuplicateKeyError) || attempt >= 3) throw err;
-      }
-    }
+    const listing = await this.insertWithSlug({
+      ...draft, ownerId: owner._id, lagId: d.lag, status: 'pending', submittedAt: now, createdAt: now, updatedAt: now,
+    });
     this.deps.events.emit('listing.changed', listing);
     await this.notifyStaff(listing, 'new');
     return listing;

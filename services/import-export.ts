@@ -5,17 +5,16 @@
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
-import slugify from '@sindresorhus/slugify';
 import { randomBytes } from 'node:crypto';
 import { ListingModel, NACE_SECTIONS, type Listing, type Sector } from '../models/listing.js';
 import { OfferModel, type Offer } from '../models/offer.js';
 import type { User } from '../models/user.js';
 import type { Clock } from './clock.js';
+import type { DirectoryService } from './directory.js';
 import type { EventBus } from './events.js';
-import { newId } from './ids.js';
 import { fold } from './search/normalize.js';
 import type { StaffService } from './staff.js';
-import { DuplicateKeyError, type Collection, type Store } from './store/port.js';
+import type { Collection, Store } from './store/port.js';
 import { districts, districtsOfLag, type District } from './territories.js';
 import { cleanText, normalizeEmail, normalizePhone, normalizeUrl } from './validation.js';
 
@@ -109,7 +108,7 @@ export class ImportExportService {
   private readonly listings: Collection<Listing>;
   private readonly offers: Collection<Offer>;
 
-  constructor(store: Store, private readonly deps: { clock: Clock; events: EventBus; staff: StaffService }) {
+  constructor(store: Store, private readonly deps: { clock: Clock; events: EventBus; staff: StaffService; directory: DirectoryService }) {
     this.listings = store.collection(ListingModel);
     this.offers = store.collection(OfferModel);
   }
@@ -156,21 +155,12 @@ export class ImportExportService {
     const out: Listing[] = [];
     for (const r of run.rows) {
       if (!r.listing) continue;
-      for (let attempt = 0; ; attempt++) {
-        try {
-          const base = (slugify(r.listing.name) || 'business').slice(0, 60).replace(/-+$/, '');
-          const l = await this.listings.insert({
-            ...r.listing, status, slug: attempt ? `${base}-${newId(3).toLowerCase().replace(/[^a-z0-9]/g, 'x')}` : base,
-            claimCode: claimCode(), submittedAt: now, createdAt: now, updatedAt: now,
-            ...(status === 'published' ? { publishedAt: now, moderatedBy: staff._id, moderatedAt: now } : {}),
-          });
-          out.push(l);
-          this.deps.events.emit('listing.changed', l);
-          break;
-        } catch (err) {
-          if (!(err instanceof DuplicateKeyError) || attempt >= 4) throw err;
-        }
-      }
+      const l = await this.deps.directory.insertWithSlug({
+        ...r.listing, status, claimCode: claimCode(), submittedAt: now, createdAt: now, updatedAt: now,
+        ...(status === 'published' ? { publishedAt: now, moderatedBy: staff._id, moderatedAt: now } : {}),
+      });
+      out.push(l);
+      this.deps.events.emit('listing.changed', l);
     }
     await this.deps.staff.log(staff, 'listing.import', 'listing', out[0]?._id ?? '-', `${out.length} ${status}; ${run.rejected} rejected`);
     return out;

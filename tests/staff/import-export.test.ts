@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { detectMapping, ImportExportService, matchDistrict, readTable } from '../../services/import-export.js';
+import { detectMapping, matchDistrict, readTable } from '../../services/import-export.js';
 import { districtsOfLag } from '../../services/territories.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import type { FakeUser } from '../helpers/fake-telegram.js';
@@ -47,7 +47,7 @@ describe('import / export', () => {
     ws.addRow(['Miere Nord', '+37369123456', 'Drochia']);
     ws.addRow(['X', 'abc', 'Nowhere']);
     const table = await readTable(Buffer.from(await wb.xlsx.writeBuffer()), 'firms.xlsx');
-    const svc = new ImportExportService(t.app.services.store, { clock: t.app.services.clock, events: t.app.services.events, staff: t.app.services.staff });
+    const svc = t.app.services.importExport;
     const run = svc.dryRun(table, detectMapping(table[0]), 'md-nord');
     expect(run.accepted).toBe(1);
     expect(run.rows[1].errors).toEqual(['name', 'district', 'phone']);

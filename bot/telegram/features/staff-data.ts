@@ -3,10 +3,9 @@ import { createConversation } from '@grammyjs/conversations';
 import { Composer, InlineKeyboard, InputFile } from 'grammy';
 import sharp from 'sharp';
 import type { Locale } from '../../../models/user.js';
-import type { Services } from '../../../services/app.js';
 import { detectMapping, IMPORT_FIELDS, ImportExportService, readTable, REQUIRED_FIELDS, type ImportField, type Mapping } from '../../../services/import-export.js';
 import { scopeOf } from '../../../services/staff.js';
-import { barChartSvg, StatsService, type Tally } from '../../../services/stats.js';
+import { barChartSvg, type Tally } from '../../../services/stats.js';
 import { lag, lags } from '../../../services/territories.js';
 import type { BotContext, ConvContext } from '../context.js';
 import { fit, TEXT_LIMIT } from '../render.js';
@@ -17,17 +16,13 @@ import { LANGUAGE_NAMES } from '../../../services/i18n.js';
 export const IMPORT_CONVERSATION = 'staffImport';
 const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
 
-function importer(s: Services): ImportExportService {
-  return new ImportExportService(s.store, { clock: s.clock, events: s.events, staff: s.staff });
-}
-
 function line(t: Tally, label: (k: string) => string): string {
   const e = Object.entries(t).sort((a, b) => b[1] - a[1]);
   return e.length ? e.map(([k, v]) => `${label(k)}: ${v}`).join(', ') : '—';
 }
 
 async function sendStats(ctx: BotContext, lagId: string | undefined): Promise<void> {
-  const s = await new StatsService(ctx.services.store, { matching: ctx.services.matching }).compute(lagId);
+  const s = await ctx.services.stats.compute(lagId);
   const t = ctx.t;
   const lagTitle = lagName(ctx, lagId);
   const text = [
@@ -103,7 +98,7 @@ async function importFlow(conv: Conv, ctx: ConvContext): Promise<void> {
       await ctx.reply(ctx.t('staff:import.fix_hint'));
     }
   }
-  const run = await conv.external((outside) => importer(outside.services).dryRun(table, mapping, scopeOf(outside.user)));
+  const run = await conv.external((outside) => outside.services.importExport.dryRun(table, mapping, scopeOf(outside.user)));
   const rejected = run.rows.filter((r) => !r.listing).slice(0, 30)
     .map((r) => `${r.line}: ${r.errors.map((e) => ctx.t(`staff:import.reason.${e}`)).join(', ')}`);
   await ctx.reply(fit([ctx.t('staff:import.dry_run', { accepted: run.accepted, rejected: run.rejected }), ...rejected].join('\n'), TEXT_LIMIT), {
@@ -120,7 +115,7 @@ async function importFlow(conv: Conv, ctx: ConvContext): Promise<void> {
     return;
   }
   const created = await conv.external(async (outside) => {
-    const out = await importer(outside.services).commit(outside.user, run, status as 'pending' | 'published');
+    const out = await outside.services.importExport.commit(outside.user, run, status as 'pending' | 'published');
     return out.map((l) => ({ name: l.name, code: l.claimCode ?? '' }));
   });
   await ctx.reply(ctx.t('staff:import.done', { count: created.length }));
@@ -133,7 +128,7 @@ async function importFlow(conv: Conv, ctx: ConvContext): Promise<void> {
 
 /** /claim <code> and the deep link /start claim_<code> (start.ts delegates here). */
 export async function handleClaim(ctx: BotContext, code: string): Promise<void> {
-  const l = await importer(ctx.services).claim(ctx.user, code.trim().toUpperCase());
+  const l = await ctx.services.importExport.claim(ctx.user, code.trim().toUpperCase());
   if (!l) {
     await ctx.reply(ctx.t('staff:claim.invalid'));
     return;
@@ -159,7 +154,7 @@ export function staffDataFeature(plugins: ((ctx: ConvContext, next: () => Promis
 
   c.command('export', staffOnly(async (ctx) => {
     const scope = scopeOf(ctx.user);
-    const io = importer(ctx.services);
+    const io = ctx.services.importExport;
     await ctx.replyWithDocument(new InputFile(await io.exportListings(scope), 'directory.csv'));
     await ctx.replyWithDocument(new InputFile(await io.exportOffers(scope), 'offers.csv'));
   }));
