@@ -8,7 +8,7 @@ import type { ListingDraft, ListingField } from '../../../services/directory.js'
 import { districtsOf } from '../../../services/territories.js';
 import { cleanText, normalizeEmail, normalizePhone, normalizeUrl, parseKeywords, type Checked } from '../../../services/validation.js';
 import type { ConvContext } from '../context.js';
-import { downloadPhoto, PhotoTooLarge } from '../files.js';
+import { downloadPhoto, FileTooLarge } from '../files.js';
 import { askChoice, askToggles, REGISTRATION_HINTS, sectorItems, waitText, type Conv } from './questions.js';
 
 export type { Conv };
@@ -115,7 +115,7 @@ async function askLogo(conv: Conv, ctx: ConvContext): Promise<string | null> {
       try {
         return { id: await downloadPhoto(outside, largest.file_id) };
       } catch (err) {
-        return { error: err instanceof PhotoTooLarge ? 'errors:photo_too_large' : 'errors:photo_failed' };
+        return { error: err instanceof FileTooLarge ? 'errors:photo_too_large' : 'errors:photo_failed' };
       }
     });
     if (stored.id) return stored.id;

@@ -12,7 +12,7 @@ import type { ProductDraft } from '../../../services/catalog/service.js';
 import { hasMarkup } from '../../../services/catalog/validate.js';
 import { cleanText, type Checked } from '../../../services/validation.js';
 import type { ConvContext } from '../context.js';
-import { fetchTelegramFile, PhotoTooLarge } from '../files.js';
+import { fetchTelegramFile, FileTooLarge } from '../files.js';
 import { askChoice, waitText, type Conv, type Hints } from './questions.js';
 import type { ProductFieldCode } from './shop-render.js';
 
@@ -100,7 +100,7 @@ async function askPhotos(conv: Conv, ctx: ConvContext): Promise<ProductPhoto[]> 
         const blobId = await outside.services.store.blobs.put(f.data, f.contentType);
         return { photo: { blobId, width: f.width, height: f.height } };
       } catch (err) {
-        return { error: err instanceof PhotoTooLarge ? 'errors:photo_too_large' : 'errors:photo_failed' };
+        return { error: err instanceof FileTooLarge ? 'errors:photo_too_large' : 'errors:photo_failed' };
       }
     });
     if (got.photo) photos.push(got.photo);

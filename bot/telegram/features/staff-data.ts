@@ -8,6 +8,7 @@ import { scopeOf } from '../../../services/staff.js';
 import { barChartSvg, type Tally } from '../../../services/stats.js';
 import { lag, lags } from '../../../services/territories.js';
 import type { BotContext, ConvContext } from '../context.js';
+import { downloadTelegramFile } from '../files.js';
 import { fit, TEXT_LIMIT } from '../render.js';
 import type { Conv } from './questions.js';
 import { lagName, staffOnly } from './staff.js';
@@ -60,10 +61,7 @@ async function importFlow(conv: Conv, ctx: ConvContext): Promise<void> {
   }
   const table = await conv.external(async (outside) => {
     try {
-      const f = await outside.api.getFile(file.file_id);
-      const res = await fetch(`${outside.apiRoot}/file/bot${outside.api.token}/${f.file_path}`);
-      if (!res.ok) return null;
-      return await readTable(Buffer.from(await res.arrayBuffer()), name);
+      return await readTable(await downloadTelegramFile(outside.api, outside.apiRoot, file.file_id, MAX_IMPORT_BYTES), name);
     } catch {
       return null;
     }
