@@ -3,47 +3,20 @@
  * language, survives kill -9 in the middle of a registration, serves /healthz, refuses to start without a
  * token, and in webhook mode checks Telegram's secret token.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeTelegram, TEST_TOKEN } from '../helpers/fake-telegram.js';
 import { tempDir, testEnv } from '../helpers/app.js';
+import { startBotProcess, type BotProcess } from '../helpers/process.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
+const LISTENING = /Server listening at http:\/\/127\.0\.0\.1:(\d+)/;
 
-interface Running {
-  child: ChildProcess;
-  output: () => string;
-}
-
-function startMain(env: Record<string, string>, waitFor = /"msg":"telegram (long polling|webhook mode)"/): Promise<Running> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bot/main.ts'], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`not ready in time:\n${out}`)), 20_000);
-    const check = () => {
-      if (waitFor.test(out)) {
-        clearTimeout(timer);
-        resolve({ child, output: () => out });
-      }
-    };
-    child.stdout!.on('data', check);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      if (!waitFor.test(out)) reject(Object.assign(new Error(`exited with ${code}:\n${out}`), { code, out }));
-    });
-  });
-}
-
-function exited(child: ChildProcess): Promise<number | null> {
-  return new Promise((r) => (child.exitCode !== null ? r(child.exitCode) : child.on('exit', (c) => r(c))));
+/** The real bot, started and ready; all its output is kept (the token must never appear in it). */
+async function startMain(env: Record<string, string>): Promise<BotProcess> {
+  const run = startBotProcess(env, 'bot/main.ts', 5_000_000);
+  await run.ready();
+  return run;
 }
 
 describe('the bot process', () => {
@@ -59,10 +32,9 @@ describe('the bot process', () => {
   });
 
   it('exits with a clear message when TELEGRAM_BOT_TOKEN is missing', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bot/main.ts'], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', DOTENV_CONFIG_PATH: '/nonexistent' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let err = '';
-    child.stderr!.on('data', (d) => (err += d));
-    expect(await exited(child)).toBe(1);
+    const run = startBotProcess({ DOTENV_CONFIG_PATH: '/nonexistent' });
+    expect((await run.exited).code).toBe(1);
+    const err = run.output();
     expect(err).toContain('TELEGRAM_BOT_TOKEN is required');
     expect(err).toContain('@BotFather');
   });
@@ -90,8 +62,7 @@ describe('the bot process', () => {
       }
     }, 10_000, 'the conversation step on disk');
 
-    run.child.kill('SIGKILL');
-    await exited(run.child);
+    await run.kill9();
     run = await startMain(env);
 
     await u.say('legume și fructe', 'În ce țară');
@@ -116,13 +87,13 @@ describe('the bot process', () => {
     await u.expect('„Ferma Maria” a fost aprobată');
 
     // Health over HTTP from the running process.
-    const port = run.output().match(/Server listening at http:\/\/127\.0\.0\.1:(\d+)/)?.[1];
+    const port = run.output().match(LISTENING)?.[1];
     expect(port).toBeTruthy();
     const health = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.json());
     expect(health).toEqual({ ok: true, store: { engine: 'embedded', ok: true } });
 
-    run.child.kill('SIGTERM');
-    expect(await exited(run.child)).toBe(0);
+    await run.stop();
+    expect((await run.exited).code).toBe(0);
     expect(run.output()).toContain('"msg":"stopped"');
     expect(run.output()).not.toContain(TEST_TOKEN);
   });
@@ -134,7 +105,7 @@ describe('the bot process', () => {
     try {
       const set = tg.callsOf('setWebhook').at(-1)!;
       expect(set.params).toMatchObject({ url: 'https://lag.example.md/tg/hook', secret_token: 'hook-secret_1' });
-      const port = run.output().match(/Server listening at http:\/\/127\.0\.0\.1:(\d+)/)![1];
+      const port = run.output().match(LISTENING)![1];
       const update = { update_id: 1, message: { message_id: 1, date: 0, chat: { id: 4100, type: 'private' }, from: { id: 4100, is_bot: false, first_name: 'W', language_code: 'en' }, text: '/help', entities: [{ type: 'bot_command', offset: 0, length: 5 }] } };
       const post = (headers: Record<string, string>) => fetch(`http://127.0.0.1:${port}/tg/hook`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(update) });
       expect((await post({})).status).toBe(401);
@@ -143,8 +114,7 @@ describe('the bot process', () => {
       expect((await post({ 'x-telegram-bot-api-secret-token': 'hook-secret_1' })).status).toBe(200);
       await tg.waitUntil(() => tg.messagesTo(4100).find((m) => m.text?.includes('What I can do')));
     } finally {
-      run.child.kill('SIGTERM');
-      await exited(run.child);
+      await run.stop();
       rmSync(dir, { recursive: true, force: true });
     }
   });

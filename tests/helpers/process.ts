@@ -13,17 +13,23 @@ export interface BotProcess {
   /** SIGTERM: graceful shutdown. */
   stop(): Promise<void>;
   output(): string;
+  /** Resolves with the first match of `pattern` in the output (the bot logs "telegram long polling" when ready). */
+  ready(pattern?: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
 }
 
-export function startBotProcess(env: Record<string, string>, entry = 'bot/main.ts'): BotProcess {
+/** The log line the bot prints once it serves updates (polling or webhook). */
+export const READY = /"msg":"telegram (long polling|webhook mode)"/;
+
+/** `outputLimit`: how much of the latest output is kept (a long benchmark must not grow it without end). */
+export function startBotProcess(env: Record<string, string>, entry = 'bot/main.ts', outputLimit = 20_000): BotProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'test', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
-  child.stdout?.on('data', (d) => (out = (out + String(d)).slice(-20_000)));
-  child.stderr?.on('data', (d) => (out = (out + String(d)).slice(-20_000)));
+  child.stdout?.on('data', (d) => (out = (out + String(d)).slice(-outputLimit)));
+  child.stderr?.on('data', (d) => (out = (out + String(d)).slice(-outputLimit)));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   return {
     child,
@@ -37,5 +43,25 @@ export function startBotProcess(env: Record<string, string>, entry = 'bot/main.t
       await exited;
     },
     output: () => out,
+    ready(pattern = READY, timeoutMs = 20_000) {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => done(new Error(`not ready in ${timeoutMs} ms:\n${out}`)), timeoutMs);
+        const check = () => {
+          const m = out.match(pattern);
+          if (m) done(undefined, m);
+        };
+        const onExit = () => done(new Error(`exited before ready:\n${out}`));
+        const done = (err?: Error, m?: RegExpMatchArray) => {
+          clearTimeout(timer);
+          child.stdout?.off('data', check);
+          child.off('exit', onExit);
+          if (err) reject(err);
+          else resolve(m!);
+        };
+        child.stdout?.on('data', check);
+        child.once('exit', onExit);
+        check();
+      });
+    },
   };
 }
