@@ -9,7 +9,7 @@ import { districtsOf } from '../../../services/territories.js';
 import { cleanText, normalizeEmail, normalizePhone, normalizeUrl, parseKeywords, type Checked } from '../../../services/validation.js';
 import type { ConvContext } from '../context.js';
 import { downloadPhoto, FileTooLarge } from '../files.js';
-import { askChoice, askToggles, REGISTRATION_HINTS, sectorItems, waitText, type Conv } from './questions.js';
+import { askChoice, askText as ask, askToggles, REGISTRATION_HINTS, sectorItems, type Conv } from './questions.js';
 
 export type { Conv };
 export type Draft = Partial<ListingDraft>;
@@ -29,23 +29,9 @@ function hint(ctx: ConvContext): string {
   return ctx.t('registration:hint_cancel');
 }
 
-async function askText(
-  conv: Conv,
-  ctx: ConvContext,
-  question: string,
-  check: (s: string) => Checked<string> | Checked<string[]>,
-  opts: { optional?: boolean; current?: string } = {},
-): Promise<string | string[] | null> {
-  const kb = opts.optional ? new InlineKeyboard().text(ctx.t('registration:skip'), SKIP) : undefined;
-  const prompt = opts.current ? `${question}\n\n${ctx.t('registration:current', { value: opts.current })}` : question;
-  await ctx.reply(prompt, { reply_markup: kb });
-  for (;;) {
-    const answer = await waitText(conv, ctx, REGISTRATION_HINTS, { skip: opts.optional ? SKIP : undefined });
-    if (answer === null) return null;
-    const r = check(answer);
-    if (r.ok) return r.value;
-    await ctx.reply(`${ctx.t(r.error, r.params)}\n${question}`, { reply_markup: kb });
-  }
+function askText<T>(conv: Conv, ctx: ConvContext, question: string, check: (s: string) => Checked<T>, opts: { optional?: boolean; current?: string } = {}) {
+  const skip = opts.optional ? { label: ctx.t('registration:skip'), data: SKIP } : undefined;
+  return ask(conv, ctx, question, check, REGISTRATION_HINTS, { skip, current: opts.current });
 }
 
 async function askSectors(conv: Conv, ctx: ConvContext, current: Sector[] = []): Promise<Sector[]> {

@@ -2,24 +2,13 @@
 import { createConversation } from '@grammyjs/conversations';
 import { Composer } from 'grammy';
 import { canActIn } from '../../../services/staff.js';
-import { cleanText } from '../../../services/validation.js';
 import type { BotContext, ConvContext } from '../context.js';
-import type { Conv } from './questions.js';
+import { askModerationNote, REGISTRATION_HINTS, type Conv } from './questions.js';
 
 export const MODERATION_NOTE = 'moderationNote';
 
 async function moderationNote(conv: Conv, ctx: ConvContext, listingId: string, decision: 'reject' | 'request_changes'): Promise<void> {
-  await ctx.reply(ctx.t(decision === 'reject' ? 'moderation:ask_reason' : 'moderation:ask_changes'));
-  let note: string;
-  for (;;) {
-    const next = await conv.waitFor('message:text', { otherwise: (c) => c.reply(ctx.t('registration:text_expected')) });
-    const r = cleanText(next.message.text, { min: 3, max: 500, multiline: true });
-    if (r.ok) {
-      note = r.value;
-      break;
-    }
-    await ctx.reply(ctx.t(r.error, r.params));
-  }
+  const note = await askModerationNote(conv, ctx, ctx.t(decision === 'reject' ? 'moderation:ask_reason' : 'moderation:ask_changes'), REGISTRATION_HINTS);
   const done = await conv.external(async (outside) => {
     const l = await outside.services.directory.moderate(outside.user, listingId, decision, note);
     return l ? l.name : null;

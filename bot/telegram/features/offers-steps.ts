@@ -10,7 +10,7 @@ import { districtsOf } from '../../../services/territories.js';
 import { cleanText, parseKeywords, type Checked } from '../../../services/validation.js';
 import type { ConvContext } from '../context.js';
 import { renderText } from '../render.js';
-import { askChoice as askChoiceWith, askToggles, sectorItems, waitText, type Conv, type Hints } from './questions.js';
+import { askChoice as askChoiceWith, askModerationNote, askText as ask, askToggles, sectorItems, type Conv, type Hints } from './questions.js';
 
 const OFFER_HINTS: Hints = { text: 'offers:text_expected', buttons: 'offers:use_buttons' };
 const askChoice = (conv: Conv, ctx: ConvContext, question: string, options: [string, string][], prefix: string, perRow = 2) =>
@@ -23,12 +23,7 @@ export const EDITABLE = { t: 'title', d: 'description', k: 'keywords' } as const
 export type EditableCode = keyof typeof EDITABLE;
 
 async function askText<T>(conv: Conv, ctx: ConvContext, question: string, check: (s: string) => Checked<T>): Promise<T> {
-  await ctx.reply(question);
-  for (;;) {
-    const r = check((await waitText(conv, ctx, OFFER_HINTS))!);
-    if (r.ok) return r.value;
-    await ctx.reply(`${ctx.t(r.error, r.params)}\n${question}`);
-  }
+  return (await ask(conv, ctx, question, check, OFFER_HINTS)) as T;
 }
 
 async function askTargets(conv: Conv, ctx: ConvContext): Promise<Pick<OfferDraft, 'targetCountries' | 'targetDistricts'>> {
@@ -128,8 +123,7 @@ export async function editOffer(conv: Conv, ctx: ConvContext, offerId: string, c
 }
 
 export async function offerModerationNote(conv: Conv, ctx: ConvContext, offerId: string, decision: 'reject' | 'request_changes'): Promise<void> {
-  const note = await askText(conv, ctx, ctx.t(decision === 'reject' ? 'offers:moderation.ask_reason' : 'offers:moderation.ask_changes'),
-    (s) => cleanText(s, { min: 3, max: 500, multiline: true }));
+  const note = await askModerationNote(conv, ctx, ctx.t(decision === 'reject' ? 'offers:moderation.ask_reason' : 'offers:moderation.ask_changes'), OFFER_HINTS);
   const title = await conv.external(async (o) => (await o.services.offers.moderate(o.user, offerId, decision, note))?.title ?? null);
   await ctx.reply(title ? ctx.t(`offers:moderation.done.${decision}`, { title }) : ctx.t('offers:moderation.already_decided'));
 }

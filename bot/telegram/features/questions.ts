@@ -8,6 +8,7 @@ import { InlineKeyboard } from 'grammy';
 import { NACE_SECTIONS } from '../../../models/listing.js';
 import type { BotContext, ConvContext } from '../context.js';
 import { fit } from '../render.js';
+import { cleanText, type Checked } from '../../../services/validation.js';
 
 export type Conv = Conversation<BotContext, ConvContext>;
 
@@ -42,6 +43,31 @@ export async function waitText(conv: Conv, ctx: ConvContext, hints: Hints, opts:
     if (text !== undefined) return text;
     await ctx.reply(`${ctx.t(hints.text)}\n${ctx.t('registration:hint_cancel')}`);
   }
+}
+
+/**
+ * Asks for text until `check` accepts it; a refusal repeats the reason and the question. With `skip`, a Skip
+ * button returns null; `current` shows the value being changed.
+ */
+export async function askText<T>(
+  conv: Conv, ctx: ConvContext, question: string, check: (s: string) => Checked<T>, hints: Hints,
+  opts: { skip?: { label: string; data: string }; current?: string } = {},
+): Promise<T | null> {
+  const kb = opts.skip ? new InlineKeyboard().text(opts.skip.label, opts.skip.data) : undefined;
+  const prompt = opts.current ? `${question}\n\n${ctx.t('registration:current', { value: opts.current })}` : question;
+  await ctx.reply(prompt, { reply_markup: kb });
+  for (;;) {
+    const answer = await waitText(conv, ctx, hints, { skip: opts.skip?.data });
+    if (answer === null) return null;
+    const r = check(answer);
+    if (r.ok) return r.value;
+    await ctx.reply(`${ctx.t(r.error, r.params)}\n${question}`, { reply_markup: kb });
+  }
+}
+
+/** The note staff write with a decision (reason for rejecting, changes asked): 3–500 characters. */
+export async function askModerationNote(conv: Conv, ctx: ConvContext, question: string, hints: Hints): Promise<string> {
+  return (await askText(conv, ctx, question, (s) => cleanText(s, { min: 3, max: 500, multiline: true }), hints))!;
 }
 
 /** Shows `options` as buttons (`prefix:value`) and returns the chosen value. */
