@@ -16,6 +16,7 @@ import type { MatchableOffer } from '../services/matching/engine.js';
 import { MatchIndex } from '../services/matching/inverted-index.js';
 import { DEFAULT_CROSS_BORDER_BOOST } from '../services/matching/wire.js';
 import { district, districtsOf } from '../services/territories.js';
+import { seededRandom } from './rng.js';
 
 export interface BenchFigures {
   offers: number;
@@ -36,16 +37,6 @@ export interface BenchFigures {
   heapMb: number;
 }
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SECTOR_WEIGHTS: Partial<Record<Sector, number>> = { A: 30, C: 20, G: 15, I: 12, F: 6, H: 4, M: 4, N: 3, P: 2, R: 3, S: 1 };
 const TYPE_WEIGHTS: Record<PartnershipType, number> = {
@@ -55,7 +46,7 @@ const TYPE_WEIGHTS: Record<PartnershipType, number> = {
 const FILLER = ['quality', 'local', 'organic', 'fresh', 'calitate', 'local', 'bio', 'svezhii', 'kvalitate', 'vietējais', 'farm', 'ferma', 'small', 'large'];
 
 export function generator(seed = 42) {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)];
   const weighted = <T extends string>(w: Partial<Record<T, number>>): T => {
     const entries = Object.entries(w) as [T, number][];

@@ -8,20 +8,15 @@ import { performance } from 'node:perf_hooks';
 import { NACE_SECTIONS, type Sector } from '../models/listing.js';
 import { SearchEngine, type IndexedListing, type QueryInput } from '../services/search/engine.js';
 import { districts, districtsOf } from '../services/territories.js';
+import { seededRandom } from './rng.js';
 
 const args = process.argv.slice(2);
 const size = Number(args.find((a) => /^\d+$/.test(a)) ?? 100_000);
 const qIndex = args.indexOf('--queries');
 const queryCount = qIndex >= 0 ? Number(args[qIndex + 1]) : 1000;
 
-/** mulberry32: a small seeded generator, so every run indexes the same listings. */
-let seed = 42;
-function rand(): number {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-}
+/** Every run indexes the same listings. */
+const rand = seededRandom(42);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
 
 /** Product words per language; the same index in each list means the same thing. */
