@@ -93,6 +93,10 @@ export interface PushReport {
   /** Item ids (or empty) with Meta's message. */
   issues: { id: string; message: string }[];
   sent: number;
+  /** Why a push failed as a whole (auth, rate_limited, not_found, network, other, unexpected). */
+  reason?: string;
+  /** Batches Meta had not finished checking when we stopped polling (their per-item errors are unknown). */
+  unfinished?: number;
 }
 
 /** Per-business shop settings: feed token, LAG feed opt-in, direct push, checklist. */
@@ -136,6 +140,8 @@ export const ShopSettingsModel = defineModel<ShopSettings>('shop_settings', {
       status: { type: String, enum: ['ok', 'errors', 'failed'], required: true },
       issues: { type: [new Schema({ id: { type: String, default: '' }, message: { type: String, maxlength: 1000 } }, { _id: false })], default: [] },
       sent: { type: Number, default: 0 },
+      reason: { type: String, maxlength: 32 },
+      unfinished: { type: Number },
     }, { _id: false }),
   },
   changedAt: { type: Date, default: () => new Date() },

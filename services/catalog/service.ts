@@ -359,17 +359,27 @@ export class CatalogService implements CatalogView {
       ...s.pushedIds.filter((id) => !ids.has(id)).map((id): BatchRequest => ({ method: 'DELETE', data: { id } })),
     ];
     const errors: ItemError[] = [];
+    let unfinished = 0;
     let report: PushReport;
     try {
       for (let i = 0; i < requests.length; i += MAX_BATCH) {
         const res = await this.pushPort.itemsBatch(s.catalogId, token, requests.slice(i, i + MAX_BATCH));
         errors.push(...res.errors);
-        for (const handle of res.handles) errors.push(...(await this.poll(s.catalogId, token, handle)));
+        for (const handle of res.handles) {
+          const polled = await this.poll(s.catalogId, token, handle);
+          if (polled) errors.push(...polled);
+          else unfinished++;
+        }
       }
-      report = { at: this.deps.clock.now(), status: errors.length ? 'errors' : 'ok', issues: errors.slice(0, 50), sent: requests.length };
+      report = {
+        at: this.deps.clock.now(), status: errors.length ? 'errors' : 'ok', issues: errors.slice(0, 50), sent: requests.length,
+        ...(unfinished ? { unfinished } : {}),
+      };
     } catch (err) {
-      const message = err instanceof PushFailed ? `${err.reason}: ${err.message}` : 'unexpected error';
-      report = { at: this.deps.clock.now(), status: 'failed', issues: [{ id: '', message: message.slice(0, 1000) }], sent: 0 };
+      // Meta's own words stay in the issue; the reason is a code the owner reads in their language.
+      const reason = err instanceof PushFailed ? err.reason : 'unexpected';
+      const message = err instanceof PushFailed ? `${err.reason}: ${err.message}` : '';
+      report = { at: this.deps.clock.now(), status: 'failed', reason, issues: [{ id: '', message: message.slice(0, 1000) }], sent: 0 };
     }
     const $set: Record<string, unknown> = { lastPush: report };
     if (report.status !== 'failed') $set.pushedIds = [...ids];
@@ -377,13 +387,14 @@ export class CatalogService implements CatalogView {
     return report;
   }
 
-  private async poll(catalogId: string, token: string, handle: string): Promise<ItemError[]> {
+  /** Meta's per-item errors for a batch, or null when it is still being checked after the last poll. */
+  private async poll(catalogId: string, token: string, handle: string): Promise<ItemError[] | null> {
     for (const delay of this.pollDelaysMs) {
       if (delay) await new Promise((r) => setTimeout(r, delay));
       const st = await this.pushPort!.batchStatus(catalogId, token, handle);
       if (st.status === 'finished') return st.errors;
     }
-    return [{ id: '', message: `batch ${handle} still in progress` }];
+    return null;
   }
 
   /** After a change: push when the business set it up, and tell the owner what Meta said. */
@@ -402,13 +413,21 @@ export class CatalogService implements CatalogView {
 
   /** The push result as paragraphs for the owner (per-item errors name the product). */
   async pushReportText(listingId: string, report: PushReport): Promise<Text[]> {
-    if (report.status === 'ok') return [text('shop:push.ok', { count: report.sent })];
-    if (report.status === 'failed') return [text('shop:push.failed', { reason: report.issues[0]?.message ?? '' })];
+    if (report.status === 'failed') {
+      const said = report.issues[0]?.message.replace(/^\w+: /, '');
+      return [
+        text('shop:push.failed', { reason: text(`shop:push.reason.${report.reason ?? 'other'}`) }),
+        ...(said ? [text('shop:push.meta_said', { message: said })] : []),
+      ];
+    }
+    const pending = report.unfinished ? [text('shop:push.unfinished', { count: report.unfinished })] : [];
+    if (report.status === 'ok') return [text('shop:push.ok', { count: report.sent }), ...pending];
     const products = await this.list(listingId);
     const title = (id: string) => products.find((p) => p._id === id)?.title ?? id;
     return [
       text('shop:push.errors', { count: report.issues.length }),
       ...report.issues.slice(0, 10).map((e) => text('shop:push.item_error', { title: e.id ? title(e.id) : '—', message: e.message })),
+      ...pending,
     ];
   }
 

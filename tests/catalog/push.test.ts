@@ -10,6 +10,8 @@ import type { User } from '../../models/user.js';
 import { CatalogService } from '../../services/catalog/service.js';
 import type { BatchRequest, CatalogPushPort } from '../../services/catalog/push.js';
 import { createServices } from '../../services/app.js';
+import { translator } from '../../services/i18n.js';
+import { resolveText } from '../../services/messages.js';
 import { openStore } from '../../services/store/index.js';
 import { rmSync } from 'node:fs';
 import { startTestApp, tempDir, type TestApp } from '../helpers/app.js';
@@ -130,6 +132,11 @@ describe('direct push to the Meta catalog', () => {
     expect(report.status).toBe('failed');
     expect(report.issues[0].message).toMatch(/^auth: Error validating access token/);
     expect(JSON.stringify(report)).not.toContain('EAAGrevoked');
+    // The owner reads why in their language, with Meta's own words after it.
+    expect(report.reason).toBe('auth');
+    const said = (await t.app.services.catalog.pushReportText(listing._id, report)).map((x) => resolveText(translator('ro'), x));
+    expect(said[0]).toBe('❌ Trimiterea a eșuat: Meta a refuzat tokenul de acces. Verificați ID-ul catalogului și tokenul; adresa fluxului funcționează în continuare.');
+    expect(said[1]).toMatch(/^Meta a răspuns: Error validating access token/);
     // Read after the failed push: the token stays (the owner replaces it) and the sent ids are kept.
     const s = await t.app.services.catalog.settingsFor(listing);
     expect(s.accessTokenEnc).toBeDefined();
@@ -173,8 +180,9 @@ describe('push without SECRETS_KEY and batching', () => {
         sizes.push(requests.length);
         return { handles: [`h${sizes.length}`], errors: [] };
       },
-      async batchStatus() {
-        return { status: 'finished', errors: [] };
+      // Meta is still checking the last batch when we stop polling.
+      async batchStatus(_c, _t, handle) {
+        return { status: handle === 'h3' ? 'in_progress' : 'finished', errors: [] };
       },
     };
     catalog.configurePush({ port, secretsKey: KEY, pollDelaysMs: [0] });
@@ -193,6 +201,9 @@ describe('push without SECRETS_KEY and batching', () => {
     const report = await catalog.pushListing(l._id);
     expect(report).toMatchObject({ status: 'ok', sent: 6001 });
     expect(sizes).toEqual([3000, 3000, 1]);
+    expect(report.unfinished).toBe(1);
+    const said = (await catalog.pushReportText(l._id, report)).map((x) => resolveText(translator('lv'), x));
+    expect(said).toEqual(['✅ Meta pieņēma 6001 izmaiņu.', '⏳ Meta vēl pārbauda 1 paketi; iespējamās problēmas būs redzamas Commerce Manager.']);
     await store.close();
     rmSync(dir, { recursive: true, force: true });
   });
