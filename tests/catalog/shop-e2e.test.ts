@@ -5,7 +5,8 @@
  */
 import { mkdirSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../helpers/browser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Listing } from '../../models/listing.js';
 import { validateItem } from '../../services/catalog/validate.js';
@@ -13,7 +14,6 @@ import { startTestApp, type TestApp } from '../helpers/app.js';
 import { buttons, type FakeUser } from '../helpers/fake-telegram.js';
 import { jpeg, png } from './images.js';
 
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'];
 
 describe('/shop end to end', () => {
   let t: TestApp;
@@ -161,8 +161,7 @@ describe('/shop end to end', () => {
   });
 
   it('renders the public page in Chromium with every feed anchor, escaped user text, languages and Open Graph', async () => {
-    // Debian's chromium by default; CHROMIUM_PATH for other systems (e.g. google-chrome on GitHub's runners).
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1 });
     const products = await t.app.services.catalog.list(listing._id);
     const resp = await page.goto(`${t.app.url}/b/${listing.slug}#p-${products[1]._id}`);
