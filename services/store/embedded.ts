@@ -283,6 +283,11 @@ export class EmbeddedStore implements Store {
     }
   }
 
+  async compact(): Promise<void> {
+    if (this.opts.inMemory) return;
+    for (const ds of this.stores.values()) await ds.compactDatafileAsync();
+  }
+
   async close(): Promise<void> {
     for (const ds of this.stores.values()) {
       ds.stopAutocompaction();

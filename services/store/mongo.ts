@@ -186,6 +186,9 @@ export class MongoStore implements Store {
     }
   }
 
+  /** WiredTiger reuses the space of deleted documents; nothing to rewrite here. */
+  async compact(): Promise<void> {}
+
   async close(): Promise<void> {
     await this.conn.close();
   }

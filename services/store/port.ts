@@ -101,6 +101,11 @@ export interface Store {
   /** Creates the indexes every registered schema declares (unique ones included). */
   init(): Promise<void>;
   ping(): Promise<boolean>;
+  /**
+   * Makes deleted data unreadable in the engine's files (called after an erasure, e.g. /deleteme): the
+   * embedded engine rewrites its files without the removed records; MongoDB reclaims space itself (no-op).
+   */
+  compact(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -137,6 +137,7 @@ export function crosscheckStore(store: Store): Store {
     kv: (ns) => store.kv(ns),
     init: () => store.init(),
     ping: () => store.ping(),
+    compact: () => store.compact(),
     close: () => store.close(),
   };
 }
