@@ -39,7 +39,7 @@ export function createLogger(level: string): Logger {
 
 export async function startApp(config: Config, opts: { log?: Logger; clock?: Clock; inMemoryStore?: boolean; wrapStore?: (s: Store) => Store } = {}): Promise<App> {
   const log = opts.log ?? createLogger(config.LOG_LEVEL);
-  const opened = await openStore({ mongodbUri: config.MONGODB_URI, dataDir: config.DATA_DIR, inMemory: opts.inMemoryStore });
+  const opened = await openStore({ mongodbUri: config.MONGODB_URI, dataDir: config.DATA_DIR, inMemory: opts.inMemoryStore, synchronous: config.SQLITE_SYNCHRONOUS, log: log.child({ module: 'store' }) });
   // Tests wrap the store to cross-check every query against MongoDB semantics.
   const store = opts.wrapStore ? opts.wrapStore(opened) : opened;
   log.info({ engine: store.engine }, 'store ready');

@@ -18,6 +18,8 @@ export const configSchema = z.object({
     z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, 'must be 1-256 characters of A-Z a-z 0-9 _ -').optional()),
   MONGODB_URI: optionalString,
   DATA_DIR: z.string().default('./data'),
+  /** Embedded engine: `normal` survives a killed process; `full` also survives a power loss (an fsync per write). */
+  SQLITE_SYNCHRONOUS: z.enum(['normal', 'full']).default('normal'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
   PUBLIC_URL: z.url().default('http://localhost:3000').transform((u) => u.replace(/\/+$/, '')),

@@ -26,8 +26,14 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
   });
 
   app.get('/healthz', async (_req, reply) => {
-    const store = await opts.services.store.ping();
-    return reply.code(store ? 200 : 503).send({ ok: store, store: { engine: opts.services.store.engine, ok: store } });
+    const store = opts.services.store;
+    const reachable = await store.ping();
+    // Reachable is not enough: a store that cannot write (disk full, read-only) makes the bot unable to keep
+    // what users send, so the instance is unhealthy until a write succeeds again.
+    const health = store.health();
+    const ok = reachable && health.ok;
+    const reason = reachable ? health.reason : 'store unreachable';
+    return reply.code(ok ? 200 : 503).send({ ok, store: { engine: store.engine, ok, ...(ok ? {} : { reason, since: health.since }) } });
   });
 
   app.get<{ Params: { id: string } }>('/media/:id', async (req, reply) => {

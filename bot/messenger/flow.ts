@@ -12,7 +12,7 @@ import { MessengerEventModel } from '../../models/messenger-event.js';
 import type { Services } from '../../services/app.js';
 import { isLocale, LANGUAGE_NAMES, translator, type TFunction } from '../../services/i18n.js';
 import type { SearchQuery } from '../../services/search/service.js';
-import { DuplicateKeyError } from '../../services/store/port.js';
+import { DuplicateKeyError, isStoreUnavailable } from '../../services/store/port.js';
 import { district } from '../../services/territories.js';
 import { carousel, LIMITS, textMessage, type Card, type MessengerMessage, type MsgButton } from './render.js';
 import type { SendApi } from './send-api.js';
@@ -80,6 +80,20 @@ export class MessengerFlow {
 
   /** Handles one messaging event from the webhook (already verified and filtered). */
   async handle(ev: MessagingEvent): Promise<void> {
+    try {
+      await this.handleEvent(ev);
+    } catch (err) {
+      if (!isStoreUnavailable(err)) throw err;
+      // Nothing was kept (not even the message id, so a redelivery is handled): tell the person to come back.
+      const psid = ev.sender!.id!;
+      const known = await this.services.users.byExternal('messenger', psid).catch(() => null);
+      const t = translator(known?.locale ?? this.services.settings.defaultLocale);
+      await this.deps.api.send({ recipient: { id: psid }, messaging_type: 'RESPONSE', message: textMessage(t('store:unavailable')) }).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private async handleEvent(ev: MessagingEvent): Promise<void> {
     const psid = ev.sender!.id!;
     const payload = ev.message?.quick_reply?.payload ?? ev.postback?.payload;
     // Postbacks may come without a mid: then the sender, time and payload identify the event (hashed: no PSIDs kept).

@@ -9,7 +9,8 @@ import { sequentialize } from '@grammyjs/runner';
 import { Bot, GrammyError, type Context } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Services } from '../../services/app.js';
-import { translator } from '../../services/i18n.js';
+import { pickLocale, translator } from '../../services/i18n.js';
+import { isStoreUnavailable } from '../../services/store/port.js';
 import type { BotContext, ConvContext } from './context.js';
 import { fallbackFeature, startFeature } from './features/start.js';
 import { features, type ConvPlugin } from './features/index.js';
@@ -95,6 +96,13 @@ export function createBot(token: string, deps: BotDeps): Bot<BotContext> {
 
   bot.catch(async (err) => {
     const ctx = err.ctx;
+    if (isStoreUnavailable(err.error)) {
+      // Logged at error once per episode by the store; the user is told to come back, never a false success.
+      services.log.warn({ reason: err.error.reason, updateId: ctx.update.update_id }, 'update not handled: store unavailable');
+      const t = translator(ctx.user?.locale ?? pickLocale(ctx.from?.language_code, services.settings.defaultLocale));
+      if (ctx.chat) await ctx.api.sendMessage(ctx.chat.id, t('store:unavailable')).catch(() => undefined);
+      return;
+    }
     services.log.error({ err: err.error instanceof GrammyError ? { code: err.error.error_code, description: err.error.description, method: err.error.method } : String(err.error), updateId: ctx.update.update_id }, 'update failed');
     // The user always hears something; /cancel or any command gets them out of a flow.
     const t = translator(ctx.user?.locale ?? services.settings.defaultLocale);

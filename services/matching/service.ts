@@ -68,7 +68,7 @@ export class MatchingService {
   ensureLoaded(): Promise<void> {
     this.loading ??= (async () => {
       const started = this.deps.clock.now();
-      for (const o of await this.offerDocs.find({ status: 'published' })) if (this.isActive(o)) this.index.upsert(o);
+      for await (const o of this.offerDocs.stream({ status: 'published' })) if (this.isActive(o)) this.index.upsert(o);
       this.syncedAt = started;
     })();
     return this.loading;

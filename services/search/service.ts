@@ -1,6 +1,6 @@
 /**
- * Directory search: keeps the SearchEngine in step with the store (built at start from pages of published
- * listings, updated on listing events) and answers queries with one page of listings loaded by id.
+ * Directory search: keeps the SearchEngine in step with the store (built at start from one streamed pass over
+ * the published listings, updated on listing events) and answers queries with one page of listings loaded by id.
  * The same service serves Messenger and Telegram.
  */
 import type { Logger } from 'pino';
@@ -70,17 +70,19 @@ export class SearchService {
   private async build(): Promise<void> {
     const started = Date.now();
     this.touchedWhileBuilding = new Set();
-    let lastId: string | undefined;
-    for (;;) {
-      const filter = lastId ? { status: 'published', _id: { $gt: lastId } } : { status: 'published' };
-      const page = await this.listings.find(filter, { sort: { _id: 1 }, limit: PAGE });
-      if (!page.length) break;
-      const items = await Promise.all(page.map(async (listing) => ({ listing, products: await this.productTitles(listing) })));
+    // One streamed pass over the published listings (the store yields to other work between batches).
+    let batch: Listing[] = [];
+    const flush = async () => {
+      const items = await Promise.all(batch.map(async (listing) => ({ listing, products: await this.productTitles(listing) })));
       // A listing an event touched meanwhile is already in its latest state (or gone): don't overwrite it.
       this.engine.addAll(items.filter((i) => !this.touchedWhileBuilding?.has(i.listing._id)));
-      lastId = page[page.length - 1]._id;
-      if (page.length < PAGE) break;
+      batch = [];
+    };
+    for await (const listing of this.listings.stream({ status: 'published' }, { batchSize: PAGE })) {
+      batch.push(listing);
+      if (batch.length === PAGE) await flush();
     }
+    await flush();
     this.touchedWhileBuilding = undefined;
     this.deps.log.info({ listings: this.engine.size, ms: Date.now() - started }, 'search index built');
   }

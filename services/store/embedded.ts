@@ -1,25 +1,42 @@
 /**
- * Embedded engine: one @seald-io/nedb datastore (append-only file) per collection under DATA_DIR/db.
- * Writes are validated with the mongoose schema and serialised per collection, which makes
- * findOneAndUpdate and upsert atomic within the process (the embedded engine is single-process by design).
+ * Embedded engine: SQLite (better-sqlite3) in DATA_DIR/store.sqlite, one table per collection
+ * (`_id TEXT PRIMARY KEY, doc TEXT` holding the document as JSON, dates as ISO-8601 text), expression indexes
+ * derived from the mongoose schemas, filters translated to SQL (sql-filter.ts), blobs in a table of the same
+ * database. Write-ahead log: a write is acknowledged once it is in the log, so kill -9 never loses one; with
+ * synchronous=NORMAL (default) a power loss may drop the last writes (the file stays consistent), with FULL
+ * every commit is fsynced and survives that too (see README, "Storage").
+ *
+ * better-sqlite3 is synchronous: every statement here is small (indexed lookups, one document), and whole-
+ * collection reads go through `stream()`, which yields to the event loop between batches. Read-modify-write
+ * operations (updates, upserts, claims) are serialised per collection, and DATA_DIR is locked to one process
+ * (lock.ts), which makes them atomic.
  */
-import { mkdir, readFile, rm, writeFile, readdir } from 'node:fs/promises';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import Datastore from '@seald-io/nedb';
-import nedbModel from '@seald-io/nedb/lib/model.js';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import Database from 'better-sqlite3';
+import { update as applyUpdate } from 'mingo/updater';
 import { registeredModels } from '../../models/define.js';
-import { KvModel } from '../../models/kv.js';
+import { KvModel, type KvEntry } from '../../models/kv.js';
 import { newId } from '../ids.js';
+import { HealthState, type HealthLog } from './health.js';
+import { kvOver } from './kv.js';
+import { DataDirLock } from './lock.js';
 import { Mutex } from './mutex.js';
+import { migrateNedbIfPresent } from './nedb-migration.js';
 import {
   DuplicateKeyError,
   type Blob, type BlobStore, type Collection, type Doc, type Filter, type FindOptions, type KeyValue,
-  type ModelDef, type NewDoc, type Sort, type Store, type Update, type WriteResult,
+  type ModelDef, type NewDoc, type Sort, type Store, type StoreHealth, type StreamOptions, type Update, type WriteResult,
 } from './port.js';
+import { SchemaInfo, declaredIndexes, splitPath } from './schema-paths.js';
+import { compileFilter, compileSort, indexExpression } from './sql-filter.js';
 import { castAndValidate } from './validate.js';
-import { kvOver } from './kv.js';
 
-type Nedb = Datastore<Record<string, any>>;
+type Db = Database.Database;
+
+/** File names inside DATA_DIR. */
+export const DB_FILE = 'store.sqlite';
 
 function isOperatorObject(v: unknown): boolean {
   return !!v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date)
@@ -48,32 +65,127 @@ function setPath(obj: Record<string, any>, path: string, value: unknown): void {
   cur[parts[parts.length - 1]] = value;
 }
 
-function mapDuplicate(collection: string, err: unknown): unknown {
-  const e = err as { errorType?: string; key?: unknown; message?: string };
-  if (e?.errorType === 'uniqueViolated') return new DuplicateKeyError(collection, String(e.key ?? e.message));
-  return err;
+function getPath(obj: unknown, parts: string[]): unknown {
+  let cur = obj;
+  for (const p of parts) {
+    if (Array.isArray(cur)) return cur.flatMap((el) => getPath(el, [p]) ?? []);
+    cur = (cur as Record<string, unknown> | null | undefined)?.[p];
+  }
+  return cur;
+}
+
+/** Inclusion or exclusion projection, applied to a parsed document. */
+function project<T>(doc: Record<string, unknown>, projection?: Record<string, 0 | 1>): T {
+  if (!projection) return doc as T;
+  const entries = Object.entries(projection);
+  const include = entries.some(([, v]) => v === 1);
+  if (include) {
+    const out: Record<string, unknown> = {};
+    if (projection._id !== 0) out._id = doc._id;
+    for (const [k, v] of entries) {
+      if (v !== 1 || k === '_id') continue;
+      const value = getPath(doc, k.split('.'));
+      if (value !== undefined) setPath(out, k, value);
+    }
+    return out as T;
+  }
+  for (const [k] of entries) {
+    const parts = k.split('.');
+    const parent = getPath(doc, parts.slice(0, -1)) as Record<string, unknown> | undefined;
+    if (parent && typeof parent === 'object') delete parent[parts[parts.length - 1]];
+  }
+  return doc as T;
+}
+
+function quote(name: string): string {
+  if (!/^[A-Za-z0-9_]+$/.test(name)) throw new Error(`unsupported collection name: ${name}`);
+  return `"${name}"`;
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  const code = (err as { code?: string })?.code;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+/** Shared by the collections of one store: the connection, statement cache and write health. */
+class Engine {
+  private readonly statements = new Map<string, Database.Statement>();
+  constructor(readonly db: Db, readonly health: HealthState) {}
+
+  stmt(sql: string): Database.Statement {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+
+  /** Runs a write (one statement or a transaction); failures are mapped, never swallowed. */
+  write<R>(collection: string, what: string, fn: () => R): R {
+    let result: R;
+    try {
+      result = fn();
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new DuplicateKeyError(collection, (err as Error).message);
+      throw this.health.fail(err, `${what} ${collection}`);
+    }
+    this.health.ok();
+    return result;
+  }
 }
 
 class EmbeddedCollection<T extends Doc> implements Collection<T> {
   private readonly lock = new Mutex();
-  constructor(readonly name: string, private readonly def: ModelDef<T>, private readonly ds: Nedb) {}
+  private readonly info: SchemaInfo;
+  private readonly table: string;
 
-  private cursor(filter: Filter, o: FindOptions = {}) {
-    let c = this.ds.findAsync(filter, o.projection ?? {});
-    if (o.sort) c = c.sort(o.sort);
-    if (o.skip) c = c.skip(o.skip);
-    if (o.limit) c = c.limit(o.limit);
-    return c;
+  constructor(readonly name: string, private readonly def: ModelDef<T>, private readonly engine: Engine) {
+    this.info = new SchemaInfo(def.schema);
+    this.table = quote(name);
+  }
+
+  private parse(text: string): T {
+    return this.info.revive(JSON.parse(text) as T);
+  }
+
+  private select(filter: Filter, o: FindOptions = {}, columns = 'doc'): { sql: string; params: unknown[] } {
+    const where = compileFilter(filter, this.info);
+    let sql = `SELECT ${columns} FROM ${this.table} WHERE ${where.sql}${compileSort(o.sort, this.info)}`;
+    const params = [...where.params];
+    if (o.limit || o.skip) {
+      sql += ' LIMIT ? OFFSET ?';
+      params.push(o.limit || -1, o.skip ?? 0);
+    }
+    return { sql, params };
+  }
+
+  /** Creates the table and the indexes the schema declares; drops indexes it no longer declares. */
+  ensureSchema(): void {
+    const db = this.engine.db;
+    db.exec(`CREATE TABLE IF NOT EXISTS ${this.table} (_id TEXT PRIMARY KEY, doc TEXT NOT NULL)`);
+    const wanted = new Set<string>();
+    for (const ix of declaredIndexes(this.name, this.def.schema)) {
+      const exprs = ix.fields.map(([p, d]) => {
+        const e = indexExpression(p, this.info);
+        return e && `${e}${d === -1 ? ' DESC' : ''}`;
+      });
+      // SQLite has no multikey indexes: an index over an array field would index the array's JSON text.
+      if (exprs.some((e) => !e) || ix.fields.every(([p]) => p === '_id')) continue;
+      wanted.add(ix.name);
+      // A sparse index leaves out documents that have none of its fields (MongoDB's rule).
+      const partial = ix.sparse ? ` WHERE ${ix.fields.map(([p]) => `${indexExpression(p, this.info)} IS NOT NULL`).join(' OR ')}` : '';
+      db.exec(`CREATE ${ix.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ${quote(ix.name)} ON ${this.table} (${exprs.join(', ')})${partial}`);
+    }
+    const existing = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND name LIKE 'ix\\_%' ESCAPE '\\'`).all(this.name) as { name: string }[];
+    for (const { name } of existing) if (!wanted.has(name)) db.exec(`DROP INDEX ${quote(name)}`);
   }
 
   async insert(doc: NewDoc<T>): Promise<T> {
     const valid = await castAndValidate<T>(this.def, doc as Record<string, unknown>);
     return this.lock.run(async () => {
-      try {
-        return (await this.ds.insertAsync(valid)) as T;
-      } catch (err) {
-        throw mapDuplicate(this.name, err);
-      }
+      this.engine.write(this.name, 'insert into', () => this.engine.stmt(`INSERT INTO ${this.table} (_id, doc) VALUES (?, ?)`).run(valid._id, JSON.stringify(valid)));
+      return valid;
     });
   }
 
@@ -82,217 +194,309 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
     for (const d of docs) valid.push(await castAndValidate<T>(this.def, d as Record<string, unknown>));
     if (valid.length === 0) return [];
     return this.lock.run(async () => {
-      try {
-        return (await this.ds.insertAsync(valid)) as unknown as T[];
-      } catch (err) {
-        throw mapDuplicate(this.name, err);
-      }
+      const ins = this.engine.stmt(`INSERT INTO ${this.table} (_id, doc) VALUES (?, ?)`);
+      this.engine.write(this.name, 'insert into', () => this.engine.db.transaction(() => {
+        for (const v of valid) ins.run(v._id, JSON.stringify(v));
+      })());
+      return valid;
     });
   }
 
   async findOne(filter: Filter, options: FindOptions = {}): Promise<T | null> {
-    const [doc] = await this.cursor(filter, { ...options, limit: 1 });
-    return (doc as T) ?? null;
+    const q = this.select(filter, { ...options, limit: 1 });
+    const row = this.engine.stmt(q.sql).get(...q.params) as { doc: string } | undefined;
+    return row ? project<T>(this.parse(row.doc) as Record<string, unknown>, options.projection) : null;
   }
 
-  findById(id: string): Promise<T | null> {
-    return this.findOne({ _id: id });
+  async findById(id: string): Promise<T | null> {
+    const row = this.engine.stmt(`SELECT doc FROM ${this.table} WHERE _id = ?`).get(String(id)) as { doc: string } | undefined;
+    return row ? this.parse(row.doc) : null;
   }
 
-  async find(filter: Filter, options?: FindOptions): Promise<T[]> {
-    return (await this.cursor(filter, options)) as T[];
+  async find(filter: Filter, options: FindOptions = {}): Promise<T[]> {
+    const q = this.select(filter, options);
+    const rows = this.engine.stmt(q.sql).all(...q.params) as { doc: string }[];
+    return rows.map((r) => project<T>(this.parse(r.doc) as Record<string, unknown>, options.projection));
   }
 
-  count(filter: Filter = {}): Promise<number> {
-    return this.ds.countAsync(filter);
+  async *stream(filter: Filter = {}, options: StreamOptions = {}): AsyncIterable<T> {
+    const batch = Math.max(1, options.batchSize ?? 500);
+    const where = compileFilter(filter, this.info);
+    const sql = `SELECT rowid AS r, doc FROM ${this.table} WHERE rowid > ? AND (${where.sql}) ORDER BY rowid LIMIT ?`;
+    let after = 0;
+    for (;;) {
+      const rows = this.engine.stmt(sql).all(after, ...where.params, batch) as { r: number; doc: string }[];
+      for (const row of rows) yield project<T>(this.parse(row.doc) as Record<string, unknown>, options.projection);
+      if (rows.length < batch) return;
+      after = rows[rows.length - 1].r;
+      await yieldToLoop();
+    }
+  }
+
+  async count(filter: Filter = {}): Promise<number> {
+    const where = compileFilter(filter, this.info);
+    return (this.engine.stmt(`SELECT count(*) AS n FROM ${this.table} WHERE ${where.sql}`).get(...where.params) as { n: number }).n;
   }
 
   async distinct<V>(field: string, filter: Filter = {}): Promise<V[]> {
-    const docs = await this.ds.findAsync(filter, { [field]: 1, _id: 0 });
+    const parts = splitPath(field);
+    const where = compileFilter(filter, this.info);
+    // Only the field's JSON travels out of SQLite; arrays are flattened here, like MongoDB does.
+    const through = this.info.groups(field).length > 2 || (this.info.groups(field).length === 2 && this.info.groups(field)[1].length > 0);
+    const column = through ? 'doc' : `doc -> '$.${parts.join('.')}' AS v`;
+    const rows = this.engine.stmt(`SELECT ${column} FROM ${this.table} WHERE ${where.sql}`).all(...where.params) as { v?: string | null; doc?: string }[];
     const seen = new Map<string, V>();
-    for (const d of docs) {
-      const v = nedbModel.getDotValue(d, field);
+    const isDate = this.info.isDate(field);
+    for (const row of rows) {
+      const v = through ? getPath(this.parse(row.doc!), parts) : row.v == null ? undefined : JSON.parse(row.v);
       for (const item of Array.isArray(v) ? v : [v]) {
-        if (item !== undefined) seen.set(JSON.stringify(item), item as V);
+        if (item === undefined) continue;
+        const value = isDate && typeof item === 'string' ? new Date(item) : item;
+        seen.set(JSON.stringify(value), value as V);
       }
     }
     return [...seen.values()];
   }
 
-  /** Applies `update` to one stored document, validates the result, and replaces it. */
-  private async rewrite(doc: Record<string, any>, update: Update): Promise<T> {
-    const next = nedbModel.modify(doc, update as Record<string, unknown>);
-    const valid = await castAndValidate<T>(this.def, next);
-    try {
-      await this.ds.updateAsync({ _id: doc._id }, valid, {});
-    } catch (err) {
-      throw mapDuplicate(this.name, err);
-    }
-    return valid;
+  /** Applies `update` to a stored document and validates the result (nothing is written here). */
+  private async next(doc: T, update: Update): Promise<T> {
+    applyUpdate(doc as Record<string, unknown>, update as never);
+    return castAndValidate<T>(this.def, doc as Record<string, unknown>);
+  }
+
+  private replace(docs: T[]): void {
+    const upd = this.engine.stmt(`UPDATE ${this.table} SET doc = ? WHERE _id = ?`);
+    this.engine.write(this.name, 'update', () => this.engine.db.transaction(() => {
+      for (const d of docs) upd.run(JSON.stringify(d), d._id);
+    })());
+  }
+
+  private firstMatch(filter: Filter, sort?: Sort): T | null {
+    const q = this.select(filter, { sort, limit: 1 });
+    const row = this.engine.stmt(q.sql).get(...q.params) as { doc: string } | undefined;
+    return row ? this.parse(row.doc) : null;
   }
 
   updateOne(filter: Filter, update: Update): Promise<WriteResult> {
     return this.lock.run(async () => {
-      const doc = await this.findOne(filter);
+      const doc = this.firstMatch(filter);
       if (!doc) return { matched: 0, modified: 0 };
-      await this.rewrite(doc, update);
+      this.replace([await this.next(doc, update)]);
       return { matched: 1, modified: 1 };
     });
   }
 
   updateMany(filter: Filter, update: Update): Promise<WriteResult> {
     return this.lock.run(async () => {
-      const docs = await this.find(filter);
-      for (const d of docs) await this.rewrite(d, update);
+      const q = this.select(filter);
+      const docs = (this.engine.stmt(q.sql).all(...q.params) as { doc: string }[]).map((r) => this.parse(r.doc));
+      const next: T[] = [];
+      for (const d of docs) next.push(await this.next(d, update));
+      if (next.length) this.replace(next);
       return { matched: docs.length, modified: docs.length };
     });
   }
 
   upsert(filter: Filter, update: Update): Promise<T> {
     return this.lock.run(async () => {
-      const doc = await this.findOne(filter);
-      if (doc) return this.rewrite(doc, update);
-      const base = nedbModel.modify({ _id: newId(), ...equalityFields(filter) }, update as Record<string, unknown>);
-      const valid = await castAndValidate<T>(this.def, base);
-      try {
-        return (await this.ds.insertAsync(valid)) as T;
-      } catch (err) {
-        throw mapDuplicate(this.name, err);
+      const doc = this.firstMatch(filter);
+      if (doc) {
+        const next = await this.next(doc, update);
+        this.replace([next]);
+        return next;
       }
+      const created = await this.next({ _id: newId(), ...equalityFields(filter) } as T, update);
+      this.engine.write(this.name, 'insert into', () => this.engine.stmt(`INSERT INTO ${this.table} (_id, doc) VALUES (?, ?)`).run(created._id, JSON.stringify(created)));
+      return created;
     });
   }
 
   findOneAndUpdate(filter: Filter, update: Update, options: { sort?: Sort } = {}): Promise<T | null> {
     return this.lock.run(async () => {
-      const doc = await this.findOne(filter, { sort: options.sort });
-      return doc ? this.rewrite(doc, update) : null;
+      const doc = this.firstMatch(filter, options.sort);
+      if (!doc) return null;
+      const next = await this.next(doc, update);
+      this.replace([next]);
+      return next;
     });
   }
 
   deleteOne(filter: Filter): Promise<number> {
-    return this.lock.run(() => this.ds.removeAsync(filter, { multi: false }));
+    return this.lock.run(async () => {
+      const q = this.select(filter, { limit: 1 }, '_id');
+      return this.engine.write(this.name, 'delete from', () => this.engine.stmt(`DELETE FROM ${this.table} WHERE _id IN (${q.sql})`).run(...q.params).changes);
+    });
   }
 
   deleteMany(filter: Filter): Promise<number> {
-    return this.lock.run(() => this.ds.removeAsync(filter, { multi: true }));
-  }
-
-  async ensureIndexes(): Promise<void> {
-    for (const [fields, opts] of this.def.schema.indexes()) {
-      const names = Object.keys(fields);
-      await this.ds.ensureIndexAsync({
-        fieldName: names.length === 1 ? names[0] : names,
-        unique: !!opts?.unique,
-        sparse: !!opts?.sparse,
-      });
-    }
+    return this.lock.run(async () => {
+      const where = compileFilter(filter, this.info);
+      return this.engine.write(this.name, 'delete from', () => this.engine.stmt(`DELETE FROM ${this.table} WHERE ${where.sql}`).run(...where.params).changes);
+    });
   }
 }
 
 const CONTENT_TYPES: Record<string, string> = { jpg: 'image/jpeg', png: 'image/png', gif: 'image/gif', webp: 'image/webp', bin: 'application/octet-stream', csv: 'text/csv' };
 
-class FileBlobStore implements BlobStore {
-  constructor(private readonly dir: string) {}
-
-  private file(id: string): string | null {
-    return /^[A-Za-z0-9_-]{8,64}\.[a-z]{2,4}$/.test(id) ? join(this.dir, id) : null;
-  }
+/** Blobs as rows of the same database: written atomically, in backups, erased by compact(). */
+class SqliteBlobStore implements BlobStore {
+  constructor(private readonly engine: Engine) {}
 
   async put(data: Buffer, contentType: string): Promise<string> {
     const ext = Object.entries(CONTENT_TYPES).find(([, ct]) => ct === contentType)?.[0] ?? 'bin';
     const id = `${newId()}.${ext}`;
-    await writeFile(join(this.dir, id), data);
+    this.engine.write('blobs', 'insert into', () => this.engine.stmt('INSERT INTO _blobs (id, content_type, data) VALUES (?, ?, ?)').run(id, CONTENT_TYPES[ext], data));
     return id;
   }
 
   async get(id: string): Promise<Blob | null> {
-    const file = this.file(id);
-    if (!file) return null;
-    try {
-      const data = await readFile(file);
-      const ext = id.split('.').pop() ?? 'bin';
-      return { data, contentType: CONTENT_TYPES[ext] ?? 'application/octet-stream', size: data.length };
-    } catch {
-      return null;
-    }
+    if (typeof id !== 'string' || id.length > 80) return null;
+    const row = this.engine.stmt('SELECT content_type AS ct, data FROM _blobs WHERE id = ?').get(id) as { ct: string; data: Buffer } | undefined;
+    return row ? { data: row.data, contentType: row.ct, size: row.data.length } : null;
   }
 
   async delete(id: string): Promise<void> {
-    const file = this.file(id);
-    if (file) await rm(file, { force: true });
+    this.engine.write('blobs', 'delete from', () => this.engine.stmt('DELETE FROM _blobs WHERE id = ?').run(id));
   }
+}
+
+export interface EmbeddedOptions {
+  /** A private in-memory database (tests): nothing touches DATA_DIR. */
+  inMemory?: boolean;
+  /** SQLite's `synchronous` in WAL mode (default normal). */
+  synchronous?: 'normal' | 'full';
+  log?: HealthLog & { warn(obj: object, msg: string): void };
+}
+
+/** Opens (and creates) the database file with the engine's settings. */
+export function openDatabase(file: string, synchronous: 'normal' | 'full' = 'normal'): Db {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  // NORMAL: a commit is written to the log (safe from kill -9) and fsynced at checkpoints; better-sqlite3 blocks
+  // the event loop during an fsync (~3 ms here), so FULL (an fsync per commit) is the operator's choice.
+  db.pragma(`synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
+  // Deleted content is overwritten with zeros, so an erased user's text does not linger in free pages.
+  db.pragma('secure_delete = ON');
+  // Only a backup reads beside the bot, and WAL readers never block the writer: waiting is the exception.
+  db.pragma('busy_timeout = 1000');
+  db.exec(`CREATE TABLE IF NOT EXISTS _blobs (id TEXT PRIMARY KEY, content_type TEXT NOT NULL, data BLOB NOT NULL);
+    CREATE TABLE IF NOT EXISTS _meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);`);
+  return db;
 }
 
 export class EmbeddedStore implements Store {
   readonly engine = 'embedded' as const;
-  readonly blobs: BlobStore;
   private readonly collections = new Map<string, EmbeddedCollection<any>>();
-  private readonly stores = new Map<string, Nedb>();
-  private ready = false;
+  private core?: Engine;
+  private lock?: DataDirLock;
+  private blobStore?: BlobStore;
+  private readonly healthState: HealthState;
 
-  constructor(private readonly dataDir: string, private readonly opts: { inMemory?: boolean } = {}) {
-    this.blobs = new FileBlobStore(join(dataDir, 'blobs'));
+  constructor(private readonly dataDir: string, private readonly opts: EmbeddedOptions = {}) {
+    this.healthState = new HealthState(opts.log);
   }
 
-  private datastore(name: string): Nedb {
-    let ds = this.stores.get(name);
-    if (!ds) {
-      ds = this.opts.inMemory
-        ? new Datastore({ inMemoryOnly: true })
-        : new Datastore({ filename: join(this.dataDir, 'db', `${name}.db`) });
-      this.stores.set(name, ds);
-    }
-    return ds;
+  /** The SQLite connection (operations tooling and tests: pragmas, backups). */
+  get database(): Db {
+    if (!this.core) throw new Error('store.init() must run first');
+    return this.core.db;
+  }
+
+  get blobs(): BlobStore {
+    if (!this.blobStore) throw new Error('store.init() must run before blobs are used');
+    return this.blobStore;
   }
 
   collection<T extends Doc>(model: ModelDef<T>): Collection<T> {
-    if (!this.ready) throw new Error('store.init() must run before collections are used');
+    if (!this.core) throw new Error('store.init() must run before collections are used');
     let c = this.collections.get(model.collection);
     if (!c) {
-      c = new EmbeddedCollection<T>(model.collection, model, this.datastore(model.collection));
+      c = new EmbeddedCollection<T>(model.collection, model, this.core);
+      c.ensureSchema();
       this.collections.set(model.collection, c);
     }
     return c;
   }
 
   kv<V>(namespace: string): KeyValue<V> {
-    return kvOver<V>(this.collection(KvModel), namespace);
+    const entries = this.collection(KvModel);
+    const core = this.core!;
+    const base = kvOver<V>(entries, namespace);
+    // Conversation state is read and written on every step: straight to the table, without schema casting
+    // (the entry's shape is fixed here); keys() and erasure go through the collection.
+    return {
+      ...base,
+      async read(key) {
+        const row = core.stmt('SELECT doc FROM kv WHERE _id = ?').get(`${namespace}:${key}`) as { doc: string } | undefined;
+        return row ? (JSON.parse((JSON.parse(row.doc) as KvEntry).value) as V) : undefined;
+      },
+      async write(key, value) {
+        const entry = { _id: `${namespace}:${key}`, ns: namespace, value: JSON.stringify(value), updatedAt: new Date() };
+        core.write('kv', 'write', () => core.stmt('INSERT INTO kv (_id, doc) VALUES (?, ?) ON CONFLICT (_id) DO UPDATE SET doc = excluded.doc').run(entry._id, JSON.stringify(entry)));
+      },
+    };
   }
 
   async init(): Promise<void> {
-    await mkdir(join(this.dataDir, 'db'), { recursive: true });
-    await mkdir(join(this.dataDir, 'blobs'), { recursive: true });
-    this.ready = true;
-    for (const def of registeredModels()) {
-      const ds = this.datastore(def.collection);
-      await ds.loadDatabaseAsync();
-      // Keep the append-only files small; compaction rewrites them atomically.
-      if (!this.opts.inMemory) ds.setAutocompactionInterval(10 * 60_000);
-      await (this.collection(def) as EmbeddedCollection<Doc>).ensureIndexes();
+    let db: Db;
+    if (this.opts.inMemory) {
+      db = openDatabase(':memory:');
+    } else {
+      mkdirSync(this.dataDir, { recursive: true });
+      this.lock = DataDirLock.acquire(this.dataDir);
+      try {
+        db = openDatabase(join(this.dataDir, DB_FILE), this.opts.synchronous);
+        await migrateNedbIfPresent(this.dataDir, db, this.opts.log);
+      } catch (err) {
+        this.lock.release();
+        throw err;
+      }
     }
+    this.core = new Engine(db, this.healthState);
+    this.blobStore = new SqliteBlobStore(this.core);
+    for (const def of registeredModels()) this.collection(def);
   }
 
   async ping(): Promise<boolean> {
-    if (!this.ready) return false;
-    if (this.opts.inMemory) return true;
+    if (!this.core) return false;
     try {
-      await readdir(join(this.dataDir, 'db'));
+      this.core.stmt('SELECT 1').get();
       return true;
     } catch {
       return false;
     }
   }
 
+  health(): StoreHealth {
+    return this.healthState.current;
+  }
+
   async compact(): Promise<void> {
-    if (this.opts.inMemory) return;
-    for (const ds of this.stores.values()) await ds.compactDatafileAsync();
+    if (!this.core) return;
+    const db = this.core.db;
+    // secure_delete already zeroed the deleted rows in the pages; the write-ahead log may still hold older
+    // copies of those pages: copy it into the database and truncate it.
+    const [r] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+    if (r?.busy) {
+      // A reader (e.g. a backup) holds an old snapshot: rewrite the whole file instead.
+      await yieldToLoop();
+      db.exec('VACUUM');
+      db.pragma('wal_checkpoint(TRUNCATE)');
+    }
   }
 
   async close(): Promise<void> {
-    for (const ds of this.stores.values()) {
-      ds.stopAutocompaction();
-      if (!this.opts.inMemory) await ds.compactDatafileAsync().catch(() => undefined);
+    if (!this.core) return;
+    const db = this.core.db;
+    this.core = undefined;
+    this.collections.clear();
+    try {
+      if (!this.opts.inMemory) db.pragma('wal_checkpoint(TRUNCATE)');
+    } catch {
+      // The log stays and is replayed at the next open: nothing is lost.
     }
-    this.ready = false;
+    db.close();
+    this.lock?.release();
+    this.lock = undefined;
   }
 }

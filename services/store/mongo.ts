@@ -7,25 +7,38 @@ import { Readable } from 'node:stream';
 import { registeredModels } from '../../models/define.js';
 import { KvModel } from '../../models/kv.js';
 import { newId } from '../ids.js';
+import { HealthState, type HealthLog } from './health.js';
 import { kvOver } from './kv.js';
 import {
   DuplicateKeyError,
   type Blob, type BlobStore, type Collection, type Doc, type Filter, type FindOptions, type KeyValue,
-  type ModelDef, type NewDoc, type Sort, type Store, type Update, type WriteResult,
+  type ModelDef, type NewDoc, type Sort, type Store, type StoreHealth, type StreamOptions, type Update, type WriteResult,
 } from './port.js';
 import { toValidationFailed } from './validate.js';
 
 const UPDATE_OPTS = { runValidators: true, strict: 'throw' as const };
 
+/** Why MongoDB cannot take writes now (unreachable, out of disk space), or null for any other error. */
+function mongoUnavailable(err: unknown): string | null {
+  const e = err as { name?: string; code?: number };
+  if (e?.name === 'MongoNetworkError' || e?.name === 'MongoServerSelectionError' || e?.name === 'MongoNotConnectedError') return 'database unreachable';
+  if (e?.code === 14031) return 'disk full (OutOfDiskSpace)';
+  return null;
+}
+
 class MongoCollection<T extends Doc> implements Collection<T> {
-  constructor(readonly name: string, private readonly M: Model<any>) {}
+  constructor(readonly name: string, private readonly M: Model<any>, private readonly health: HealthState) {}
 
   private wrap = async <R>(fn: () => Promise<R>): Promise<R> => {
     try {
-      return await fn();
+      const r = await fn();
+      this.health.ok();
+      return r;
     } catch (err) {
       const e = err as { code?: number; message?: string };
       if (e?.code === 11000) throw new DuplicateKeyError(this.name, e.message ?? '');
+      const down = mongoUnavailable(err);
+      if (down) throw this.health.unavailable(down, err, `write to ${this.name}`);
       throw toValidationFailed(this.name, err);
     }
   };
@@ -110,6 +123,11 @@ class MongoCollection<T extends Doc> implements Collection<T> {
   deleteMany(filter: Filter): Promise<number> {
     return this.wrap(async () => (await this.M.deleteMany(filter)).deletedCount ?? 0);
   }
+
+  async *stream(filter: Filter = {}, options: StreamOptions = {}): AsyncIterable<T> {
+    const cursor = this.M.find(filter, options.projection).lean().batchSize(options.batchSize ?? 500).cursor();
+    for await (const doc of cursor) yield doc as T;
+  }
 }
 
 class GridFsBlobStore implements BlobStore {
@@ -149,8 +167,10 @@ export class MongoStore implements Store {
   readonly blobs: BlobStore;
   private readonly conn: Connection;
   private readonly collections = new Map<string, MongoCollection<any>>();
+  private readonly healthState: HealthState;
 
-  constructor(uri: string) {
+  constructor(uri: string, opts: { log?: HealthLog } = {}) {
+    this.healthState = new HealthState(opts.log);
     this.conn = mongoose.createConnection(uri, { serverSelectionTimeoutMS: 10_000, sanitizeFilter: false });
     this.blobs = new GridFsBlobStore(this.conn);
   }
@@ -162,7 +182,7 @@ export class MongoStore implements Store {
   collection<T extends Doc>(def: ModelDef<T>): Collection<T> {
     let c = this.collections.get(def.collection);
     if (!c) {
-      c = new MongoCollection<T>(def.collection, this.model(def));
+      c = new MongoCollection<T>(def.collection, this.model(def), this.healthState);
       this.collections.set(def.collection, c);
     }
     return c;
@@ -184,6 +204,10 @@ export class MongoStore implements Store {
     } catch {
       return false;
     }
+  }
+
+  health(): StoreHealth {
+    return this.healthState.current;
   }
 
   /** WiredTiger reuses the space of deleted documents; nothing to rewrite here. */

@@ -1,15 +1,19 @@
 /**
  * The storage port: the narrow slice of MongoDB's API that both engines (MongoDB through mongoose, and the
- * embedded @seald-io/nedb store) implement identically. Repository code uses only this.
+ * embedded SQLite engine in DATA_DIR, services/store/embedded.ts) implement identically. Repository code uses
+ * only this.
  *
- * Query subset (see DESIGN.md): equality, $eq $ne $gt $gte $lt $lte $in $nin (not on array fields), $exists,
- * $or $and, dotted paths, equality on array fields ("tags: 'x'" = contains). No $regex, $all, $expr,
- * $where, positional $, aggregation. Updates: $set $unset $inc $push $pull $addToSet (plain values).
+ * Query subset: equality, $eq $ne $gt $gte $lt $lte $in $nin, $exists, $or $and $nor, dotted paths, equality
+ * on array fields ("tags: 'x'" = contains; dotted paths through arrays of subdocuments = any element). No
+ * $regex, $all, $elemMatch, $expr, $where, positional $, aggregation; the embedded engine throws on them.
+ * Updates: $set $unset $inc $push $pull $addToSet (plain values). Sorting on scalar paths only.
  *
- * Known divergences of the embedded engine, to stay clear of: `$ne`/`$nin` on array fields; `{x: null}` vs a
- * missing field; compound indexes that include an array field (nedb then misses documents in counts — seen
- * on a (status, lagIds[]) index); unique compound indexes with `sparse` (MongoDB indexes a document that has
- * any of the fields). tests/store/contract.test.ts and the mingo cross-check catch queries that stray.
+ * Known divergences of the embedded engine, to stay clear of: comparisons ($gt…) only match values of the
+ * bound value's type (numbers with numbers, text and dates with text) — as MongoDB's type brackets, but
+ * booleans are stored as 1/0; a unique index ignores documents that miss its field(s) (MongoDB indexes a
+ * missing field as null unless the index is `sparse`); indexes on array fields are not created (SQLite has no
+ * multikey indexes: such queries scan); insertMany is all-or-nothing (MongoDB keeps the documents before the
+ * failing one). tests/store/contract.test.ts and the mingo cross-check catch queries that stray.
  */
 import type { Schema } from 'mongoose';
 
@@ -59,6 +63,25 @@ export interface Collection<T extends Doc> {
   findOneAndUpdate(filter: Filter, update: Update, options?: { sort?: Sort }): Promise<T | null>;
   deleteOne(filter: Filter): Promise<number>;
   deleteMany(filter: Filter): Promise<number>;
+  /**
+   * Every matching document, read in batches with a pause for the event loop between them: the way to scan a
+   * whole collection (index builds at start) without blocking other work. Documents inserted during the scan
+   * may or may not be seen; each document is seen at most once.
+   */
+  stream(filter?: Filter, options?: StreamOptions): AsyncIterable<T>;
+}
+
+export interface StreamOptions {
+  /** Documents read per batch (default 500). */
+  batchSize?: number;
+  projection?: Record<string, 0 | 1>;
+}
+
+/** Whether the store can take writes; `reason` says why not (disk full, read-only…). */
+export interface StoreHealth {
+  ok: boolean;
+  reason?: string;
+  since?: Date;
 }
 
 export type NewDoc<T extends Doc> = Omit<T, '_id'> & { _id?: string } | Partial<T>;
@@ -101,9 +124,12 @@ export interface Store {
   /** Creates the indexes every registered schema declares (unique ones included). */
   init(): Promise<void>;
   ping(): Promise<boolean>;
+  /** Write health: not ok after a write failed for lack of space or a read-only/failing disk, until one succeeds. */
+  health(): StoreHealth;
   /**
    * Makes deleted data unreadable in the engine's files (called after an erasure, e.g. /deleteme): the
-   * embedded engine rewrites its files without the removed records; MongoDB reclaims space itself (no-op).
+   * embedded engine zeroes freed pages (secure_delete) and truncates its write-ahead log; MongoDB reclaims
+   * space itself (no-op).
    */
   compact(): Promise<void>;
   close(): Promise<void>;
@@ -123,4 +149,23 @@ export class ValidationFailed extends Error {
     super(`invalid ${collection}: ${Object.entries(fields).map(([k, v]) => `${k}: ${v}`).join('; ')}`);
     this.name = 'ValidationFailed';
   }
+}
+
+/**
+ * The store cannot take writes now (disk full, read-only or failing storage): nothing was written. Users are
+ * told to try again in a few minutes; /healthz reports the reason until a write succeeds again.
+ */
+export class StoreUnavailable extends Error {
+  constructor(public readonly reason: string, options?: { cause?: unknown }) {
+    super(`store unavailable: ${reason}`, options);
+    this.name = 'StoreUnavailable';
+  }
+}
+
+/** True when `err` (or an error it wraps) is StoreUnavailable. */
+export function isStoreUnavailable(err: unknown): err is StoreUnavailable {
+  for (let e = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (e instanceof StoreUnavailable) return true;
+  }
+  return false;
 }

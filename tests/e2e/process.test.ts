@@ -3,12 +3,12 @@
  * language, survives kill -9 in the middle of a registration, serves /healthz, refuses to start without a
  * token, and in webhook mode checks Telegram's secret token.
  */
-import { readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeTelegram, TEST_TOKEN } from '../helpers/fake-telegram.js';
 import { tempDir, testEnv } from '../helpers/app.js';
 import { startBotProcess, type BotProcess } from '../helpers/process.js';
+import { readStoreText } from '../helpers/store-files.js';
 
 const LISTENING = /Server listening at http:\/\/127\.0\.0\.1:(\d+)/;
 
@@ -56,7 +56,7 @@ describe('the bot process', () => {
     // crash a moment later would find it (a crash inside that window replays the previous question).
     await tg.waitUntil(() => {
       try {
-        return readFileSync(join(dataDir, 'db', 'kv.db'), 'utf8').includes('sec:!done');
+        return readStoreText(dataDir, "SELECT doc FROM kv WHERE doc LIKE '%sec:!done%'").length > 0;
       } catch {
         return false;
       }

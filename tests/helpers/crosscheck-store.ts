@@ -5,7 +5,7 @@
  */
 import { find as mingoFind } from 'mingo';
 import { Mutex } from '../../services/store/mutex.js';
-import type { Collection, Doc, Filter, FindOptions, ModelDef, Store, Update } from '../../services/store/port.js';
+import type { Collection, Doc, Filter, FindOptions, ModelDef, Store, StreamOptions, Update } from '../../services/store/port.js';
 
 export class CrosscheckError extends Error {}
 
@@ -102,6 +102,20 @@ export function crosscheckCollection<T extends Doc>(inner: Collection<T>): Colle
       expectSame(`deleteOne on ${inner.name}`, filter, n, expected);
       return n;
     },
+    async *stream(filter: Filter = {}, options?: StreamOptions) {
+      // Writes may happen between batches: a document matching before and after must be seen, and nothing
+      // that matched at neither time may be.
+      const before = new Set(await mingoIds(filter));
+      const seen = new Set<string>();
+      for await (const doc of inner.stream(filter, options)) {
+        seen.add(doc._id);
+        yield doc;
+      }
+      const after = new Set(await mingoIds(filter));
+      const missing = [...before].filter((id) => after.has(id) && !seen.has(id));
+      const extra = [...seen].filter((id) => !before.has(id) && !after.has(id));
+      expectSame(`stream on ${inner.name}`, filter, { missing, extra }, { missing: [], extra: [] });
+    },
     async deleteMany(filter: Filter) {
       const expected = (await mingoIds(filter)).length;
       const n = await inner.deleteMany(filter);
@@ -115,7 +129,9 @@ export function crosscheckCollection<T extends Doc>(inner: Collection<T>): Colle
   const lock = new Mutex();
   const serial = { name: inner.name } as Collection<T>;
   for (const [key, value] of Object.entries(checked)) {
-    if (typeof value === 'function') (serial as any)[key] = (...args: unknown[]) => lock.run(() => value(...args));
+    // A stream is consumed at the caller's pace (it may write between documents): it is checked, not serialised.
+    if (key === 'stream') (serial as any)[key] = value;
+    else if (typeof value === 'function') (serial as any)[key] = (...args: unknown[]) => lock.run(() => value(...args));
   }
   return serial;
 }
@@ -137,6 +153,7 @@ export function crosscheckStore(store: Store): Store {
     kv: (ns) => store.kv(ns),
     init: () => store.init(),
     ping: () => store.ping(),
+    health: () => store.health(),
     compact: () => store.compact(),
     close: () => store.close(),
   };
