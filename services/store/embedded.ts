@@ -233,9 +233,20 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
     }
   }
 
-  async count(filter: Filter = {}): Promise<number> {
+  private countSql(filter: Filter): { sql: string; params: unknown[] } {
     const where = compileFilter(filter, this.info);
-    return (this.engine.stmt(`SELECT count(*) AS n FROM ${this.table} WHERE ${where.sql}`).get(...where.params) as { n: number }).n;
+    return { sql: `SELECT count(*) AS n FROM ${this.table} WHERE ${where.sql}`, params: where.params };
+  }
+
+  async count(filter: Filter = {}): Promise<number> {
+    const q = this.countSql(filter);
+    return (this.engine.stmt(q.sql).get(...q.params) as { n: number }).n;
+  }
+
+  /** SQLite's plan for a find (or a count): which index serves the filter. */
+  explain(filter: Filter, options: FindOptions & { count?: boolean } = {}): string[] {
+    const q = options.count ? this.countSql(filter) : this.select(filter, options);
+    return (this.engine.db.prepare(`EXPLAIN QUERY PLAN ${q.sql}`).all(...q.params) as { detail: string }[]).map((r) => r.detail);
   }
 
   async distinct<V>(field: string, filter: Filter = {}): Promise<V[]> {
@@ -435,6 +446,11 @@ export class EmbeddedStore implements Store {
         core.write('kv', 'write', () => core.stmt('INSERT INTO kv (_id, doc) VALUES (?, ?) ON CONFLICT (_id) DO UPDATE SET doc = excluded.doc').run(entry._id, JSON.stringify(entry)));
       },
     };
+  }
+
+  /** SQLite's query plan for a filter on a collection (tests and operators: is an index used?). */
+  explain<T extends Doc>(model: ModelDef<T>, filter: Filter, options?: FindOptions & { count?: boolean }): string[] {
+    return (this.collection(model) as EmbeddedCollection<T>).explain(filter, options);
   }
 
   async init(): Promise<void> {
