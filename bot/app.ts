@@ -49,7 +49,9 @@ export async function startApp(config: Config, opts: { log?: Logger; clock?: Clo
     log,
     clock: opts.clock,
   });
-  await services.search.init();
+  // The search index builds in the background from one streamed pass (the store yields between batches), so
+  // the bot answers from the first second at any directory size; a search waits for the index.
+  const searchReady = services.search.init().catch((err) => log.error({ err: String(err) }, 'search index build failed'));
   await services.matching.ensureLoaded();
   // Direct push to Meta catalogs: off (with a clear message in /shop) while SECRETS_KEY is unset.
   services.catalog.configurePush({ port: new GraphCatalogClient({ graphUrl: config.MESSENGER_GRAPH_URL, version: config.MESSENGER_GRAPH_VERSION }), secretsKey: config.SECRETS_KEY });
@@ -97,6 +99,7 @@ export async function startApp(config: Config, opts: { log?: Logger; clock?: Clo
       await broadcastWorker.stop();
       await server.close();
       await messenger?.idle();
+      await searchReady;
       await store.close();
       log.info('stopped');
     },

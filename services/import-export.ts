@@ -4,7 +4,6 @@
  */
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
-import ExcelJS from 'exceljs';
 import { randomBytes } from 'node:crypto';
 import { ListingModel, NACE_SECTIONS, type Listing, type Sector } from '../models/listing.js';
 import { OfferModel, type Offer } from '../models/offer.js';
@@ -44,6 +43,8 @@ export interface DryRun { headers: string[]; mapping: Mapping; rows: ImportRow[]
 /** Reads a CSV (any common delimiter) or an XLSX (first sheet) into rows of strings. */
 export async function readTable(data: Buffer, fileName: string): Promise<string[][]> {
   if (/\.xlsx$/i.test(fileName)) {
+    // Loaded on first use: exceljs takes a noticeable part of the bot's start-up to import.
+    const { default: ExcelJS } = await import('exceljs');
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(data as unknown as ArrayBuffer);
     const ws = wb.worksheets[0];

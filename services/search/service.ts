@@ -63,7 +63,10 @@ export class SearchService {
 
   /** Builds the index from the store, a page at a time. Safe to call more than once. */
   init(): Promise<void> {
-    this.ready ??= this.build();
+    this.ready ??= this.build().catch((err) => {
+      this.ready = undefined; // the next search tries again
+      throw err;
+    });
     return this.ready;
   }
 

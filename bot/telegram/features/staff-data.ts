@@ -1,7 +1,6 @@
 /** /stats (text + chart), /export (CSV documents), /import (CSV/XLSX with mapping and dry run) and /claim. */
 import { createConversation } from '@grammyjs/conversations';
 import { Composer, InlineKeyboard, InputFile } from 'grammy';
-import sharp from 'sharp';
 import type { Locale } from '../../../models/user.js';
 import { detectMapping, IMPORT_FIELDS, ImportExportService, readTable, REQUIRED_FIELDS, type ImportField, type Mapping } from '../../../services/import-export.js';
 import { scopeOf } from '../../../services/staff.js';
@@ -41,6 +40,8 @@ async function sendStats(ctx: BotContext, lagId: string | undefined): Promise<vo
   await ctx.reply(fit(text, TEXT_LIMIT));
   const bars = Object.entries(s.listings.byDistrict).map(([k, v]) => ({ label: t(`territory:district.${k}`), value: v }));
   const svg = barChartSvg(t('staff:stats.chart_title', { lag: lagTitle }), bars.length ? bars : [{ label: '—', value: 0 }]);
+  // Loaded on first use (a native module that slows the bot's start-up).
+  const { default: sharp } = await import('sharp');
   const png = await sharp(Buffer.from(svg)).png().toBuffer();
   await ctx.replyWithPhoto(new InputFile(png, 'stats.png'));
 }
