@@ -32,6 +32,9 @@ export interface StartFigures {
   replyMs: number;
   rssMb: number;
   peakRssMb: number;
+  /** When the search index was complete (the bot logs it), and the RSS then. */
+  indexedMs: number;
+  indexedRssMb: number;
 }
 
 const WORDS = ['miere', 'mere', 'vin', 'brânză', 'pâine', 'мёд', 'яблоки', 'вино', 'сыр', 'хлеб', 'honey', 'apples', 'wine', 'cheese', 'bread', 'medus', 'āboli', 'vīns', 'siers', 'maize', 'natural', 'de casă', 'домашний', 'svaigi', 'livrare', 'доставка', 'piegāde', 'tradițional', 'ecologic', 'ģimene'];
@@ -150,11 +153,15 @@ export async function measureStart(runner: Runner, entry: 'bot/main' | 'scripts/
   const port = await freePort();
   const user = tg.user(4242, { language_code: 'en', first_name: 'Bench' });
   user.send('/start'); // waiting in the fake's queue before the bot exists
-  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'production', ...testEnv(tg, dataDir, { PORT: String(port), LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn' }) };
+  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'production', ...testEnv(tg, dataDir, { PORT: String(port), LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info' }) };
   const started = performance.now();
   const child = spawn(process.execPath, runner.args(entry), { cwd: runner.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
-  child.stdout?.on('data', (d) => (out = (out + String(d)).slice(-20_000)));
+  let indexedAt = NaN;
+  child.stdout?.on('data', (d) => {
+    if (Number.isNaN(indexedAt) && String(d).includes('"msg":"search index built"')) indexedAt = performance.now();
+    out = (out + String(d)).slice(-20_000);
+  });
   child.stderr?.on('data', (d) => (out = (out + String(d)).slice(-20_000)));
   try {
     let healthMs = NaN;
@@ -173,10 +180,16 @@ export async function measureStart(runner: Runner, entry: 'bot/main' | 'scripts/
       waitFor(replied, 300_000, 'first /start reply', child, () => out).then(() => (replyMs = performance.now() - started)),
     ]);
     const mem = memoryMb(child.pid!);
+    let indexedRss = NaN;
+    if (entry === 'bot/main') {
+      await waitFor(() => !Number.isNaN(indexedAt), 300_000, 'search index', child, () => out);
+      indexedRss = memoryMb(child.pid!).rss;
+    }
+    const indexedMs = indexedAt - started;
     if (process.env.BENCH_LOG_LEVEL) console.log(out);
-    return { label, listings, healthMs, replyMs, rssMb: mem.rss, peakRssMb: mem.peak };
+    return { label, listings, healthMs, replyMs, rssMb: mem.rss, peakRssMb: Math.max(mem.peak, memoryMb(child.pid!).peak), indexedMs, indexedRssMb: indexedRss };
   } finally {
-    if (child.exitCode === null) {
+    if (child.exitCode === null && child.pid) {
       child.kill('SIGTERM');
       await new Promise((r) => {
         const t = setTimeout(() => child.kill('SIGKILL'), 15_000);
@@ -189,7 +202,8 @@ export async function measureStart(runner: Runner, entry: 'bot/main' | 'scripts/
 
 export function formatFigures(f: StartFigures): string {
   const n = (x: number) => (Number.isFinite(x) ? Math.round(x) : '—');
-  return `${f.label.padEnd(28)} ${String(f.listings).padStart(7)} listings   /healthz 200 after ${String(n(f.healthMs)).padStart(6)} ms   first /start reply after ${String(n(f.replyMs)).padStart(6)} ms   RSS ${n(f.rssMb)} MB (peak ${n(f.peakRssMb)} MB)`;
+  const indexed = Number.isFinite(f.indexedMs) ? `   search index complete after ${n(f.indexedMs)} ms, RSS then ${n(f.indexedRssMb)} MB` : '';
+  return `${f.label.padEnd(22)} ${String(f.listings).padStart(7)} listings   /healthz 200 after ${String(n(f.healthMs)).padStart(6)} ms   first /start reply after ${String(n(f.replyMs)).padStart(6)} ms   RSS ${n(f.rssMb)} MB (peak ${n(f.peakRssMb)} MB)${indexed}`;
 }
 
 /** Seeds and measures every size; prints as it goes. */
