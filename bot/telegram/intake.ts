@@ -2,7 +2,7 @@
  * Telegram's side of the durable intake: the same store-first pipeline for long polling and webhooks.
  * An update is handled by bot.handleUpdate in its chat's queue, then marked done.
  */
-import { Context, type Bot } from 'grammy';
+import { BotError, Context, type Bot } from 'grammy';
 import type { Update } from 'grammy/types';
 import type { Logger } from 'pino';
 import type { Inbox } from '../../services/intake/inbox.js';
@@ -22,8 +22,15 @@ export function telegramIntake(bot: Bot<BotContext>, inbox: Inbox, opts: { log: 
     log: opts.log,
     stallMs: opts.stallMs,
     keyOf: (payload) => chatKey(new Context(payload as Update, bot.api, bot.botInfo)) ?? 'none',
-    // Errors are answered by bot.catch (the user hears something); handleUpdate resolves after it.
-    handle: (payload) => bot.handleUpdate(payload as Update),
+    async handle(payload) {
+      try {
+        await bot.handleUpdate(payload as Update);
+      } catch (err) {
+        // What bot.start() and the runner do: the error handler (bot.catch) tells the user.
+        if (err instanceof BotError) await bot.errorHandler(err);
+        else throw err;
+      }
+    },
     observe(payload, seconds) {
       opts.metrics?.updates.inc({ channel: 'telegram', type: updateType(payload as object) });
       opts.metrics?.replyLatency.observe({ channel: 'telegram' }, seconds);

@@ -4,7 +4,8 @@
  *
  * Rates: a token bucket per channel (the broadcast's share) and ≤ 1 msg/s per chat. A channel listed in
  * `budgeted` sends through the bot's one outbound budget (services/outbound/budget.ts), which spaces chats,
- * caps the whole bot, serves replies first and waits out 429s: the worker then only applies its share cap.
+ * caps the whole bot, serves replies first and waits out 429s: the worker then only applies its share cap
+ * (bucket + window at the channel's broadcast rate).
  * A 429 that still reaches the worker empties the bucket and blocks it for `retry_after`.
  *
  * Crash safety (at-most-once): a record is marked `sending` BEFORE the platform call and gets its outcome
@@ -198,7 +199,7 @@ export class BroadcastWorker {
       const budgeted = this.budgeted.has(d.channel);
       if (!budgeted && !this.spacing.ready(key)) continue;
       await this.bucketFor(d.channel, b.paid).take();
-      if (!budgeted && !(b.paid && d.channel === 'telegram')) await this.windows.get(d.channel)?.take();
+      if (!(b.paid && d.channel === 'telegram')) await this.windows.get(d.channel)?.take();
       while (this.inFlight.size >= this.o.concurrency) await Promise.race(this.inFlight);
       if (!this.running) break;
       const claimed = await this.service.deliveries.findOneAndUpdate(

@@ -62,6 +62,14 @@ export class FakeTelegram {
   private accepted: number[] = [];
   private lastToChat = new Map<string, number>();
   private closing = false;
+  /**
+   * Awaited BEFORE a call is recorded: a test can hold calls in flight (e.g. to kill the bot while its
+   * replies are unsent). A call whose connection closed meanwhile is dropped, as Telegram would never
+   * have received it.
+   */
+  beforeAnswer?: (method: string, params: Record<string, any>) => Promise<void> | void;
+  /** The next `n` getUpdates ignore their offset, as if Telegram had not seen the confirmation. */
+  ignoreOffsetTimes = 0;
   /** Awaited after a call is recorded, before the HTTP answer is written (additive test hook). */
   afterAnswer?: (method: string, params: Record<string, any>) => Promise<void> | void;
 
@@ -188,6 +196,12 @@ export class FakeTelegram {
     if (m[1] !== TEST_TOKEN) return this.json(res, 401, { ok: false, error_code: 401, description: 'Unauthorized' });
     const method = m[2];
     const params = await this.readBody(req);
+    if (this.beforeAnswer && method !== 'getUpdates') {
+      let gone = false;
+      res.once('close', () => (gone = true));
+      await this.beforeAnswer(method, params);
+      if (gone || res.destroyed) return;
+    }
     if (method !== 'getUpdates') this.calls.push({ method, params, at: Date.now() });
 
     const failure = this.failures.find((f) => f.method === method && f.times > 0);
@@ -255,7 +269,8 @@ export class FakeTelegram {
         return { id: BOT_ID, is_bot: true, first_name: 'LAG bot', username: 'lag_test_bot', can_join_groups: false, can_read_all_group_messages: false, supports_inline_queries: false };
       case 'getUpdates': {
         const offset = Number(p.offset ?? 0);
-        this.updates = this.updates.filter((u) => u.update_id >= offset);
+        if (this.ignoreOffsetTimes > 0) this.ignoreOffsetTimes--;
+        else this.updates = this.updates.filter((u) => u.update_id >= offset);
         if (this.updates.length || this.closing) return this.takeUpdates();
         const timeout = Math.min(Number(p.timeout ?? 0), 2) * 1000;
         if (!timeout) return [];

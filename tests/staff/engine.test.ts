@@ -97,7 +97,9 @@ describe('broadcast delivery engine', () => {
     await services.broadcasts.pause(admin, id);
     const atPause = receivedBy('Pauză').length;
     await new Promise((r) => setTimeout(r, 1200));
-    expect(receivedBy('Pauză').length).toBeLessThanOrEqual(atPause + 1);
+    // Sends already claimed when the pause came still go (the bucket's burst of 3 lets up to two be in
+    // flight); nothing after them.
+    expect(receivedBy('Pauză').length).toBeLessThanOrEqual(atPause + 2);
     await services.broadcasts.resume(admin, id);
     await tg.waitUntil(() => receivedBy('Pauză').length >= atPause + 2);
     await services.broadcasts.cancel(admin, id);
