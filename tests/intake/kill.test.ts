@@ -30,7 +30,7 @@ describe('durable intake under kill -9', () => {
   it('answers every /start of a burst exactly once across a kill -9 with replies in flight', async () => {
     const env = { ...testEnv(tg, dataDir, { LOG_LEVEL: 'info' }), DOTENV_CONFIG_PATH: '/nonexistent' };
     run = startBotProcess(env);
-    await run.ready();
+    await run.ready(undefined, 60_000);
 
     // Replies pass until 20 are out, then they are held in flight (not delivered).
     // Held calls are never answered: the bot dies with them in flight (Telegram never got them).
@@ -60,7 +60,7 @@ describe('durable intake under kill -9', () => {
     tg.ignoreOffsetTimes = 2;
 
     run = startBotProcess(env);
-    await run.ready();
+    await run.ready(undefined, 60_000);
     await tg.waitUntil(() => Array.from({ length: USERS }, (_, i) => welcomes(tg, FIRST + i)).every((n) => n >= 1), 60_000, 'every user welcomed');
     // Settle: a duplicate would show up within this time.
     await new Promise((r) => setTimeout(r, 1500));
@@ -68,5 +68,5 @@ describe('durable intake under kill -9', () => {
     expect(counts.filter((n) => n === 0)).toHaveLength(0);
     expect(counts.filter((n) => n > 1)).toHaveLength(0);
     expect(run.output()).toContain('handling updates stored before the restart');
-  }, 120_000);
+  }, 180_000);
 });
