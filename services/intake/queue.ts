@@ -25,7 +25,7 @@ export class KeyedQueue<T> {
   private readonly stallMs: number;
 
   constructor(private readonly o: KeyedQueueOptions<T>) {
-    this.concurrency = o.concurrency ?? 200;
+    this.concurrency = o.concurrency ?? 64;
     this.stallMs = o.stallMs ?? 120_000;
   }
 
