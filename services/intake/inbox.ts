@@ -46,9 +46,10 @@ export class Inbox {
   async accept(channel: IntakeChannel, arrivals: Arrival[]): Promise<Pending[]> {
     if (arrivals.length === 0) return [];
     const now = this.deps.clock.now();
-    const docs = arrivals.map((a) => ({
-      _id: `${PREFIX[channel]}:${a.id}`.slice(0, 600), channel, seq: a.seq, payload: JSON.stringify(a.payload), done: false, receivedAt: now,
-    }));
+    // The same id twice in one delivery (Meta may batch a retry with new events) is one update.
+    const unique = [...new Map(arrivals.map((a) => [`${PREFIX[channel]}:${a.id}`.slice(0, 600), a])).entries()];
+    arrivals = unique.map(([, a]) => a);
+    const docs = unique.map(([_id, a]) => ({ _id, channel, seq: a.seq, payload: JSON.stringify(a.payload), done: false, receivedAt: now }));
     // A redelivery (Telegram resending what a crash left unconfirmed, Meta retrying) is already stored: one
     // indexed read keeps the batch insert free of duplicates.
     const seen = new Set((await this.updates.find({ _id: { $in: docs.map((d) => d._id) } }, { projection: { _id: 1 } })).map((d) => d._id));

@@ -76,6 +76,8 @@ export class FakeTelegram {
   static async start(): Promise<FakeTelegram> {
     const f = new FakeTelegram();
     f.server = createServer((req, res) => void f.handle(req, res));
+    // A client reusing a keep-alive socket the server is closing gets ECONNRESET: keep sockets long.
+    f.server.keepAliveTimeout = 60_000;
     await new Promise<void>((r) => f.server.listen(0, '127.0.0.1', r));
     f.apiRoot = `http://127.0.0.1:${(f.server.address() as AddressInfo).port}`;
     return f;
