@@ -52,11 +52,13 @@ describe('KeyedQueue', () => {
     const q = new KeyedQueue<{ key: string; n: number; ms: number }>({
       keyOf: (i) => i.key,
       stallMs: 300,
+      log: { warn: () => void log.push('stalled'), error: () => undefined },
       async handle(i) {
         if (running.has(i.key)) overlap = true;
         running.add(i.key);
         log.push(`${i.key}${i.n}+`);
-        await new Promise((r) => setTimeout(r, i.ms));
+        // ms < 0: never finishes (a hung API call).
+        await new Promise((r) => (i.ms < 0 ? undefined : setTimeout(r, i.ms)));
         running.delete(i.key);
       },
     });
@@ -71,9 +73,9 @@ describe('KeyedQueue', () => {
     expect(log.indexOf('b2+')).toBeLessThan(log.indexOf('a2+'));
 
     // A handler that never ends: the chat moves on after stallMs.
-    q.push({ key: 'c', n: 1, ms: 1e9 });
+    q.push({ key: 'c', n: 1, ms: -1 });
     q.push({ key: 'c', n: 2, ms: 1 });
     await q.idle();
-    expect(log.slice(-2)).toEqual(['c1+', 'c2+']);
+    expect(log.slice(-3)).toEqual(['c1+', 'stalled', 'c2+']);
   });
 });
