@@ -82,8 +82,16 @@ async function warmUp(tg: FakeTelegram, text = '/start'): Promise<void> {
   await burst(tg, USERS, text);
 }
 
+/** Each fake continues the update ids where the last one stopped, as Telegram does for one bot. */
+let nextUpdateId = 1;
+async function fake(): Promise<FakeTelegram> {
+  const tg = await FakeTelegram.start({ firstUpdateId: nextUpdateId });
+  nextUpdateId += 10_000_000;
+  return tg;
+}
+
 async function throughputOf(kind: 'bot' | 'echo', dataDir: string): Promise<number> {
-  const tg = await FakeTelegram.start();
+  const tg = await fake();
   let run: BotProcess | undefined;
   try {
     const env = botEnv(tg, dataDir, { TELEGRAM_MESSAGES_PER_SECOND: '1000', TELEGRAM_CHAT_INTERVAL_MS: '0', RATE_LIMIT_PER_MINUTE: '100000' });
@@ -97,7 +105,7 @@ async function throughputOf(kind: 'bot' | 'echo', dataDir: string): Promise<numb
 }
 
 async function steady(dataDir: string): Promise<{ p50: number; p99: number; max: number; n: number; loopMax: number }> {
-  const tg = await FakeTelegram.start();
+  const tg = await fake();
   let run: BotProcess | undefined;
   try {
     run = await startBot(botEnv(tg, dataDir, { RATE_LIMIT_PER_MINUTE: '100000' }), { probe: true });

@@ -73,8 +73,10 @@ export class FakeTelegram {
   /** Awaited after a call is recorded, before the HTTP answer is written (additive test hook). */
   afterAnswer?: (method: string, params: Record<string, any>) => Promise<void> | void;
 
-  static async start(): Promise<FakeTelegram> {
+  /** `firstUpdateId`: where update ids start (a benchmark reusing a data directory must not repeat ids). */
+  static async start(opts: { firstUpdateId?: number } = {}): Promise<FakeTelegram> {
     const f = new FakeTelegram();
+    f.updateId = opts.firstUpdateId ?? 1;
     f.server = createServer((req, res) => void f.handle(req, res));
     // A client reusing a keep-alive socket the server is closing gets ECONNRESET: keep sockets long.
     f.server.keepAliveTimeout = 60_000;
