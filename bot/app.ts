@@ -2,12 +2,13 @@
  * Wires config → store → services → channels → HTTP server, and stops them in reverse order.
  * main.ts runs it for real; end-to-end tests run it in-process against fake platform servers.
  */
-import { run, type RunnerHandle } from '@grammyjs/runner';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { createServices, type Services } from '../services/app.js';
 import type { Clock } from '../services/clock.js';
-import { openStore, type Store } from '../services/store/index.js';
+import { Metrics } from '../services/metrics.js';
+import { LocalBudget, type OutboundBudget } from '../services/outbound/budget.js';
+import { observeStoreErrors, openStore, type Store } from '../services/store/index.js';
 import type { Config } from './config.js';
 import { GraphCatalogClient } from './meta/catalog-client.js';
 import { createMessenger, type MessengerChannel } from './messenger/index.js';
@@ -15,6 +16,8 @@ import { createServer } from './server.js';
 import { createBot } from './telegram/bot.js';
 import { registerCommands } from './telegram/commands.js';
 import { createBroadcastWorker } from './telegram/features/broadcast-sender.js';
+import { telegramIntake } from './telegram/intake.js';
+import { DurablePoller } from './telegram/polling.js';
 import { webPlugin } from './web/plugin.js';
 
 export interface App {
@@ -24,6 +27,11 @@ export interface App {
   url: string;
   /** Present when MESSENGER_PAGE_ACCESS_TOKEN is set. */
   messenger?: MessengerChannel;
+  metrics: Metrics;
+  /** The one outbound budget (replies, notifications, broadcasts). */
+  budget: OutboundBudget;
+  /** Resolves when every Telegram update taken in so far has been handled. */
+  idle(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -39,9 +47,10 @@ export function createLogger(level: string): Logger {
 
 export async function startApp(config: Config, opts: { log?: Logger; clock?: Clock; inMemoryStore?: boolean; wrapStore?: (s: Store) => Store } = {}): Promise<App> {
   const log = opts.log ?? createLogger(config.LOG_LEVEL);
+  const metrics = new Metrics();
   const opened = await openStore({ mongodbUri: config.MONGODB_URI, dataDir: config.DATA_DIR, inMemory: opts.inMemoryStore, synchronous: config.SQLITE_SYNCHRONOUS, log: log.child({ module: 'store' }) });
-  // Tests wrap the store to cross-check every query against MongoDB semantics.
-  const store = opts.wrapStore ? opts.wrapStore(opened) : opened;
+  // Tests wrap the store to cross-check every query against MongoDB semantics; every store error is counted.
+  const store = observeStoreErrors(opts.wrapStore ? opts.wrapStore(opened) : opened, (c, op, err) => metrics.storeError(c, op, err));
   log.info({ engine: store.engine }, 'store ready');
   const services = createServices({
     settings: { publicUrl: config.PUBLIC_URL, defaultLocale: config.DEFAULT_LOCALE, bootstrapAdmins: config.STAFF_TELEGRAM_IDS, matchCrossBorderBoost: config.MATCH_CROSS_BORDER_BOOST },
@@ -56,32 +65,49 @@ export async function startApp(config: Config, opts: { log?: Logger; clock?: Clo
   // Direct push to Meta catalogs: off (with a clear message in /shop) while SECRETS_KEY is unset.
   services.catalog.configurePush({ port: new GraphCatalogClient({ graphUrl: config.MESSENGER_GRAPH_URL, version: config.MESSENGER_GRAPH_VERSION }), secretsKey: config.SECRETS_KEY });
 
-  const bot = createBot(config.TELEGRAM_BOT_TOKEN, { services, apiRoot: config.TELEGRAM_API_ROOT, ratePerMinute: config.RATE_LIMIT_PER_MINUTE });
+  const budget = new LocalBudget({
+    perSecond: config.TELEGRAM_MESSAGES_PER_SECOND, perChatIntervalMs: config.TELEGRAM_CHAT_INTERVAL_MS, perGroupPerMinute: config.TELEGRAM_GROUP_MESSAGES_PER_MINUTE,
+  });
+  const bot = createBot(config.TELEGRAM_BOT_TOKEN, { services, apiRoot: config.TELEGRAM_API_ROOT, ratePerMinute: config.RATE_LIMIT_PER_MINUTE, budget, metrics });
   await bot.init();
   log.info({ username: bot.botInfo.username }, 'telegram bot ready');
 
+  // Store first, then handle: updates left unhandled by a crash are handled before any new one.
+  const intake = telegramIntake(bot, services.inbox, { log: log.child({ module: 'intake' }), metrics });
+  await intake.recover();
   const webhook = config.TELEGRAM_WEBHOOK_URL
-    ? { path: new URL(config.TELEGRAM_WEBHOOK_URL).pathname || '/telegram', secret: config.TELEGRAM_WEBHOOK_SECRET! }
+    ? { path: new URL(config.TELEGRAM_WEBHOOK_URL).pathname || '/telegram', secret: config.TELEGRAM_WEBHOOK_SECRET!, intake }
     : undefined;
-  const messenger = config.MESSENGER_PAGE_ACCESS_TOKEN ? createMessenger(config, services) : undefined;
-  const server = await createServer({ services, log, bot, telegramWebhook: webhook, plugins: [webPlugin(services), ...(messenger ? [messenger.plugin] : [])] });
+  const messenger = config.MESSENGER_PAGE_ACCESS_TOKEN ? createMessenger(config, services, { metrics }) : undefined;
+  await messenger?.recover();
+  metrics.sources({
+    outbound: () => budget.depth(),
+    intake: () => ({ telegram: intake.queue.depth, ...(messenger ? { messenger: messenger.intake.queue.depth } : {}) }),
+  });
+  const server = await createServer({
+    services, log, telegramWebhook: webhook, metrics: { metrics, token: config.METRICS_TOKEN },
+    plugins: [webPlugin(services), ...(messenger ? [messenger.plugin] : [])],
+  });
   const address = await server.listen({ port: config.PORT, host: config.HOST });
   const url = address.replace('[::]', '127.0.0.1').replace('0.0.0.0', '127.0.0.1');
 
-  const broadcastWorker = createBroadcastWorker(services, { token: config.TELEGRAM_BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT, rates: { telegram: config.BROADCAST_RATE_PER_SECOND } });
+  const broadcastWorker = createBroadcastWorker(services, {
+    token: config.TELEGRAM_BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT, budget, metrics, rates: { telegram: config.BROADCAST_RATE_PER_SECOND },
+  });
   await broadcastWorker.start();
 
   await registerCommands(bot.api, config.DEFAULT_LOCALE).catch((err) => log.warn({ err: String(err) }, 'setMyCommands failed'));
 
   services.scheduler.start();
 
-  let runner: RunnerHandle | undefined;
+  let poller: DurablePoller | undefined;
   if (webhook) {
     await bot.api.setWebhook(config.TELEGRAM_WEBHOOK_URL!, { secret_token: webhook.secret, allowed_updates: [...ALLOWED_UPDATES] });
     log.info({ path: webhook.path }, 'telegram webhook mode');
   } else {
     await bot.api.deleteWebhook();
-    runner = run(bot, { runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES] } } });
+    poller = new DurablePoller(bot.api, intake, { allowedUpdates: ALLOWED_UPDATES, log: log.child({ module: 'polling' }) });
+    poller.start();
     log.info('telegram long polling');
   }
 
@@ -91,13 +117,17 @@ export async function startApp(config: Config, opts: { log?: Logger; clock?: Clo
     server,
     url,
     messenger,
+    metrics,
+    budget,
+    idle: () => intake.idle(),
     async stop() {
       if (stopped) return;
       stopped = true;
-      if (runner?.isRunning()) await runner.stop();
+      await poller?.stop();
       await services.scheduler.stop();
       await broadcastWorker.stop();
       await server.close();
+      await intake.idle();
       await messenger?.idle();
       await searchReady;
       await store.close();

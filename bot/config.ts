@@ -34,8 +34,14 @@ export const configSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Incoming messages allowed per user per second window before the bot ignores them. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(40),
-  /** Broadcast messages per second for the whole bot (Telegram allows about 30 without paid broadcasts). */
+  /** Broadcasts' share of the outbound budget, in messages per second (they never exceed the budget either). */
   BROADCAST_RATE_PER_SECOND: z.coerce.number().min(1).max(1000).default(30),
+  /** The bot's one outbound budget (replies, notifications and broadcasts together): Telegram's limits. */
+  TELEGRAM_MESSAGES_PER_SECOND: z.coerce.number().min(1).max(1000).default(30),
+  TELEGRAM_CHAT_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+  TELEGRAM_GROUP_MESSAGES_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(20),
+  /** When set, GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>`. */
+  METRICS_TOKEN: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(16, 'must be at least 16 characters').optional()),
   // Messenger (optional channel: enabled when the page token is set).
   MESSENGER_PAGE_ACCESS_TOKEN: optionalString,
   MESSENGER_APP_SECRET: optionalString,

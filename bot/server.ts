@@ -1,19 +1,29 @@
 /**
- * One fastify app: health, Telegram webhook, media; channels and features add their routes as plugins
- * (Messenger webhook, feeds, public pages).
+ * One fastify app: health, metrics, Telegram webhook, media; channels and features add their routes as
+ * plugins (Messenger webhook, feeds, public pages).
  */
+import { timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
-import { webhookCallback, type Bot } from 'grammy';
 import type { Logger } from 'pino';
 import type { Services } from '../services/app.js';
-import type { BotContext } from './telegram/context.js';
+import type { Intake } from '../services/intake/intake.js';
+import type { Metrics } from '../services/metrics.js';
+
+/** Constant-time comparison of a presented secret with the expected one. */
+function sameSecret(given: unknown, expected: string): boolean {
+  if (typeof given !== 'string') return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
 
 export interface ServerOptions {
   services: Services;
   log: Logger;
-  bot?: Bot<BotContext>;
-  /** Webhook mode: path derived from the configured URL, secret checked on every request. */
-  telegramWebhook?: { path: string; secret: string };
+  /** Webhook mode: path derived from the configured URL, secret checked on every request; updates go to the intake. */
+  telegramWebhook?: { path: string; secret: string; intake: Intake };
+  /** GET /metrics (Prometheus text); `token` set → a bearer token is required. */
+  metrics?: { metrics: Metrics; token?: string };
   /** Extra route plugins (Messenger, feeds, pages). */
   plugins?: FastifyPluginAsync[];
 }
@@ -46,9 +56,33 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
       .send(blob.data);
   });
 
-  if (opts.bot && opts.telegramWebhook) {
-    const handle = webhookCallback(opts.bot, 'fastify', { secretToken: opts.telegramWebhook.secret, onTimeout: 'return', timeoutMilliseconds: 9_000 });
-    app.post(opts.telegramWebhook.path, handle);
+  if (opts.metrics) {
+    const { metrics, token } = opts.metrics;
+    app.get('/metrics', async (req, reply) => {
+      if (token && !sameSecret(req.headers.authorization, `Bearer ${token}`)) {
+        return reply.code(401).header('www-authenticate', 'Bearer').type('text/plain').send('Unauthorized');
+      }
+      return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+    });
+  }
+
+  const hook = opts.telegramWebhook;
+  if (hook) {
+    // 200 only once the update is stored: a storage failure answers 500 and Telegram sends it again.
+    // Handling happens afterwards, in the update's chat queue.
+    app.post(hook.path, async (req, reply) => {
+      if (!sameSecret(req.headers['x-telegram-bot-api-secret-token'], hook.secret)) return reply.code(401).send('secret token is wrong');
+      const update = req.body as { update_id?: unknown } | null;
+      if (!update || typeof update !== 'object' || !Number.isSafeInteger(update.update_id)) return reply.code(400).send('not an update');
+      const id = update.update_id as number;
+      try {
+        await hook.intake.accept([{ id: String(id), seq: id, payload: update }]);
+      } catch (err) {
+        opts.log.error({ err: String(err), updateId: id }, 'telegram update not stored; answering 500 so Telegram retries');
+        return reply.code(500).send('not stored');
+      }
+      return reply.code(200).send('');
+    });
   }
 
   for (const p of opts.plugins ?? []) await app.register(p);

@@ -9,4 +9,4 @@ export * from './product.js';
 export * from './offer.js';
 export * from './match.js';
 export * from './job-lock.js';
-export * from './messenger-event.js';
+export * from './inbound-update.js';

@@ -22,6 +22,7 @@ import type { Store } from './store/port.js';
 import { UserService } from './users.js';
 import { ImportExportService } from './import-export.js';
 import { StatsService } from './stats.js';
+import { Inbox } from './intake/inbox.js';
 
 export interface AppSettings {
   publicUrl: string;
@@ -88,6 +89,8 @@ export interface Services {
   offers: OffersService;
   matching: MatchingService;
   scheduler: Scheduler;
+  /** Updates stored before they are acknowledged (services/intake); handled ones are pruned daily. */
+  inbox: Inbox;
 }
 
 export function createServices(opts: { settings: AppSettings; store: Store; log: Logger; clock?: Clock }): Services {
@@ -109,5 +112,7 @@ export function createServices(opts: { settings: AppSettings; store: Store; log:
   services.search = new SearchService(store, { events, clock, log, catalog: () => services.catalogView });
   Object.assign(services, createOfferServices(services, { crossBorderBoost: settings.matchCrossBorderBoost }));
   services.stats = new StatsService(store, { matching: services.matching });
+  services.inbox = new Inbox(store, { clock, log });
+  services.scheduler.register('intake.prune', '23 3 * * *', () => services.inbox.prune());
   return services;
 }

@@ -40,6 +40,27 @@ export class DirectoryService {
   ) {
     this.listings = store.collection(ListingModel);
     this.audit = store.collection(AuditModel);
+    // Any change to a listing may change the published count: count again on the next ask.
+    const forget = () => (this.published = undefined);
+    deps.events.on('listing.changed', forget);
+    deps.events.on('listing.deleted', forget);
+  }
+
+  /** The cached published count, and when it was counted (monotonic ms). */
+  private published?: { count: Promise<number>; at: number };
+
+  /**
+   * How many businesses are published (shown on /start). Counted once and kept until a listing changes
+   * (or for a minute, in case another instance changed one): /start must not count the directory each time.
+   */
+  publishedCount(): Promise<number> {
+    const now = performance.now();
+    if (!this.published || now - this.published.at > 60_000) {
+      const count = this.listings.count({ status: 'published' });
+      this.published = { count, at: now };
+      count.catch(() => (this.published = undefined));
+    }
+    return this.published.count;
   }
 
   byId(id: string): Promise<Listing | null> {

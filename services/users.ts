@@ -15,6 +15,9 @@ export function insidePushWindow(user: Pick<User, 'channel' | 'lastInboundAt'>, 
   return user.channel !== 'messenger' || now.getTime() - new Date(user.lastInboundAt).getTime() < MESSENGER_WINDOW_MS;
 }
 
+/** Telegram last-seen times are written at most this often per user (statistics need no more). */
+export const LAST_SEEN_RESOLUTION_MS = 5 * 60 * 1000;
+
 export interface InboundContact {
   channel: Channel;
   externalId: string;
@@ -36,17 +39,21 @@ export class UserService {
     this.users = store.collection(UserModel);
   }
 
-  /** Records an inbound message: creates the user on first contact, marks them reachable, stamps the time. */
+  /**
+   * Records an inbound message: creates the user on first contact, marks them reachable, stamps the time.
+   * Every update passes here, so a returning user whose record would not change costs one read and no
+   * write: on Telegram the last-seen time is kept to `LAST_SEEN_RESOLUTION_MS`; on Messenger it is the
+   * 24-hour window's start and is written exactly, every time.
+   */
   async touch(c: InboundContact): Promise<User> {
     const now = this.opts.clock.now();
     const isAdmin = c.channel === 'telegram' && this.opts.bootstrapAdmins.includes(c.externalId);
-    // Every update passes here: a returning user costs one atomic round trip.
-    const set: Record<string, unknown> = { lastInboundAt: now, reachable: true, chatId: c.chatId };
-    if (c.username !== undefined) set.username = c.username.toLowerCase();
-    if (c.firstName !== undefined) set.firstName = c.firstName.slice(0, 128);
-    if (isAdmin) set.role = 'admin';
-    const existing = await this.users.findOneAndUpdate({ channel: c.channel, externalId: c.externalId }, { $set: set });
-    if (existing) return existing;
+    const existing = await this.users.findOne({ channel: c.channel, externalId: c.externalId });
+    if (existing) {
+      const set = this.changes(existing, c, now, isAdmin);
+      if (!set) return existing;
+      return (await this.users.findOneAndUpdate({ _id: existing._id }, { $set: set })) ?? existing;
+    }
     try {
       return await this.users.insert({
         channel: c.channel,
@@ -66,6 +73,21 @@ export class UserService {
       if (again) return again;
       throw err;
     }
+  }
+
+  /** What an inbound message changes on a known user (null: nothing worth a write). */
+  private changes(u: User, c: InboundContact, now: Date, isAdmin: boolean): Record<string, unknown> | null {
+    const set: Record<string, unknown> = {};
+    if (!u.reachable) set.reachable = true;
+    if (u.chatId !== c.chatId) set.chatId = c.chatId;
+    if (c.username !== undefined && u.username !== c.username.toLowerCase()) set.username = c.username.toLowerCase();
+    if (c.firstName !== undefined && u.firstName !== c.firstName.slice(0, 128)) set.firstName = c.firstName.slice(0, 128);
+    if (isAdmin && u.role !== 'admin') set.role = 'admin';
+    const seenAgo = now.getTime() - new Date(u.lastInboundAt).getTime();
+    const stale = c.channel === 'messenger' || !(seenAgo >= 0 && seenAgo < LAST_SEEN_RESOLUTION_MS);
+    if (!stale && Object.keys(set).length === 0) return null;
+    set.lastInboundAt = now;
+    return set;
   }
 
   byId(id: string): Promise<User | null> {

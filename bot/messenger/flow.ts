@@ -8,11 +8,10 @@ import { createHash } from 'node:crypto';
 import type { Listing, Sector } from '../../models/listing.js';
 import { NACE_SECTIONS } from '../../models/listing.js';
 import { LOCALES, type User } from '../../models/user.js';
-import { MessengerEventModel } from '../../models/messenger-event.js';
 import type { Services } from '../../services/app.js';
 import { isLocale, LANGUAGE_NAMES, translator, type TFunction } from '../../services/i18n.js';
 import type { SearchQuery } from '../../services/search/service.js';
-import { DuplicateKeyError, isStoreUnavailable } from '../../services/store/port.js';
+import { isStoreUnavailable } from '../../services/store/port.js';
 import { district } from '../../services/territories.js';
 import { carousel, LIMITS, textMessage, type Card, type MessengerMessage, type MsgButton } from './render.js';
 import type { SendApi } from './send-api.js';
@@ -66,19 +65,27 @@ function parseQ(json: string): SearchQuery | null {
 
 const toQ = (s: SearchQuery): Q => ({ t: s.text, s: s.sector, d: s.districtId, c: s.country, p: s.page });
 
-/** How long handled message ids are kept for deduplication. */
-export const DEDUPE_KEEP_MS = 7 * 24 * 60 * 60 * 1000;
+/**
+ * The event's identity for deduplication: the message (or postback) mid. Postbacks may come without one:
+ * then the sender, time and payload identify the event (hashed: no PSIDs kept in the key).
+ */
+export function eventKey(ev: MessagingEvent): string {
+  const payload = ev.message?.quick_reply?.payload ?? ev.postback?.payload;
+  const mid = ev.message?.mid ?? ev.postback?.mid ?? `h:${createHash('sha256').update(`${ev.sender?.id ?? ''}:${ev.timestamp ?? ''}:${payload ?? ''}`).digest('hex')}`;
+  return mid.slice(0, 512);
+}
 
 export class MessengerFlow {
-  private handled = 0;
-
   constructor(private readonly deps: { services: Services; api: SendApi; publicUrl: string }) {}
 
   private get services(): Services {
     return this.deps.services;
   }
 
-  /** Handles one messaging event from the webhook (already verified and filtered). */
+  /**
+   * Handles one messaging event (verified, filtered, stored once per mid by the intake — a redelivery by
+   * Meta never reaches here twice).
+   */
   async handle(ev: MessagingEvent): Promise<void> {
     try {
       await this.handleEvent(ev);
@@ -96,9 +103,6 @@ export class MessengerFlow {
   private async handleEvent(ev: MessagingEvent): Promise<void> {
     const psid = ev.sender!.id!;
     const payload = ev.message?.quick_reply?.payload ?? ev.postback?.payload;
-    // Postbacks may come without a mid: then the sender, time and payload identify the event (hashed: no PSIDs kept).
-    const mid = ev.message?.mid ?? ev.postback?.mid ?? `h:${createHash('sha256').update(`${psid}:${ev.timestamp ?? ''}:${payload ?? ''}`).digest('hex')}`;
-    if (!(await this.firstTime(mid))) return;
 
     const user = await this.services.users.touch({ channel: 'messenger', externalId: psid, chatId: psid });
     if (payload) return this.onPayload(user, payload);
@@ -109,21 +113,6 @@ export class MessengerFlow {
     }
     if (!user.localeChosen) return this.askLanguage(user, typed);
     return this.search(user, { text: typed, page: 0, pageSize: PAGE_SIZE });
-  }
-
-  /** Records the message id; false when it was already handled (Meta redelivered it). */
-  private async firstTime(mid: string): Promise<boolean> {
-    const events = this.services.store.collection(MessengerEventModel);
-    try {
-      const now = this.services.clock.now();
-      await events.insert({ mid: mid.slice(0, 512), createdAt: now });
-      // Meta stops redelivering within hours: ids older than a week are only dead weight.
-      if (++this.handled % 500 === 0) await events.deleteMany({ createdAt: { $lt: new Date(now.getTime() - DEDUPE_KEEP_MS) } });
-      return true;
-    } catch (err) {
-      if (err instanceof DuplicateKeyError) return false;
-      throw err;
-    }
   }
 
   private async onPayload(user: User, payload: string): Promise<void> {

@@ -1,7 +1,8 @@
 /**
  * The Messenger webhook as a fastify plugin: GET verification and signed POSTs. The JSON body is kept as
- * the raw Buffer (a content-type parser scoped to this plugin only), verified, acknowledged with 200 at
- * once, and only then parsed and handed on, one messaging event at a time.
+ * the raw Buffer (a content-type parser scoped to this plugin only), verified, parsed, and its events are
+ * STORED before the 200 (a storage failure answers 500, and Meta delivers the POST again). Handling
+ * happens afterwards, from the store (bot/messenger/index.ts).
  */
 import type { FastifyPluginAsync } from 'fastify';
 import type { Logger } from 'pino';
@@ -24,8 +25,11 @@ export interface WebhookOptions {
   verifyToken: string;
   appSecret: string;
   log: Logger;
-  /** Called after the 200 for every event worth handling (echoes, reads, deliveries, standby are skipped). */
-  onEvent(event: MessagingEvent): Promise<void>;
+  /**
+   * Stores the events worth handling (echoes, reads, deliveries, standby are skipped) before the 200; a
+   * rejection answers 500.
+   */
+  accept(events: MessagingEvent[]): Promise<void>;
 }
 
 /** The events of a verified body that are messages or postbacks from a person. */
@@ -69,14 +73,13 @@ export function messengerWebhook(opts: WebhookOptions): FastifyPluginAsync {
       } catch {
         return reply.code(400).type('text/plain').send('Bad Request');
       }
-      // Meta wants the 200 within seconds; the work happens afterwards, in order per POST.
-      setImmediate(() => {
-        void (async () => {
-          for (const ev of eventsOf(body)) {
-            await opts.onEvent(ev).catch((err) => opts.log.error({ err: String(err) }, 'messenger event failed'));
-          }
-        })();
-      });
+      // Meta wants the 200 within seconds: storing is one write; the work happens afterwards.
+      try {
+        await opts.accept(eventsOf(body));
+      } catch (err) {
+        opts.log.error({ err: String(err) }, 'messenger events not stored; answering 500 so Meta retries');
+        return reply.code(500).type('text/plain').send('Not stored');
+      }
       return reply.code(200).type('text/plain').send('EVENT_RECEIVED');
     });
   };

@@ -1,11 +1,11 @@
 /**
  * createBot(token, deps): the grammY bot with its middleware chain. The same bot serves long polling
- * (bot/telegram/polling.ts) and webhooks (bot/server.ts).
+ * (bot/telegram/polling.ts) and webhooks (bot/server.ts); both feed it through the durable intake
+ * (bot/telegram/intake.ts), which also keeps the updates of one chat in order.
  */
 import { autoRetry } from '@grammyjs/auto-retry';
 import { conversations } from '@grammyjs/conversations';
 import { limit } from '@grammyjs/ratelimiter';
-import { sequentialize } from '@grammyjs/runner';
 import { Bot, GrammyError, type Context } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Services } from '../../services/app.js';
@@ -15,6 +15,10 @@ import type { BotContext, ConvContext } from './context.js';
 import { fallbackFeature, startFeature } from './features/start.js';
 import { features, type ConvPlugin } from './features/index.js';
 import { userMiddleware } from './middleware.js';
+import { outbound } from './outbound.js';
+import type { OutboundBudget } from '../../services/outbound/budget.js';
+import type { Metrics } from '../../services/metrics.js';
+import { knownKeys } from '../../services/store/known-keys.js';
 import { TelegramNotifier } from './notifier.js';
 
 export interface BotDeps {
@@ -24,6 +28,9 @@ export interface BotDeps {
   ratePerMinute?: number;
   /** Skips getMe (tests and webhook mode can pass known bot info). */
   botInfo?: UserFromGetMe;
+  /** The bot's one outbound budget (shared with the broadcast worker); replies take it with priority. */
+  budget: OutboundBudget;
+  metrics?: Metrics;
 }
 
 /** One key per chat: updates from one chat are handled in order, different chats in parallel. */
@@ -33,16 +40,18 @@ function isCommand(ctx: Context): boolean {
   return ctx.message?.entities?.[0]?.type === 'bot_command' && ctx.message.entities[0].offset === 0;
 }
 
-/** Bounded: a flood wait longer than 30 s or more than 3 attempts fails the call instead of stalling the chat. */
+/**
+ * Network errors and 5xx: a few bounded retries. 429s never get here: `outbound` waits them out inside the
+ * shared budget (it is installed first, so it sits closest to the HTTP call and paces every attempt).
+ */
 const RETRY = { maxRetryAttempts: 3, maxDelaySeconds: 30, rethrowHttpErrors: false };
 
 export function createBot(token: string, deps: BotDeps): Bot<BotContext> {
   const { services } = deps;
   const bot = new Bot<BotContext>(token, { client: { apiRoot: deps.apiRoot }, botInfo: deps.botInfo });
-  bot.api.config.use(autoRetry(RETRY));
+  const paced = outbound(deps.budget, { priority: 'reply', metrics: deps.metrics });
+  bot.api.config.use(paced, autoRetry(RETRY));
   services.notifier.route('telegram', new TelegramNotifier(bot.api, services.store.blobs));
-
-  bot.use(sequentialize(chatKey));
 
   // Block / unblock in private chats: reachability for broadcasts and digests.
   bot.on('my_chat_member', async (ctx) => {
@@ -54,11 +63,11 @@ export function createBot(token: string, deps: BotDeps): Bot<BotContext> {
   });
 
   // Contexts inside conversations are built by the plugin and bypass bot.api's transformers: give them
-  // the same user/translator and the same bounded retry on 429 / network errors.
+  // the same user/translator, the same outbound budget and the same bounded retry on network errors.
   const conversationPlugins: ConvPlugin[] = [
     userMiddleware(services, { touch: false, apiRoot: deps.apiRoot }) as unknown as ConvPlugin,
     async (ctx, next) => {
-      ctx.api.config.use(autoRetry(RETRY));
+      ctx.api.config.use(paced, autoRetry(RETRY));
       await next();
     },
   ];
@@ -82,7 +91,8 @@ export function createBot(token: string, deps: BotDeps): Bot<BotContext> {
     }),
     userMiddleware(services, { touch: true, apiRoot: deps.apiRoot }),
     conversations<BotContext, ConvContext>({
-      storage: { type: 'key', version: 1, adapter: services.store.kv('conversations'), getStorageKey: chatKey },
+      // Only chats known to have conversation state are read from the store (see known-keys.ts).
+      storage: { type: 'key', version: 1, adapter: knownKeys(services.store.kv('conversations')), getStorageKey: chatKey },
     }),
     async (ctx: BotContext, next: () => Promise<void>) => {
       // Any command leaves the current flow: /search during registration means the user wants to search.

@@ -2,8 +2,11 @@
  * The delivery engine. One worker per deployment claims delivery records one at a time (atomic
  * findOneAndUpdate: queued → sending), sends through a channel port, and records the outcome.
  *
- * Rates: a token bucket per channel (Telegram ≈ 30 msg/s for the whole bot) and ≤ 1 msg/s per chat.
- * A 429 empties the bucket and blocks it for `retry_after`, which pauses the whole worker.
+ * Rates: a token bucket per channel (the broadcast's share) and ≤ 1 msg/s per chat. A channel listed in
+ * `budgeted` sends through the bot's one outbound budget (services/outbound/budget.ts), which spaces chats,
+ * caps the whole bot, serves replies first and waits out 429s: the worker then only applies its share cap
+ * (bucket + window at the channel's broadcast rate).
+ * A 429 that still reaches the worker empties the bucket and blocks it for `retry_after`.
  *
  * Crash safety (at-most-once): a record is marked `sending` BEFORE the platform call and gets its outcome
  * after it. If the process dies in between we cannot know whether the platform delivered it, so on the
@@ -53,6 +56,8 @@ export interface WorkerOptions {
   pollMs?: number;
   reportEveryMs?: number;
   maxAttempts?: number;
+  /** Channels whose transport draws from the shared outbound budget (no own per-chat spacing or window). */
+  budgeted?: Channel[];
   now?: Now;
 }
 
@@ -68,7 +73,8 @@ export class BroadcastWorker {
   private readonly spacing: PerKeySpacing;
   private readonly lastReport = new Map<string, number>();
   private readonly now: Now;
-  private readonly o: Required<Omit<WorkerOptions, 'rates' | 'now' | 'burst'>>;
+  private readonly o: Required<Omit<WorkerOptions, 'rates' | 'now' | 'burst' | 'budgeted'>>;
+  private readonly budgeted: ReadonlySet<Channel>;
 
   constructor(
     private readonly service: BroadcastService,
@@ -90,6 +96,7 @@ export class BroadcastWorker {
       reportEveryMs: opts.reportEveryMs ?? 5000,
       maxAttempts: opts.maxAttempts ?? 5,
     };
+    this.budgeted = new Set(opts.budgeted ?? []);
     const rates = { telegram: 30, messenger: 100, ...opts.rates };
     // A small burst lets a few ms of database or timer delay be caught up instead of lost (a capacity of 1
     // loses ~3% of the rate to jitter); the sliding window keeps every one-second window at ≤ the limit.
@@ -189,7 +196,8 @@ export class BroadcastWorker {
         if (fresh?.status !== 'sending') break;
       }
       const key = `${d.channel}:${d.userId}`;
-      if (!this.spacing.ready(key)) continue;
+      const budgeted = this.budgeted.has(d.channel);
+      if (!budgeted && !this.spacing.ready(key)) continue;
       await this.bucketFor(d.channel, b.paid).take();
       if (!(b.paid && d.channel === 'telegram')) await this.windows.get(d.channel)?.take();
       while (this.inFlight.size >= this.o.concurrency) await Promise.race(this.inFlight);
@@ -270,8 +278,10 @@ export class BroadcastWorker {
     if (final) this.lastReport.delete(b._id);
     try {
       const fresh = (await this.service.byId(b._id)) ?? b;
-      await this.bucketFor('telegram', false).take();
-      await this.windows.get('telegram')?.take();
+      if (!this.budgeted.has('telegram')) {
+        await this.bucketFor('telegram', false).take();
+        await this.windows.get('telegram')?.take();
+      }
       const where = await reporter.report(fresh, await this.service.counts(b._id), final);
       if (where && !fresh.progress) await this.service.broadcasts.updateOne({ _id: b._id }, { $set: { progress: where } });
     } catch (err) {

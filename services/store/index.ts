@@ -14,3 +14,4 @@ export async function openStore(opts: { mongodbUri?: string; dataDir: string; in
   await store.init();
   return store;
 }
+export { observeStoreErrors, type StoreErrorHook } from './observed.js';

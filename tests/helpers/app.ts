@@ -32,6 +32,9 @@ export function testEnv(tg: FakeTelegram, dataDir: string, env: Record<string, s
     PUBLIC_URL: 'http://lag.test',
     LOG_LEVEL: 'silent',
     RATE_LIMIT_PER_MINUTE: '1000',
+    // Test users answer within milliseconds, where a person takes seconds: without this every flow step
+    // that sends two messages would wait Telegram's one second per chat. Budget tests set their own.
+    TELEGRAM_CHAT_INTERVAL_MS: '0',
     ...env,
   };
 }

@@ -28,6 +28,8 @@ export class FakeGraph {
   private server!: Server;
   url = '';
   private nextId = 1;
+  /** Awaited before a call is recorded (hold Send API calls in flight); a call whose client went away is dropped. */
+  beforeRecord?: (path: string) => Promise<void> | void;
 
   static async start(): Promise<FakeGraph> {
     const g = new FakeGraph();
@@ -70,6 +72,12 @@ export class FakeGraph {
       body: raw ? JSON.parse(raw) : undefined,
       at: Date.now(),
     };
+    if (this.beforeRecord) {
+      let gone = false;
+      res.once('close', () => (gone = true));
+      await this.beforeRecord(call.path);
+      if (gone || res.destroyed) return;
+    }
     this.calls.push(call);
     const json = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' });

@@ -51,17 +51,35 @@ export class FakeTelegram {
   private failures: Failure[] = [];
   private server!: Server;
   apiRoot = '';
-  /** Max sendMessage-like calls per second before answering 429 (undefined = unlimited). */
+  /** Max messages (send*, copyMessage, forwardMessage) in any one-second window before answering 429 (undefined = unlimited). */
   rateLimitPerSecond?: number;
-  private windowStart = 0;
-  private windowCount = 0;
+  /** Min milliseconds between two messages to one chat before answering 429 (undefined = unlimited). */
+  perChatIntervalMs?: number;
+  /** Arrival jitter forgiven by both limits (loopback on a busy machine). */
+  limitToleranceMs = 10;
+  /** Messages refused with 429 because a limit was broken, by limit. */
+  readonly violations = { overall: 0, perChat: 0 };
+  private accepted: number[] = [];
+  private lastToChat = new Map<string, number>();
   private closing = false;
+  /**
+   * Awaited BEFORE a call is recorded: a test can hold calls in flight (e.g. to kill the bot while its
+   * replies are unsent). A call whose connection closed meanwhile is dropped, as Telegram would never
+   * have received it.
+   */
+  beforeAnswer?: (method: string, params: Record<string, any>) => Promise<void> | void;
+  /** The next `n` getUpdates ignore their offset, as if Telegram had not seen the confirmation. */
+  ignoreOffsetTimes = 0;
   /** Awaited after a call is recorded, before the HTTP answer is written (additive test hook). */
   afterAnswer?: (method: string, params: Record<string, any>) => Promise<void> | void;
 
-  static async start(): Promise<FakeTelegram> {
+  /** `firstUpdateId`: where update ids start (a benchmark reusing a data directory must not repeat ids). */
+  static async start(opts: { firstUpdateId?: number } = {}): Promise<FakeTelegram> {
     const f = new FakeTelegram();
+    f.updateId = opts.firstUpdateId ?? 1;
     f.server = createServer((req, res) => void f.handle(req, res));
+    // A client reusing a keep-alive socket the server is closing gets ECONNRESET: keep sockets long.
+    f.server.keepAliveTimeout = 60_000;
     await new Promise<void>((r) => f.server.listen(0, '127.0.0.1', r));
     f.apiRoot = `http://127.0.0.1:${(f.server.address() as AddressInfo).port}`;
     return f;
@@ -182,6 +200,12 @@ export class FakeTelegram {
     if (m[1] !== TEST_TOKEN) return this.json(res, 401, { ok: false, error_code: 401, description: 'Unauthorized' });
     const method = m[2];
     const params = await this.readBody(req);
+    if (this.beforeAnswer && method !== 'getUpdates') {
+      let gone = false;
+      res.once('close', () => (gone = true));
+      await this.beforeAnswer(method, params);
+      if (gone || res.destroyed) return;
+    }
     if (method !== 'getUpdates') this.calls.push({ method, params, at: Date.now() });
 
     const failure = this.failures.find((f) => f.method === method && f.times > 0);
@@ -192,22 +216,39 @@ export class FakeTelegram {
         ...(failure.retryAfter !== undefined ? { parameters: { retry_after: failure.retryAfter } } : {}),
       });
     }
-    if (this.rateLimitPerSecond && /^(send|copy|forward)/.test(method)) {
-      const now = Date.now();
-      if (now - this.windowStart >= 1000) {
-        this.windowStart = now;
-        this.windowCount = 0;
-      }
-      if (++this.windowCount > this.rateLimitPerSecond) {
-        const retry = Math.max(1, Math.ceil((this.windowStart + 1000 - now) / 1000));
-        return this.json(res, 429, { ok: false, error_code: 429, description: `Too Many Requests: retry after ${retry}`, parameters: { retry_after: retry } });
-      }
-    }
+    const limited = this.checkLimits(method, params);
+    if (limited) return this.json(res, 429, limited);
     const result = await this.answer(method, params, res);
     // Lets a test act after a call was recorded but before the bot hears the answer (e.g. kill -9 there).
     if (this.afterAnswer) await this.afterAnswer(method, params);
     if (result === undefined) return this.json(res, 400, { ok: false, error_code: 400, description: `Bad Request: method ${method} is not faked` });
     this.json(res, 200, { ok: true, result });
+  }
+
+  /** Telegram's message limits: a 429 body (and a counted violation) when this message breaks one. */
+  private checkLimits(method: string, params: Record<string, any>): Record<string, unknown> | undefined {
+    if (!/^(send(?!ChatAction)|copyMessage|forwardMessage)/.test(method)) return undefined;
+    const now = Date.now();
+    const tooMany = (retry: number) => ({ ok: false, error_code: 429, description: `Too Many Requests: retry after ${retry}`, parameters: { retry_after: retry } });
+    if (this.rateLimitPerSecond) {
+      const since = now - 1000 + this.limitToleranceMs;
+      this.accepted = this.accepted.filter((t) => t > since);
+      if (this.accepted.length >= this.rateLimitPerSecond) {
+        this.violations.overall++;
+        return tooMany(Math.max(1, Math.ceil((this.accepted[0] - since) / 1000)));
+      }
+    }
+    const chat = String(params.chat_id);
+    if (this.perChatIntervalMs) {
+      const last = this.lastToChat.get(chat);
+      if (last !== undefined && now - last < this.perChatIntervalMs - this.limitToleranceMs) {
+        this.violations.perChat++;
+        return tooMany(Math.max(1, Math.ceil((last + this.perChatIntervalMs - now) / 1000)));
+      }
+    }
+    if (this.rateLimitPerSecond) this.accepted.push(now);
+    if (this.perChatIntervalMs) this.lastToChat.set(chat, now);
+    return undefined;
   }
 
   private record(method: string, params: Record<string, any>, extra: Partial<SentMessage>): any {
@@ -232,7 +273,8 @@ export class FakeTelegram {
         return { id: BOT_ID, is_bot: true, first_name: 'LAG bot', username: 'lag_test_bot', can_join_groups: false, can_read_all_group_messages: false, supports_inline_queries: false };
       case 'getUpdates': {
         const offset = Number(p.offset ?? 0);
-        this.updates = this.updates.filter((u) => u.update_id >= offset);
+        if (this.ignoreOffsetTimes > 0) this.ignoreOffsetTimes--;
+        else this.updates = this.updates.filter((u) => u.update_id >= offset);
         if (this.updates.length || this.closing) return this.takeUpdates();
         const timeout = Math.min(Number(p.timeout ?? 0), 2) * 1000;
         if (!timeout) return [];

@@ -21,8 +21,9 @@ export interface BotProcess {
 export const READY = /"msg":"telegram (long polling|webhook mode)"/;
 
 /** `outputLimit`: how much of the latest output is kept (a long benchmark must not grow it without end). */
-export function startBotProcess(env: Record<string, string>, entry = 'bot/main.ts', outputLimit = 20_000): BotProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+/** `nodeArgs`: extra Node options before the entry (e.g. another `--import` for a benchmark probe). */
+export function startBotProcess(env: Record<string, string>, entry = 'bot/main.ts', outputLimit = 20_000, nodeArgs: string[] = []): BotProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...nodeArgs, entry], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'test', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -3,7 +3,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ListingModel, type Listing } from '../../models/listing.js';
-import { MessengerEventModel } from '../../models/messenger-event.js';
 import { deliver, envelope, post, postbackEvent, publish, quickReplyEvent, startMessengerApp, textEvent, PAGE_TOKEN, type MessengerTestApp } from './helpers.js';
 
 let t: MessengerTestApp;
@@ -239,14 +238,16 @@ describe('Messenger customer flow', () => {
     expect(last(psid).message.text).toMatch(/^Write what you are looking for/);
   });
 
-  it('forgets handled mids after a week (pruned as new ones arrive)', async () => {
-    const events = t.app.services.store.collection(MessengerEventModel);
-    await events.insert({ mid: 'm.old', createdAt: new Date(Date.now() - 8 * 86_400_000) });
-    await events.insert({ mid: 'm.recent', createdAt: new Date(Date.now() - 86_400_000) });
-    (t.app.messenger!.flow as unknown as { handled: number }).handled = 499;
+  it('forgets handled events after a week (the daily intake.prune job), keeps recent and unhandled ones', async () => {
+    const inbox = t.app.services.inbox;
+    const day = 86_400_000;
+    await inbox.updates.insert({ _id: 'fb:m.old', channel: 'messenger', seq: 1, payload: '{}', done: true, receivedAt: new Date(Date.now() - 9 * day), doneAt: new Date(Date.now() - 8 * day) });
+    await inbox.updates.insert({ _id: 'fb:m.recent', channel: 'messenger', seq: 2, payload: '{}', done: true, receivedAt: new Date(Date.now() - day), doneAt: new Date(Date.now() - day) });
     await deliver(t, textEvent('7011', 'x'));
-    expect(await events.findOne({ mid: 'm.old' })).toBeNull();
-    expect(await events.findOne({ mid: 'm.recent' })).not.toBeNull();
+    expect(await t.app.services.scheduler.run('intake.prune')).toBe(true);
+    expect(await inbox.updates.findById('fb:m.old')).toBeNull();
+    expect(await inbox.updates.findById('fb:m.recent')).not.toBeNull();
+    expect(await inbox.updates.count({ channel: 'messenger', done: true })).toBeGreaterThan(1);
   });
 
   it('remembers handled mids across a restart', async () => {

@@ -2,7 +2,8 @@
  * The Telegram side of the delivery engine: sending broadcast content (entities kept, never parse_mode)
  * and the staff member's progress message, edited in place.
  *
- * It uses its own Api instance WITHOUT auto-retry: the engine must see every 429 to pause the whole sender.
+ * It uses its own Api instance whose sends draw from the bot's one outbound budget with bulk priority:
+ * replies go first, and a 429 pauses every sender (replies too) for its retry_after.
  */
 import { Api, InlineKeyboard } from 'grammy';
 import type { MessageEntity } from 'grammy/types';
@@ -12,7 +13,10 @@ import { notifierChannel } from '../../../services/broadcast/messenger.js';
 import type { BroadcastCounts } from '../../../services/broadcast/service.js';
 import { BroadcastWorker, type BroadcastChannel, type BroadcastReporter, type WorkerOptions } from '../../../services/broadcast/worker.js';
 import { translator, type TFunction } from '../../../services/i18n.js';
+import type { Metrics } from '../../../services/metrics.js';
+import type { OutboundBudget } from '../../../services/outbound/budget.js';
 import { outcomeOf } from '../notifier.js';
+import { outbound } from '../outbound.js';
 import { fit, TEXT_LIMIT } from '../render.js';
 
 export function telegramBroadcastChannel(api: Api): BroadcastChannel {
@@ -84,13 +88,14 @@ export function telegramReporter(services: Services, api: Api): BroadcastReporte
 }
 
 /** The worker wired to Telegram (raw Api) and, for Messenger recipients, the services' notifier. */
-export function createBroadcastWorker(services: Services, opts: { token: string; apiRoot: string } & WorkerOptions): BroadcastWorker {
+export function createBroadcastWorker(services: Services, opts: { token: string; apiRoot: string; budget: OutboundBudget; metrics?: Metrics } & WorkerOptions): BroadcastWorker {
   const api = new Api(opts.token, { apiRoot: opts.apiRoot });
+  api.config.use(outbound(opts.budget, { priority: 'bulk', metrics: opts.metrics }));
   return new BroadcastWorker(services.broadcasts, {
     users: services.users,
     clock: services.clock,
     log: services.log.child({ module: 'broadcast' }),
     channels: { telegram: telegramBroadcastChannel(api), messenger: notifierChannel(services.notifier) },
     reporter: telegramReporter(services, api),
-  }, opts);
+  }, { ...opts, budgeted: ['telegram'] });
 }

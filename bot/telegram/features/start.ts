@@ -21,7 +21,7 @@ export function startFeature(): Composer<BotContext> {
   c.command('start', async (ctx) => {
     // Deep link t.me/<bot>?start=claim_<code>: an imported business claimed by its owner.
     if (typeof ctx.match === 'string' && ctx.match.startsWith('claim_')) return handleClaim(ctx, ctx.match.slice(6));
-    const published = await ctx.services.directory.listings.count({ status: 'published' });
+    const published = await ctx.services.directory.publishedCount();
     const size = ctx.t('common:directory_size', { businesses: ctx.t('common:businesses', { count: published }) });
     await ctx.reply(`${ctx.t('common:welcome', { name: ctx.from?.first_name ?? '' })}\n\n${size}`, {
       reply_markup: new InlineKeyboard()

@@ -1,0 +1,46 @@
+/**
+ * Every Bot API call the bot makes goes through `outbound(budget)`: messages (send*, copy*, forward*) wait
+ * for a slot in the shared outbound budget, and a 429 pauses that budget for `parameters.retry_after` and
+ * is retried — the caller sees the real answer, never "too many requests". Installed on bot.api (and so on
+ * every ctx.api), on each conversation's ctx.api (the conversations plugin builds its own Api, without
+ * bot.api's transformers) and on the broadcast worker's Api with bulk priority.
+ */
+import type { Transformer } from 'grammy';
+import type { Metrics } from '../../services/metrics.js';
+import type { OutboundBudget, Priority } from '../../services/outbound/budget.js';
+
+/** Methods that send a message and count against Telegram's message limits. */
+export const MESSAGE_METHODS = /^(send(?!ChatAction)|copyMessage|forwardMessage)/;
+
+export interface OutboundOptions {
+  priority: Priority;
+  metrics?: Metrics;
+  /** Give up (return the 429) when Telegram asks to wait longer than this, in seconds. */
+  maxRetryAfterSec?: number;
+  maxAttempts?: number;
+}
+
+/** Group, supergroup or channel: negative ids and @usernames. */
+function isGroup(chatId: unknown): boolean {
+  return (typeof chatId === 'number' && chatId < 0) || (typeof chatId === 'string' && (chatId.startsWith('-') || chatId.startsWith('@')));
+}
+
+export function outbound(budget: OutboundBudget, o: OutboundOptions): Transformer {
+  const maxWait = o.maxRetryAfterSec ?? 300;
+  const maxAttempts = o.maxAttempts ?? 20;
+  return async (prev, method, payload, signal) => {
+    const p = payload as Record<string, unknown> | undefined;
+    const paced = MESSAGE_METHODS.test(method) && p?.chat_id !== undefined;
+    for (let attempt = 1; ; attempt++) {
+      if (paced) await budget.acquire({ chat: String(p!.chat_id), group: isGroup(p!.chat_id), priority: o.priority, paid: p!.allow_paid_broadcast === true });
+      const res = await prev(method, payload, signal);
+      if (res.ok || res.error_code !== 429) return res;
+      o.metrics?.rateLimited.inc({ channel: 'telegram' });
+      const retryAfter = Math.max(1, Number(res.parameters?.retry_after ?? 1));
+      if (retryAfter > maxWait || attempt >= maxAttempts) return res;
+      // Everything waits, not only this call: Telegram counts the whole bot.
+      budget.pause(retryAfter * 1000);
+      if (!paced) await new Promise((r) => setTimeout(r, retryAfter * 1000));
+    }
+  };
+}

@@ -1,0 +1,32 @@
+import { defineModel } from './define.js';
+
+/**
+ * An update received from a platform, kept from the moment it arrives until it has been handled (and for a
+ * retention period after, so a redelivery is recognised). `_id` is `<channel>:<platform id>` — Telegram's
+ * update_id, Messenger's message mid — which makes "stored once" a unique-key fact on every engine.
+ */
+export interface InboundUpdate {
+  /** `tg:<update_id>` or `fb:<mid>`. */
+  _id: string;
+  channel: 'telegram' | 'messenger';
+  /** Handling order within the channel (Telegram's update_id; arrival order for Messenger). */
+  seq: number;
+  /** The update as the platform sent it (JSON text). */
+  payload: string;
+  done: boolean;
+  receivedAt: Date;
+  doneAt?: Date;
+}
+
+export const InboundUpdateModel = defineModel<InboundUpdate>('inbound_updates', {
+  channel: { type: String, required: true, enum: ['telegram', 'messenger'] },
+  seq: { type: Number, required: true },
+  payload: { type: String, required: true },
+  done: { type: Boolean, required: true, default: false },
+  receivedAt: { type: Date, required: true },
+  doneAt: { type: Date },
+}, (s) => {
+  // Pending work at start (done=false, in order) and the retention sweep (done, oldest first).
+  s.index({ done: 1, channel: 1, seq: 1 });
+  s.index({ done: 1, doneAt: 1 });
+});

@@ -1,0 +1,28 @@
+/** Shared pieces of the intake/throughput benchmarks: the fake, the bot process, timing helpers. */
+import { tempDir, testEnv } from '../../tests/helpers/app.js';
+import type { FakeTelegram } from '../../tests/helpers/fake-telegram.js';
+import { startBotProcess, type BotProcess } from '../../tests/helpers/process.js';
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** The welcome /start answers with, in Romanian (the default locale). */
+export const isWelcome = (text: string | undefined) => !!text && text.startsWith('Bună, ');
+export const isError = (text: string | undefined) => !!text && text.startsWith('Ceva nu a mers bine');
+
+export function botEnv(tg: FakeTelegram, dataDir: string, extra: Record<string, string> = {}): Record<string, string> {
+  return { ...testEnv(tg, dataDir, { LOG_LEVEL: 'warn', TELEGRAM_CHAT_INTERVAL_MS: '1000', ...extra }), DOTENV_CONFIG_PATH: '/nonexistent' };
+}
+
+/** Starts bot/main.ts (or another entry) and waits until it polls. */
+export async function startBot(env: Record<string, string>, opts: { entry?: string; probe?: boolean } = {}): Promise<BotProcess> {
+  const run = startBotProcess({ ...env, LOG_LEVEL: 'info' }, opts.entry ?? 'bot/main.ts', 200_000, opts.probe ? ['--import', './scripts/bench/loop-probe.ts'] : []);
+  await run.ready(undefined, 120_000);
+  return run;
+}
+
+export { tempDir };
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}

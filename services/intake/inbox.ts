@@ -1,0 +1,95 @@
+/**
+ * The inbox: every update a platform hands us is written here BEFORE we tell the platform we have it
+ * (Telegram: before the next getUpdates confirms its offset, or before the webhook answers 200; Messenger:
+ * before the 200). It is marked done right after it was handled; at start everything not done is handled
+ * first. The unique `_id` (`tg:<update_id>`, `fb:<mid>`) makes a redelivered update a no-op.
+ */
+import type { Logger } from 'pino';
+import { InboundUpdateModel, type InboundUpdate } from '../../models/inbound-update.js';
+import type { Clock } from '../clock.js';
+import { DuplicateKeyError, type Collection, type Store } from '../store/port.js';
+
+export type IntakeChannel = InboundUpdate['channel'];
+
+/** One update as received: its platform id, its order, and the raw payload. */
+export interface Arrival {
+  id: string;
+  seq: number;
+  payload: unknown;
+}
+
+/** A stored update waiting to be handled. */
+export interface Pending {
+  id: string;
+  seq: number;
+  payload: unknown;
+  /** When this process took it in (performance.now()); absent for updates recovered at start. */
+  arrivedAt?: number;
+}
+
+const PREFIX: Record<IntakeChannel, string> = { telegram: 'tg', messenger: 'fb' };
+
+/** How long handled updates are remembered (Telegram keeps unconfirmed updates 24 h; Meta retries for hours). */
+export const INTAKE_KEEP_MS = 7 * 24 * 60 * 60 * 1000;
+
+export class Inbox {
+  readonly updates: Collection<InboundUpdate>;
+
+  constructor(store: Store, private readonly deps: { clock: Clock; log: Pick<Logger, 'warn' | 'error'> }) {
+    this.updates = store.collection(InboundUpdateModel);
+  }
+
+  /**
+   * Stores the arrivals and returns the ones that were new, in the given order. Already stored ones (a
+   * redelivery) are left out. Throws when the store fails: the caller must then NOT acknowledge.
+   */
+  async accept(channel: IntakeChannel, arrivals: Arrival[]): Promise<Pending[]> {
+    if (arrivals.length === 0) return [];
+    const now = this.deps.clock.now();
+    // The same id twice in one delivery (Meta may batch a retry with new events) is one update.
+    const unique = [...new Map(arrivals.map((a) => [`${PREFIX[channel]}:${a.id}`.slice(0, 600), a])).entries()];
+    arrivals = unique.map(([, a]) => a);
+    const docs = unique.map(([_id, a]) => ({ _id, channel, seq: a.seq, payload: JSON.stringify(a.payload), done: false, receivedAt: now }));
+    // A redelivery (Telegram resending what a crash left unconfirmed, Meta retrying) is already stored: one
+    // indexed read keeps the batch insert free of duplicates.
+    const seen = new Set((await this.updates.find({ _id: { $in: docs.map((d) => d._id) } }, { projection: { _id: 1 } })).map((d) => d._id));
+    const fresh = docs.flatMap((d, i) => (seen.has(d._id) ? [] : [{ doc: d, payload: arrivals[i].payload }]));
+    if (fresh.length === 0) return [];
+    try {
+      await this.updates.insertMany(fresh.map((f) => f.doc));
+    } catch (err) {
+      if (!(err instanceof DuplicateKeyError)) throw err;
+      // Raced with another writer: keep what this call stored (stamped with this call's time), one at a time.
+      const mine: typeof fresh = [];
+      for (const f of fresh) {
+        try {
+          await this.updates.insert(f.doc);
+          mine.push(f);
+        } catch (e) {
+          if (!(e instanceof DuplicateKeyError)) throw e;
+          const stored = await this.updates.findById(f.doc._id);
+          if (stored && !stored.done && new Date(stored.receivedAt).getTime() === now.getTime()) mine.push(f);
+        }
+      }
+      return mine.map((f) => ({ id: f.doc._id, seq: f.doc.seq, payload: f.payload, arrivedAt: performance.now() }));
+    }
+    return fresh.map((f) => ({ id: f.doc._id, seq: f.doc.seq, payload: f.payload, arrivedAt: performance.now() }));
+  }
+
+  /** Everything stored but not handled yet, oldest first (handled before new updates at start). */
+  async pending(channel: IntakeChannel): Promise<Pending[]> {
+    const docs = await this.updates.find({ done: false, channel }, { sort: { seq: 1 } });
+    return docs.map((d) => ({ id: d._id, seq: d.seq, payload: JSON.parse(d.payload) as unknown }));
+  }
+
+  /** The update was handled: a redelivery or a restart will not handle it again. */
+  async markDone(id: string): Promise<void> {
+    await this.updates.updateOne({ _id: id }, { $set: { done: true, doneAt: this.deps.clock.now() } });
+  }
+
+  /** Forgets handled updates older than `keepMs` (scheduler job). */
+  async prune(keepMs = INTAKE_KEEP_MS): Promise<number> {
+    const cutoff = new Date(this.deps.clock.now().getTime() - keepMs);
+    return this.updates.deleteMany({ done: true, doneAt: { $lt: cutoff } });
+  }
+}
