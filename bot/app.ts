@@ -4,13 +4,14 @@
  */
 import { run, type RunnerHandle } from '@grammyjs/runner';
 import type { FastifyInstance } from 'fastify';
-import pino, { type Logger } from 'pino';
+import type { DestinationStream, Logger } from 'pino';
 import { createServices, type Services } from '../services/app.js';
 import type { Clock } from '../services/clock.js';
 import { openStore, type Store } from '../services/store/index.js';
 import type { Config } from './config.js';
 import { GraphCatalogClient } from './meta/catalog-client.js';
 import { createMessenger, type MessengerChannel } from './messenger/index.js';
+import { configSecrets, createLogger } from './log.js';
 import { createServer } from './server.js';
 import { createBot } from './telegram/bot.js';
 import { registerCommands } from './telegram/commands.js';
@@ -29,16 +30,20 @@ export interface App {
 
 export const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'my_chat_member'] as const;
 
-export function createLogger(level: string): Logger {
-  return pino({
-    level,
-    // Tokens and secrets never reach the logs, wherever they appear in a logged object.
-    redact: { paths: ['*.token', '*.*.token', '*.access_token', '*.secret', 'config', '*.config', 'headers.authorization'], censor: '[redacted]' },
-  });
+export { createLogger } from './log.js';
+
+export interface StartOptions {
+  log?: Logger;
+  /** Where the app's own logger writes (tests capture it); ignored when `log` is given. */
+  logDestination?: DestinationStream;
+  clock?: Clock;
+  inMemoryStore?: boolean;
+  wrapStore?: (s: Store) => Store;
 }
 
-export async function startApp(config: Config, opts: { log?: Logger; clock?: Clock; inMemoryStore?: boolean; wrapStore?: (s: Store) => Store } = {}): Promise<App> {
-  const log = opts.log ?? createLogger(config.LOG_LEVEL);
+export async function startApp(config: Config, opts: StartOptions = {}): Promise<App> {
+  const secrets = configSecrets(config);
+  const log = opts.log ?? createLogger(config.LOG_LEVEL, { secrets, destination: opts.logDestination });
   const opened = await openStore({ mongodbUri: config.MONGODB_URI, dataDir: config.DATA_DIR, inMemory: opts.inMemoryStore });
   // Tests wrap the store to cross-check every query against MongoDB semantics.
   const store = opts.wrapStore ? opts.wrapStore(opened) : opened;
@@ -62,7 +67,7 @@ export async function startApp(config: Config, opts: { log?: Logger; clock?: Clo
     ? { path: new URL(config.TELEGRAM_WEBHOOK_URL).pathname || '/telegram', secret: config.TELEGRAM_WEBHOOK_SECRET! }
     : undefined;
   const messenger = config.MESSENGER_PAGE_ACCESS_TOKEN ? createMessenger(config, services) : undefined;
-  const server = await createServer({ services, log, bot, telegramWebhook: webhook, plugins: [webPlugin(services), ...(messenger ? [messenger.plugin] : [])] });
+  const server = await createServer({ services, log, secrets, trustProxy: config.TRUST_PROXY, bot, telegramWebhook: webhook, plugins: [webPlugin(services), ...(messenger ? [messenger.plugin] : [])] });
   const address = await server.listen({ port: config.PORT, host: config.HOST });
   const url = address.replace('[::]', '127.0.0.1').replace('0.0.0.0', '127.0.0.1');
 

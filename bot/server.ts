@@ -6,11 +6,17 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPlug
 import { webhookCallback, type Bot } from 'grammy';
 import type { Logger } from 'pino';
 import type { Services } from '../services/app.js';
+import type { TrustProxy } from './config.js';
+import { httpSerializers } from './log.js';
 import type { BotContext } from './telegram/context.js';
 
 export interface ServerOptions {
   services: Services;
   log: Logger;
+  /** Configured secret values, kept out of request logs (see bot/log.ts). */
+  secrets?: readonly string[];
+  /** TRUST_PROXY: which forwarding headers to believe for the client address; off by default. */
+  trustProxy?: TrustProxy;
   bot?: Bot<BotContext>;
   /** Webhook mode: path derived from the configured URL, secret checked on every request. */
   telegramWebhook?: { path: string; secret: string };
@@ -20,10 +26,13 @@ export interface ServerOptions {
 
 export async function createServer(opts: ServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    loggerInstance: opts.log.child({ module: 'http' }) as unknown as FastifyBaseLogger,
+    loggerInstance: opts.log.child({ module: 'http' }, { serializers: httpSerializers(opts.secrets ?? []) }) as unknown as FastifyBaseLogger,
     bodyLimit: 2 * 1024 * 1024,
-    trustProxy: true,
+    trustProxy: opts.trustProxy ?? false,
   });
+
+  // fastify's own 404 logs the raw URL (a mistyped feed token, a query with a secret): ours does not.
+  app.setNotFoundHandler((_req, reply) => reply.code(404).type('text/plain').send('Not found'));
 
   app.get('/healthz', async (_req, reply) => {
     const store = await opts.services.store.ping();

@@ -43,8 +43,10 @@ export function createBot(token: string, deps: BotDeps): Bot<BotContext> {
 
   bot.use(sequentialize(chatKey));
 
-  // Block / unblock in private chats: reachability for broadcasts and digests.
+  // Block / unblock in private chats: reachability for broadcasts and digests. Only the private chat counts:
+  // someone removing the bot from a group has not blocked it.
   bot.on('my_chat_member', async (ctx) => {
+    if (ctx.chat.type !== 'private') return;
     const status = ctx.myChatMember.new_chat_member.status;
     const user = await services.users.byExternal('telegram', String(ctx.from.id));
     if (!user) return;
