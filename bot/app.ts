@@ -5,6 +5,7 @@
 import { run, type RunnerHandle } from '@grammyjs/runner';
 import type { FastifyInstance } from 'fastify';
 import type { DestinationStream, Logger } from 'pino';
+import { syncAdmins } from '../services/admins.js';
 import { createServices, type Services } from '../services/app.js';
 import type { Clock } from '../services/clock.js';
 import { openStore, type Store } from '../services/store/index.js';
@@ -62,6 +63,8 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
   const bot = createBot(config.TELEGRAM_BOT_TOKEN, { services, apiRoot: config.TELEGRAM_API_ROOT, ratePerMinute: config.RATE_LIMIT_PER_MINUTE });
   await bot.init();
   log.info({ username: bot.botInfo.username }, 'telegram bot ready');
+  // After the bot exists: the remaining admins are told through its notifier route.
+  await syncAdmins(services, config.STAFF_TELEGRAM_IDS);
 
   const webhook = config.TELEGRAM_WEBHOOK_URL
     ? { path: new URL(config.TELEGRAM_WEBHOOK_URL).pathname || '/telegram', secret: config.TELEGRAM_WEBHOOK_SECRET! }
