@@ -16,6 +16,7 @@ import type { Scheduler } from './scheduler.js';
 import { EventBus } from './events.js';
 import type { DeliveryOutcome, Notifier, OutMessage } from './messages.js';
 import { PrivacyService } from './privacy.js';
+import { RETENTION_JOB, RETENTION_SCHEDULE, sweepExpired } from './retention.js';
 import { SearchService } from './search/service.js';
 import { StaffService } from './staff.js';
 import type { Store } from './store/port.js';
@@ -108,6 +109,7 @@ export function createServices(opts: { settings: AppSettings; store: Store; log:
   services.importExport = new ImportExportService(store, { clock, events, staff: services.staff, directory });
   services.search = new SearchService(store, { events, clock, log, catalog: () => services.catalogView });
   Object.assign(services, createOfferServices(services, { crossBorderBoost: settings.matchCrossBorderBoost }));
+  services.scheduler.register(RETENTION_JOB, RETENTION_SCHEDULE, (now) => sweepExpired(store, now));
   services.stats = new StatsService(store, { matching: services.matching });
   return services;
 }

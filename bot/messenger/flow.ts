@@ -142,7 +142,7 @@ export class MessengerFlow {
       case PAYLOAD.byDistrict:
         return this.browseDistricts(user);
       case PAYLOAD.privacy:
-        return this.send(user, textMessage(t('messenger:privacy.text'), [
+        return this.send(user, textMessage(`${t('messenger:privacy.text')}\n\n${t('security:privacy.retention')}`, [
           { title: t('messenger:privacy.delete'), payload: PAYLOAD.deleteMe },
           { title: t('messenger:privacy.keep'), payload: PAYLOAD.search },
         ]));

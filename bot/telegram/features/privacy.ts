@@ -4,7 +4,7 @@ import type { BotContext } from '../context.js';
 
 export function privacyFeature(): Composer<BotContext> {
   const c = new Composer<BotContext>();
-  c.command('privacy', (ctx) => ctx.reply(ctx.t('privacy:text')));
+  c.command('privacy', (ctx) => ctx.reply(`${ctx.t('privacy:text')}\n\n${ctx.t('security:privacy.retention')}`));
   c.command('deleteme', (ctx) => ctx.reply(ctx.t('privacy:confirm'), {
     reply_markup: new InlineKeyboard().text(ctx.t('privacy:yes'), 'del:yes').text(ctx.t('privacy:no'), 'del:no'),
   }));
