@@ -98,9 +98,9 @@ export function createServices(opts: { settings: AppSettings; store: Store; log:
   const notifier = new RoutingNotifier();
   const users = new UserService(store, { defaultLocale: settings.defaultLocale, bootstrapAdmins: settings.bootstrapAdmins, clock, events });
   const directory = new DirectoryService(store, { users, notifier, events, clock, publicUrl: settings.publicUrl });
-  const privacy = new PrivacyService(store, { users, directory });
+  const privacy = new PrivacyService(store, { users, directory, log });
   const services = { settings, store, clock, log, events, notifier, users, directory, privacy } as Services;
-  services.catalog = new CatalogService(store, { events, clock, publicUrl: settings.publicUrl, directory, users, notifier });
+  services.catalog = new CatalogService(store, { events, clock, publicUrl: settings.publicUrl, directory, users, notifier, log });
   services.catalogView = services.catalog;
   privacy.registerEraser((user) => services.catalog.eraseUser(user));
   services.staff = new StaffService(store, { users, clock });

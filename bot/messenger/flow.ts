@@ -12,6 +12,7 @@ import { MessengerEventModel } from '../../models/messenger-event.js';
 import type { Services } from '../../services/app.js';
 import { isLocale, LANGUAGE_NAMES, translator, type TFunction } from '../../services/i18n.js';
 import type { SearchQuery } from '../../services/search/service.js';
+import { resolveText } from '../../services/messages.js';
 import { DuplicateKeyError } from '../../services/store/port.js';
 import { district } from '../../services/territories.js';
 import { carousel, LIMITS, textMessage, type Card, type MessengerMessage, type MsgButton } from './render.js';
@@ -146,10 +147,12 @@ export class MessengerFlow {
           { title: t('messenger:privacy.delete'), payload: PAYLOAD.deleteMe },
           { title: t('messenger:privacy.keep'), payload: PAYLOAD.search },
         ]));
-      case PAYLOAD.deleteMe:
+      case PAYLOAD.deleteMe: {
         // The answer is composed before the record goes; a later message starts from scratch.
-        await this.services.privacy.deleteUser(user);
-        return this.send(user, textMessage(t('messenger:privacy.deleted')));
+        const report = await this.services.privacy.deleteUser(user);
+        const notes = report.notes.map((n) => resolveText(t, n));
+        return this.send(user, textMessage([t('messenger:privacy.deleted'), ...notes].join('\n\n')));
+      }
       default:
         // A button from an older version, or a forged payload: treat as a fresh start.
         return this.prompt(user);

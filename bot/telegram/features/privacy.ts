@@ -1,5 +1,6 @@
 /** /privacy explains what is stored and why; /deleteme erases the user's data after confirmation. */
 import { Composer, InlineKeyboard } from 'grammy';
+import { resolveText } from '../../../services/messages.js';
 import type { BotContext } from '../context.js';
 
 export function privacyFeature(): Composer<BotContext> {
@@ -16,8 +17,10 @@ export function privacyFeature(): Composer<BotContext> {
     await ctx.answerCallbackQuery();
     await ctx.conversation.exitAll();
     const t = ctx.t;
-    await ctx.services.privacy.deleteUser(ctx.user);
+    const report = await ctx.services.privacy.deleteUser(ctx.user);
     await ctx.editMessageText(t('privacy:deleted')).catch(() => ctx.reply(t('privacy:deleted')));
+    // What could not be erased elsewhere (e.g. items in the owner's Meta catalog) is said, never swallowed.
+    for (const note of report.notes) await ctx.reply(resolveText(t, note));
   });
   return c;
 }
