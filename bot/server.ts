@@ -41,7 +41,8 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
 
   app.get<{ Params: { id: string } }>('/media/:id', async (req, reply) => {
     const blob = /^[\w.-]{1,80}$/.test(req.params.id) ? await opts.services.store.blobs.get(req.params.id) : null;
-    if (!blob) return reply.code(404).type('text/plain').send('Not found');
+    // Only pictures are public: other blobs (e.g. a staff member's uploaded import file) are never served.
+    if (!blob || !blob.contentType.startsWith('image/')) return reply.code(404).type('text/plain').send('Not found');
     return reply
       .header('cache-control', 'public, max-age=86400, immutable')
       .header('x-content-type-options', 'nosniff')

@@ -190,6 +190,9 @@ describe('import and export end to end', () => {
     await upload(csv, 'mare.csv', 'Columns I recognised');
     // While the columns are being mapped the file is a blob, and the conversation holds only a few KB.
     expect(blobs().length).toBe(before + 1);
+    // The upload is not public, although it sits in the blob store with the photos.
+    const uploaded = blobs().find((b) => b.endsWith('.bin'))!;
+    expect((await fetch(`${t.app.url}/media/${uploaded}`)).status).toBe(404);
     expect(await conversationBytes()).toBeLessThan(20_000);
     const report = await admin.tap('imp:ok', 'Trial run');
     expect(report.text).toContain('5000 rows can be imported, 0 rejected');
