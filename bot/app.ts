@@ -3,7 +3,8 @@
  * main.ts runs it for real; end-to-end tests run it in-process against fake platform servers.
  */
 import type { FastifyInstance } from 'fastify';
-import pino, { type Logger } from 'pino';
+import type { DestinationStream, Logger } from 'pino';
+import { syncAdmins } from '../services/admins.js';
 import { createServices, type Services } from '../services/app.js';
 import type { Clock } from '../services/clock.js';
 import { Metrics } from '../services/metrics.js';
@@ -12,6 +13,7 @@ import { observeStoreErrors, openStore, type Store } from '../services/store/ind
 import type { Config } from './config.js';
 import { GraphCatalogClient } from './meta/catalog-client.js';
 import { createMessenger, type MessengerChannel } from './messenger/index.js';
+import { configSecrets, createLogger } from './log.js';
 import { createServer } from './server.js';
 import { createBot } from './telegram/bot.js';
 import { registerCommands } from './telegram/commands.js';
@@ -37,16 +39,20 @@ export interface App {
 
 export const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'my_chat_member'] as const;
 
-export function createLogger(level: string): Logger {
-  return pino({
-    level,
-    // Tokens and secrets never reach the logs, wherever they appear in a logged object.
-    redact: { paths: ['*.token', '*.*.token', '*.access_token', '*.secret', 'config', '*.config', 'headers.authorization'], censor: '[redacted]' },
-  });
+export { createLogger } from './log.js';
+
+export interface StartOptions {
+  log?: Logger;
+  /** Where the app's own logger writes (tests capture it); ignored when `log` is given. */
+  logDestination?: DestinationStream;
+  clock?: Clock;
+  inMemoryStore?: boolean;
+  wrapStore?: (s: Store) => Store;
 }
 
-export async function startApp(config: Config, opts: { log?: Logger; clock?: Clock; inMemoryStore?: boolean; wrapStore?: (s: Store) => Store } = {}): Promise<App> {
-  const log = opts.log ?? createLogger(config.LOG_LEVEL);
+export async function startApp(config: Config, opts: StartOptions = {}): Promise<App> {
+  const secrets = configSecrets(config);
+  const log = opts.log ?? createLogger(config.LOG_LEVEL, { secrets, destination: opts.logDestination });
   const metrics = new Metrics();
   const opened = await openStore({ mongodbUri: config.MONGODB_URI, dataDir: config.DATA_DIR, inMemory: opts.inMemoryStore, synchronous: config.SQLITE_SYNCHRONOUS, log: log.child({ module: 'store' }) });
   // Tests wrap the store to cross-check every query against MongoDB semantics; every store error is counted.
@@ -71,6 +77,8 @@ export async function startApp(config: Config, opts: { log?: Logger; clock?: Clo
   const bot = createBot(config.TELEGRAM_BOT_TOKEN, { services, apiRoot: config.TELEGRAM_API_ROOT, ratePerMinute: config.RATE_LIMIT_PER_MINUTE, budget, metrics });
   await bot.init();
   log.info({ username: bot.botInfo.username }, 'telegram bot ready');
+  // After the bot exists: the remaining admins are told through its notifier route.
+  await syncAdmins(services, config.STAFF_TELEGRAM_IDS);
 
   // Store first, then handle: updates left unhandled by a crash are handled before any new one.
   const intake = telegramIntake(bot, services.inbox, { log: log.child({ module: 'intake' }), metrics });
@@ -85,7 +93,7 @@ export async function startApp(config: Config, opts: { log?: Logger; clock?: Clo
     intake: () => ({ telegram: intake.queue.depth, ...(messenger ? { messenger: messenger.intake.queue.depth } : {}) }),
   });
   const server = await createServer({
-    services, log, telegramWebhook: webhook, metrics: { metrics, token: config.METRICS_TOKEN },
+    services, log, secrets, trustProxy: config.TRUST_PROXY, telegramWebhook: webhook, metrics: { metrics, token: config.METRICS_TOKEN },
     plugins: [webPlugin(services), ...(messenger ? [messenger.plugin] : [])],
   });
   const address = await server.listen({ port: config.PORT, host: config.HOST });

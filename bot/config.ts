@@ -1,12 +1,44 @@
 /**
  * Environment parsed and validated once at start. Every bad or missing variable is named in one error.
  */
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { LOCALES } from '../models/user.js';
 import { parseSecretsKey } from '../services/catalog/secrets.js';
 
 const optionalString = z.preprocess((v) => (v === '' ? undefined : v), z.string().optional());
 const optionalUrl = z.preprocess((v) => (v === '' ? undefined : v), z.url().optional());
+
+/** What fastify's `trustProxy` accepts: on/off, or addresses/CIDR ranges (and proxy-addr's names). */
+export type TrustProxy = boolean | string[];
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+function isProxyAddress(s: string): boolean {
+  const [addr, bits, ...rest] = s.split('/');
+  if (rest.length || !isIP(addr)) return PROXY_NAMES.includes(s);
+  if (bits === undefined) return true;
+  const max = isIP(addr) === 4 ? 32 : 128;
+  return /^\d{1,3}$/.test(bits) && +bits <= max;
+}
+
+/**
+ * TRUST_PROXY: "false" (default), "true", or a comma list of IPs / CIDRs ("127.0.0.1,10.0.0.0/8"). A hop count is
+ * refused with an explanation: fastify 5 ignores it (it cannot tell a proxy from a client), which would leave
+ * an operator believing the setting works.
+ */
+const trustProxy = z.string().default('false').transform((raw, ctx): TrustProxy => {
+  const s = raw.trim().toLowerCase();
+  if (s === '' || s === 'false' || s === '0') return false;
+  if (s === 'true') return true;
+  if (/^\d+$/.test(s)) {
+    ctx.addIssue({ code: 'custom', message: 'hop counts are not supported (a client could fake the hops): give the proxy\'s address or range, e.g. 127.0.0.1 or 10.0.0.0/8, or true' });
+    return false;
+  }
+  const list = s.split(',').map((x) => x.trim()).filter(Boolean);
+  const bad = list.filter((x) => !isProxyAddress(x));
+  if (bad.length) ctx.addIssue({ code: 'custom', message: `must be true, false or a comma list of IP addresses / CIDR ranges (not: ${bad.join(', ')})` });
+  return list;
+});
 
 /** The environment's variables, one by one (scripts pick the few they need). */
 export const configSchema = z.object({
@@ -22,6 +54,8 @@ export const configSchema = z.object({
   SQLITE_SYNCHRONOUS: z.enum(['normal', 'full']).default('normal'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
+  /** Behind a reverse proxy: which X-Forwarded-* headers to believe (off: the client address is the peer). */
+  TRUST_PROXY: trustProxy,
   PUBLIC_URL: z.url().default('http://localhost:3000').transform((u) => u.replace(/\/+$/, '')),
   STAFF_TELEGRAM_IDS: z.string().default('').transform((s, ctx) => {
     const ids = s.split(',').map((x) => x.trim()).filter(Boolean);

@@ -8,6 +8,8 @@ import type { Logger } from 'pino';
 import type { Services } from '../services/app.js';
 import type { Intake } from '../services/intake/intake.js';
 import type { Metrics } from '../services/metrics.js';
+import type { TrustProxy } from './config.js';
+import { httpSerializers } from './log.js';
 
 /** Constant-time comparison of a presented secret with the expected one. */
 function sameSecret(given: unknown, expected: string): boolean {
@@ -20,6 +22,10 @@ function sameSecret(given: unknown, expected: string): boolean {
 export interface ServerOptions {
   services: Services;
   log: Logger;
+  /** Configured secret values, kept out of request logs (see bot/log.ts). */
+  secrets?: readonly string[];
+  /** TRUST_PROXY: which forwarding headers to believe for the client address; off by default. */
+  trustProxy?: TrustProxy;
   /** Webhook mode: path derived from the configured URL, secret checked on every request; updates go to the intake. */
   telegramWebhook?: { path: string; secret: string; intake: Intake };
   /** GET /metrics (Prometheus text); `token` set → a bearer token is required. */
@@ -30,10 +36,13 @@ export interface ServerOptions {
 
 export async function createServer(opts: ServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    loggerInstance: opts.log.child({ module: 'http' }) as unknown as FastifyBaseLogger,
+    loggerInstance: opts.log.child({ module: 'http' }, { serializers: httpSerializers(opts.secrets ?? []) }) as unknown as FastifyBaseLogger,
     bodyLimit: 2 * 1024 * 1024,
-    trustProxy: true,
+    trustProxy: opts.trustProxy ?? false,
   });
+
+  // fastify's own 404 logs the raw URL (a mistyped feed token, a query with a secret): ours does not.
+  app.setNotFoundHandler((_req, reply) => reply.code(404).type('text/plain').send('Not found'));
 
   app.get('/healthz', async (_req, reply) => {
     const store = opts.services.store;
@@ -48,7 +57,8 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
 
   app.get<{ Params: { id: string } }>('/media/:id', async (req, reply) => {
     const blob = /^[\w.-]{1,80}$/.test(req.params.id) ? await opts.services.store.blobs.get(req.params.id) : null;
-    if (!blob) return reply.code(404).type('text/plain').send('Not found');
+    // Only pictures are public: other blobs (e.g. a staff member's uploaded import file) are never served.
+    if (!blob || !blob.contentType.startsWith('image/')) return reply.code(404).type('text/plain').send('Not found');
     return reply
       .header('cache-control', 'public, max-age=86400, immutable')
       .header('x-content-type-options', 'nosniff')

@@ -1,4 +1,5 @@
 import { defineModel } from './define.js';
+import { RETENTION_SECONDS } from './retention.js';
 import { CHANNELS, type Channel } from './user.js';
 
 /**
@@ -45,4 +46,6 @@ export const DeliveryModel = defineModel<Delivery>('deliveries', {
   s.index({ broadcastId: 1, userId: 1 }, { unique: true });
   s.index({ broadcastId: 1, status: 1 });
   s.index({ userId: 1 });
+  // Finished deliveries expire (queued/sending ones have no doneAt and never do).
+  s.index({ doneAt: 1 }, { expireAfterSeconds: RETENTION_SECONDS.deliveries });
 });

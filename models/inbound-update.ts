@@ -1,4 +1,5 @@
 import { defineModel } from './define.js';
+import { RETENTION_SECONDS } from './retention.js';
 
 /**
  * An update received from a platform, kept from the moment it arrives until it has been handled (and for a
@@ -29,4 +30,6 @@ export const InboundUpdateModel = defineModel<InboundUpdate>('inbound_updates', 
   // Pending work at start (done=false, in order) and the retention sweep (done, oldest first).
   s.index({ done: 1, channel: 1, seq: 1 });
   s.index({ done: 1, doneAt: 1 });
+  // MongoDB forgets handled updates by itself (only handled ones have doneAt); the retention job does it elsewhere.
+  s.index({ doneAt: 1 }, { expireAfterSeconds: RETENTION_SECONDS.messengerEvents });
 });

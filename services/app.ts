@@ -16,6 +16,7 @@ import type { Scheduler } from './scheduler.js';
 import { EventBus } from './events.js';
 import type { DeliveryOutcome, Notifier, OutMessage } from './messages.js';
 import { PrivacyService } from './privacy.js';
+import { RETENTION_JOB, RETENTION_SCHEDULE, sweepExpired } from './retention.js';
 import { SearchService } from './search/service.js';
 import { StaffService } from './staff.js';
 import type { Store } from './store/port.js';
@@ -100,9 +101,9 @@ export function createServices(opts: { settings: AppSettings; store: Store; log:
   const notifier = new RoutingNotifier();
   const users = new UserService(store, { defaultLocale: settings.defaultLocale, bootstrapAdmins: settings.bootstrapAdmins, clock, events });
   const directory = new DirectoryService(store, { users, notifier, events, clock, publicUrl: settings.publicUrl });
-  const privacy = new PrivacyService(store, { users, directory });
+  const privacy = new PrivacyService(store, { users, directory, log });
   const services = { settings, store, clock, log, events, notifier, users, directory, privacy } as Services;
-  services.catalog = new CatalogService(store, { events, clock, publicUrl: settings.publicUrl, directory, users, notifier });
+  services.catalog = new CatalogService(store, { events, clock, publicUrl: settings.publicUrl, directory, users, notifier, log });
   services.catalogView = services.catalog;
   privacy.registerEraser((user) => services.catalog.eraseUser(user));
   services.staff = new StaffService(store, { users, clock });
@@ -111,6 +112,7 @@ export function createServices(opts: { settings: AppSettings; store: Store; log:
   services.importExport = new ImportExportService(store, { clock, events, staff: services.staff, directory });
   services.search = new SearchService(store, { events, clock, log, catalog: () => services.catalogView });
   Object.assign(services, createOfferServices(services, { crossBorderBoost: settings.matchCrossBorderBoost }));
+  services.scheduler.register(RETENTION_JOB, RETENTION_SCHEDULE, (now) => sweepExpired(store, now));
   services.stats = new StatsService(store, { matching: services.matching });
   services.inbox = new Inbox(store, { clock, log });
   services.scheduler.register('intake.prune', '23 3 * * *', () => services.inbox.prune());

@@ -1,9 +1,9 @@
 /**
  * Import of an existing entrepreneurs database (CSV/XLSX) as owner-less listings claimable by a code, and
- * CSV exports (UTF-8 with BOM, so Excel opens them) of the directory and offers.
+ * CSV exports (UTF-8 with BOM, so Excel opens them; formula-safe cells) of the directory and offers.
+ * An uploaded file is kept in the blob store while staff map its columns (never in conversation state) and
+ * read again, streaming and within limits (services/import-reader.ts), for the dry run and the import.
  */
-import { parse } from 'csv-parse/sync';
-import { stringify } from 'csv-stringify/sync';
 import { randomBytes } from 'node:crypto';
 import { ListingModel, NACE_SECTIONS, type Listing, type Sector } from '../models/listing.js';
 import { OfferModel, type Offer } from '../models/offer.js';
@@ -12,8 +12,10 @@ import type { Clock } from './clock.js';
 import type { DirectoryService } from './directory.js';
 import type { EventBus } from './events.js';
 import { fold } from './search/normalize.js';
+import { safeCsv } from './spreadsheet.js';
 import type { StaffService } from './staff.js';
-import type { Collection, Store } from './store/port.js';
+import { DEFAULT_READ_LIMITS, readTable, type Table } from './import-reader.js';
+import type { Collection, KeyValue, Store } from './store/port.js';
 import { districts, districtsOfLag, type District } from './territories.js';
 import { cleanText, normalizeEmail, normalizePhone, normalizeUrl } from './validation.js';
 
@@ -21,6 +23,21 @@ export const IMPORT_FIELDS = ['name', 'phone', 'district', 'locality', 'activity
 export type ImportField = (typeof IMPORT_FIELDS)[number];
 export const REQUIRED_FIELDS: ImportField[] = ['name', 'phone', 'district'];
 export const MAX_IMPORT_ROWS = 5000;
+export { readTable, ImportRefused, type Table } from './import-reader.js';
+
+/** KV namespace of uploads waiting for a dry run / import (blob id → file name); the retention job sweeps it. */
+export const IMPORT_UPLOADS_NS = 'import-uploads';
+
+/** An uploaded file in the blob store, as the import flow keeps it between steps. */
+export interface StagedImport {
+  uploadId: string;
+  fileName: string;
+  headers: string[];
+  /** Data rows read (at most MAX_IMPORT_ROWS). */
+  rows: number;
+  /** Data rows beyond the limit: not read, reported. */
+  extraRows: number;
+}
 
 /** Common header words in ro/ru/en/lv (folded: no diacritics, Latin script). */
 const HEADER_WORDS: Record<ImportField, string[]> = {
@@ -39,39 +56,6 @@ export type Mapping = Partial<Record<ImportField, number>>;
 
 export interface ImportRow { line: number; listing?: Omit<Listing, '_id' | 'slug' | 'createdAt' | 'updatedAt'>; errors: string[] }
 export interface DryRun { headers: string[]; mapping: Mapping; rows: ImportRow[]; accepted: number; rejected: number }
-
-/** Reads a CSV (any common delimiter) or an XLSX (first sheet) into rows of strings. */
-export async function readTable(data: Buffer, fileName: string): Promise<string[][]> {
-  if (/\.xlsx$/i.test(fileName)) {
-    // Loaded on first use: exceljs takes a noticeable part of the bot's start-up to import.
-    const { default: ExcelJS } = await import('exceljs');
-    const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(data as unknown as ArrayBuffer);
-    const ws = wb.worksheets[0];
-    const rows: string[][] = [];
-    ws?.eachRow({ includeEmpty: false }, (row) => {
-      const values = (row.values as unknown[]).slice(1);
-      rows.push(values.map((v) => cellText(v)));
-    });
-    return rows;
-  }
-  const textData = data.toString('utf8').replace(/^\uFEFF/, '');
-  const firstLine = textData.split(/\r?\n/, 1)[0] ?? '';
-  const delimiter = [';', '\t', ','].sort((a, b) => firstLine.split(b).length - firstLine.split(a).length)[0];
-  return parse(textData, { delimiter, relax_column_count: true, skip_empty_lines: true, trim: true }) as string[][];
-}
-
-function cellText(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  if (typeof v === 'object') {
-    const o = v as { text?: string; result?: unknown; richText?: { text: string }[]; hyperlink?: string };
-    if (o.richText) return o.richText.map((r) => r.text).join('');
-    if (o.text) return String(o.text);
-    if (o.result !== undefined) return String(o.result);
-    if (v instanceof Date) return v.toISOString().slice(0, 10);
-  }
-  return String(v).trim();
-}
 
 /** Guesses which column holds which field from the header words. */
 export function detectMapping(headers: string[]): Mapping {
@@ -108,10 +92,41 @@ function sectorOf(input: string): Sector[] {
 export class ImportExportService {
   private readonly listings: Collection<Listing>;
   private readonly offers: Collection<Offer>;
+  private readonly uploads: KeyValue<{ fileName: string }>;
 
-  constructor(store: Store, private readonly deps: { clock: Clock; events: EventBus; staff: StaffService; directory: DirectoryService }) {
+  constructor(private readonly store: Store, private readonly deps: { clock: Clock; events: EventBus; staff: StaffService; directory: DirectoryService }) {
     this.listings = store.collection(ListingModel);
     this.offers = store.collection(OfferModel);
+    this.uploads = store.kv(IMPORT_UPLOADS_NS);
+  }
+
+  /**
+   * Keeps an uploaded file in the blob store and reads it once (limits checked while reading). Throws
+   * ImportRefused with the reason (the file is then not kept).
+   */
+  async stage(data: Buffer, fileName: string): Promise<StagedImport> {
+    const uploadId = await this.store.blobs.put(data, 'application/octet-stream');
+    await this.uploads.write(uploadId, { fileName });
+    try {
+      const table = await readTable(data, fileName, DEFAULT_READ_LIMITS);
+      return { uploadId, fileName, headers: (table.rows[0] ?? []).map((h) => h.slice(0, 100)), rows: Math.max(0, table.rows.length - 1), extraRows: table.extraRows };
+    } catch (err) {
+      await this.discard(uploadId);
+      throw err;
+    }
+  }
+
+  /** The staged file read again (null when it is gone, e.g. swept after a day). */
+  async load(uploadId: string): Promise<Table | null> {
+    const meta = await this.uploads.read(uploadId);
+    const blob = meta ? await this.store.blobs.get(uploadId) : null;
+    return blob && meta ? readTable(blob.data, meta.fileName, DEFAULT_READ_LIMITS) : null;
+  }
+
+  /** Forgets a staged file (after the import, on cancel, or when refused). */
+  async discard(uploadId: string): Promise<void> {
+    await this.store.blobs.delete(uploadId);
+    await this.uploads.delete(uploadId);
   }
 
   /** Validates every row; nothing is written. With a LAG (staff), only that LAG's districts are accepted. */
@@ -176,15 +191,14 @@ export class ImportExportService {
     return l;
   }
 
-  /** The directory as CSV (UTF-8 with BOM). */
+  /** The directory as CSV (UTF-8 with BOM, formula-safe cells). */
   async exportListings(lagId?: string): Promise<Buffer> {
     const rows = await this.listings.find(lagId ? { lagId } : {}, { sort: { createdAt: 1 } });
-    const csv = stringify(rows.map((l) => ({
+    return safeCsv(rows.map((l) => ({
       id: l._id, name: l.name, status: l.status, district: l.districtId, lag: l.lagId, locality: l.locality, sectors: l.sectors.join(' '),
       activity: l.activity, phone: l.phone, email: l.email ?? '', website: l.website ?? '', description: l.description,
       keywords: l.keywords.join(', '), claim_code: l.claimCode ?? '', created: new Date(l.createdAt).toISOString(),
-    })), { header: true, columns: ['id', 'name', 'status', 'district', 'lag', 'locality', 'sectors', 'activity', 'phone', 'email', 'website', 'description', 'keywords', 'claim_code', 'created'] });
-    return Buffer.concat([Buffer.from('\uFEFF', 'utf8'), Buffer.from(csv, 'utf8')]);
+    })), ['id', 'name', 'status', 'district', 'lag', 'locality', 'sectors', 'activity', 'phone', 'email', 'website', 'description', 'keywords', 'claim_code', 'created']);
   }
 
   /** Cooperation offers as CSV, every field. */
@@ -192,20 +206,10 @@ export class ImportExportService {
     return ImportExportService.toCsv(await this.offers.find(lagId ? { lagId } : {}, { sort: { createdAt: 1 } }) as unknown as Record<string, unknown>[]);
   }
 
-  /** Rows of any shape as CSV (UTF-8 with BOM): one column per field seen. */
+  /** Rows of any shape as CSV (UTF-8 with BOM, formula-safe cells): one column per field seen. */
   static toCsv(rows: Record<string, unknown>[]): Buffer {
-    const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
-    const csv = stringify(rows.map((r) => Object.fromEntries(columns.map((c) => [c, flat(r[c])]))), { header: true, columns: columns.length ? columns : ['id'] });
-    return Buffer.concat([Buffer.from('\uFEFF', 'utf8'), Buffer.from(csv, 'utf8')]);
+    return safeCsv(rows);
   }
-}
-
-function flat(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  if (v instanceof Date) return v.toISOString();
-  if (Array.isArray(v)) return v.map(flat).join(' ');
-  if (typeof v === 'object') return JSON.stringify(v);
-  return String(v);
 }
 
 /** 8 characters without look-alikes. */

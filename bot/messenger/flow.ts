@@ -11,6 +11,7 @@ import { LOCALES, type User } from '../../models/user.js';
 import type { Services } from '../../services/app.js';
 import { isLocale, LANGUAGE_NAMES, translator, type TFunction } from '../../services/i18n.js';
 import type { SearchQuery } from '../../services/search/service.js';
+import { resolveText } from '../../services/messages.js';
 import { isStoreUnavailable } from '../../services/store/port.js';
 import { district } from '../../services/territories.js';
 import { carousel, LIMITS, textMessage, type Card, type MessengerMessage, type MsgButton } from './render.js';
@@ -145,14 +146,16 @@ export class MessengerFlow {
       case PAYLOAD.byDistrict:
         return this.browseDistricts(user);
       case PAYLOAD.privacy:
-        return this.send(user, textMessage(t('messenger:privacy.text'), [
+        return this.send(user, textMessage(`${t('messenger:privacy.text')}\n\n${t('security:privacy.retention')}`, [
           { title: t('messenger:privacy.delete'), payload: PAYLOAD.deleteMe },
           { title: t('messenger:privacy.keep'), payload: PAYLOAD.search },
         ]));
-      case PAYLOAD.deleteMe:
+      case PAYLOAD.deleteMe: {
         // The answer is composed before the record goes; a later message starts from scratch.
-        await this.services.privacy.deleteUser(user);
-        return this.send(user, textMessage(t('messenger:privacy.deleted')));
+        const report = await this.services.privacy.deleteUser(user);
+        const notes = report.notes.map((n) => resolveText(t, n));
+        return this.send(user, textMessage([t('messenger:privacy.deleted'), ...notes].join('\n\n')));
+      }
       default:
         // A button from an older version, or a forged payload: treat as a fresh start.
         return this.prompt(user);

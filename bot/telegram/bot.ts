@@ -53,8 +53,10 @@ export function createBot(token: string, deps: BotDeps): Bot<BotContext> {
   bot.api.config.use(paced, autoRetry(RETRY));
   services.notifier.route('telegram', new TelegramNotifier(bot.api, services.store.blobs));
 
-  // Block / unblock in private chats: reachability for broadcasts and digests.
+  // Block / unblock in private chats: reachability for broadcasts and digests. Only the private chat counts:
+  // someone removing the bot from a group has not blocked it.
   bot.on('my_chat_member', async (ctx) => {
+    if (ctx.chat.type !== 'private') return;
     const status = ctx.myChatMember.new_chat_member.status;
     const user = await services.users.byExternal('telegram', String(ctx.from.id));
     if (!user) return;

@@ -14,6 +14,14 @@ export function parseSecretsKey(input: string): Buffer | null {
   return null;
 }
 
+/** The secret was sealed with another key (SECRETS_KEY changed since): it cannot be opened any more. */
+export class SecretKeyMismatch extends Error {
+  constructor() {
+    super('sealed with a different SECRETS_KEY');
+    this.name = 'SecretKeyMismatch';
+  }
+}
+
 export class SecretBox {
   private readonly key: Buffer;
 
@@ -31,12 +39,17 @@ export class SecretBox {
     return ['v1', iv.toString('base64url'), c.getAuthTag().toString('base64url'), ct.toString('base64url')].join('.');
   }
 
-  /** Throws when the text was not sealed with this key or was altered. */
+  /** Throws SecretKeyMismatch when the text was sealed with another key (or altered), Error when malformed. */
   open(sealed: string): string {
     const [v, iv, tag, ct] = sealed.split('.');
     if (v !== 'v1' || !iv || !tag || ct === undefined) throw new Error('not a sealed secret');
     const d = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64url'));
     d.setAuthTag(Buffer.from(tag, 'base64url'));
-    return Buffer.concat([d.update(Buffer.from(ct, 'base64url')), d.final()]).toString('utf8');
+    try {
+      return Buffer.concat([d.update(Buffer.from(ct, 'base64url')), d.final()]).toString('utf8');
+    } catch {
+      // GCM authentication failed: with an intact record this means the key is not the one it was sealed with.
+      throw new SecretKeyMismatch();
+    }
   }
 }

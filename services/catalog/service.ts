@@ -3,6 +3,7 @@
  * (CatalogView port) and the optional direct push to Meta's Catalog Batch API.
  */
 import { createHash } from 'node:crypto';
+import type { Logger } from 'pino';
 import type { Listing } from '../../models/listing.js';
 import {
   ProductModel, ShopSettingsModel, type ChecklistStep, type Product, type ProductStatus, type PushReport, type ShopSettings,
@@ -19,7 +20,7 @@ import type { UserService } from '../users.js';
 import { feedCsv, toFeedItem } from './feed.js';
 import { displayPrice } from './money.js';
 import { MAX_BATCH, PushFailed, type BatchRequest, type CatalogPushPort, type ItemError } from './push.js';
-import { SecretBox } from './secrets.js';
+import { SecretBox, SecretKeyMismatch } from './secrets.js';
 import { validateItem, type FeedItem, type Problem } from './validate.js';
 
 /** What an owner fills in for a product. */
@@ -47,6 +48,9 @@ export class PushUnavailable extends Error {
   }
 }
 
+/** How taking a business's items out of its Meta catalog went at erasure. */
+type MetaDelete = 'none' | 'ok' | 'key_changed' | 'token' | 'other';
+
 const feedToken = () => newId(18);
 const seconds = (d: Date) => new Date(Math.floor(d.getTime() / 1000) * 1000);
 
@@ -58,10 +62,12 @@ export class CatalogService implements CatalogView {
   private box?: SecretBox;
   private pollDelaysMs = [0, 1000, 2000, 4000, 8000, 15000];
   private readonly pushQueue = new Map<string, Promise<unknown>>();
+  /** Businesses whose stored token could not be opened with the current key (logged once each). */
+  private readonly keyMismatchLogged = new Set<string>();
 
   constructor(
     private readonly store: Store,
-    private readonly deps: { events: EventBus; clock: Clock; publicUrl: string; directory: DirectoryService; users: UserService; notifier: Notifier },
+    private readonly deps: { events: EventBus; clock: Clock; publicUrl: string; directory: DirectoryService; users: UserService; notifier: Notifier; log?: Pick<Logger, 'warn'> },
   ) {
     this.products = store.collection(ProductModel);
     this.settings = store.collection(ShopSettingsModel);
@@ -351,7 +357,12 @@ export class CatalogService implements CatalogView {
     if (!listing) throw new PushUnavailable('not_configured');
     const s = await this.settingsFor(listing);
     if (!s.catalogId || !s.accessTokenEnc) throw new PushUnavailable('not_configured');
-    const token = this.box.open(s.accessTokenEnc);
+    const token = this.openToken(s);
+    if (token === null) {
+      const failed: PushReport = { at: this.deps.clock.now(), status: 'failed', reason: 'key_changed', issues: [], sent: 0 };
+      await this.settings.updateOne({ listingId }, { $set: { lastPush: failed } });
+      return failed;
+    }
     const items = await this.feedItems(listing);
     const ids = new Set(items.map((i) => i.id));
     const requests: BatchRequest[] = [
@@ -387,6 +398,23 @@ export class CatalogService implements CatalogView {
     return report;
   }
 
+  /**
+   * The stored catalog token, or null when it was sealed with another SECRETS_KEY (the key was changed): the
+   * owner must give it again. Logged once per business and process, without the token or the key.
+   */
+  private openToken(s: ShopSettings): string | null {
+    try {
+      return this.box!.open(s.accessTokenEnc!);
+    } catch (err) {
+      if (!(err instanceof SecretKeyMismatch)) throw err;
+      if (!this.keyMismatchLogged.has(s.listingId)) {
+        this.keyMismatchLogged.add(s.listingId);
+        this.deps.log?.warn({ listingId: s.listingId }, 'catalog token was sealed with another SECRETS_KEY; the owner is asked to give it again');
+      }
+      return null;
+    }
+  }
+
   /** Meta's per-item errors for a batch, or null when it is still being checked after the last poll. */
   private async poll(catalogId: string, token: string, handle: string): Promise<ItemError[] | null> {
     for (const delay of this.pollDelaysMs) {
@@ -403,6 +431,8 @@ export class CatalogService implements CatalogView {
       const s = await this.settings.findOne({ listingId });
       if (!s || !this.pushConfigured(s)) return;
       const report = await this.pushListing(listingId);
+      // The owner hears about a changed key once, not on every later change.
+      if (report.reason === 'key_changed' && s.lastPush?.reason === 'key_changed') return;
       const listing = await this.deps.directory.byId(listingId);
       const owner = listing?.ownerId ? await this.deps.users.byId(listing.ownerId) : null;
       if (owner) await this.deps.notifier.send(owner, { text: await this.pushReportText(listingId, report) });
@@ -413,6 +443,7 @@ export class CatalogService implements CatalogView {
 
   /** The push result as paragraphs for the owner (per-item errors name the product). */
   async pushReportText(listingId: string, report: PushReport): Promise<Text[]> {
+    if (report.reason === 'key_changed') return [text('security:catalog.key_changed')];
     if (report.status === 'failed') {
       const said = report.issues[0]?.message.replace(/^\w+: /, '');
       return [
@@ -433,34 +464,53 @@ export class CatalogService implements CatalogView {
 
   // ---- privacy / cleanup -------------------------------------------------------------------------------
 
-  private async deleteListingData(listingId: string): Promise<void> {
+  /**
+   * Erases a business's catalog data here, and first takes its items out of the owner's Meta catalog while
+   * the token is still known. Returns how that Meta-side delete went ('none' when nothing was pushed).
+   */
+  private async deleteListingData(listingId: string): Promise<MetaDelete> {
     const s = await this.settings.findOne({ listingId });
+    let meta: MetaDelete = 'none';
     if (s && this.pushConfigured(s) && s.pushedIds.length) {
-      // Best effort: take the items out of the owner's Meta catalog too, before the token is gone.
       try {
-        const token = this.box!.open(s.accessTokenEnc!);
-        for (let i = 0; i < s.pushedIds.length; i += MAX_BATCH) {
-          await this.pushPort!.itemsBatch(s.catalogId!, token, s.pushedIds.slice(i, i + MAX_BATCH).map((id): BatchRequest => ({ method: 'DELETE', data: { id } })));
+        const token = this.openToken(s);
+        if (token === null) meta = 'key_changed';
+        else {
+          for (let i = 0; i < s.pushedIds.length; i += MAX_BATCH) {
+            await this.pushPort!.itemsBatch(s.catalogId!, token, s.pushedIds.slice(i, i + MAX_BATCH).map((id): BatchRequest => ({ method: 'DELETE', data: { id } })));
+          }
+          meta = 'ok';
         }
-      } catch {
-        // The catalog keeps stale items until the owner removes them; the data here is erased regardless.
+      } catch (err) {
+        meta = err instanceof PushFailed && err.reason === 'auth' ? 'token' : 'other';
       }
+      // The catalog keeps stale items until the owner removes them; the data here is erased regardless.
+      if (meta !== 'ok') this.deps.log?.warn({ listingId, items: s.pushedIds.length, outcome: meta }, 'items left in the Meta catalog at erasure');
     }
     for (const p of await this.products.find({ listingId })) {
       for (const ph of p.photos) await this.store.blobs.delete(ph.blobId);
       await this.products.deleteOne({ _id: p._id });
     }
     await this.settings.deleteMany({ listingId });
+    return meta;
   }
 
-  /** Privacy eraser (/deleteme): the user's products, their photos and shop settings. */
-  async eraseUser(user: User): Promise<void> {
+  /**
+   * Privacy eraser (/deleteme): the user's products, their photos and shop settings. When items could not be
+   * taken out of the Meta catalog, the note tells the user (everything here is erased anyway).
+   */
+  async eraseUser(user: User): Promise<Text | undefined> {
     const listingIds = new Set<string>((await this.products.distinct<string>('listingId', { ownerId: user._id })));
     for (const s of await this.settings.find({ ownerId: user._id })) listingIds.add(s.listingId);
     const owned = await this.deps.directory.listings.find({ ownerId: user._id }, { projection: { _id: 1 } });
     for (const l of owned) listingIds.add(l._id);
     // Every listing the user has products in is in the set, so this takes all of their products too.
-    for (const id of listingIds) await this.deleteListingData(id);
+    let failed: MetaDelete | undefined;
+    for (const id of listingIds) {
+      const meta = await this.deleteListingData(id);
+      if (meta !== 'none' && meta !== 'ok') failed ??= meta;
+    }
+    return failed ? text('security:privacy.meta_failed', { reason: text(`security:privacy.meta_reason.${failed}`) }) : undefined;
   }
 }
 

@@ -82,9 +82,12 @@ export class Inbox {
     return docs.map((d) => ({ id: d._id, seq: d.seq, payload: JSON.parse(d.payload) as unknown }));
   }
 
-  /** The update was handled: a redelivery or a restart will not handle it again. */
+  /**
+   * The update was handled: a redelivery or a restart will not handle it again. What the user sent is dropped
+   * here — a handled update keeps only its id and times (for dedupe), so no message text outlives its handling.
+   */
   async markDone(id: string): Promise<void> {
-    await this.updates.updateOne({ _id: id }, { $set: { done: true, doneAt: this.deps.clock.now() } });
+    await this.updates.updateOne({ _id: id }, { $set: { done: true, doneAt: this.deps.clock.now(), payload: '{}' } });
   }
 
   /** Forgets handled updates older than `keepMs` (scheduler job). */

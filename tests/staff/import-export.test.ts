@@ -46,7 +46,7 @@ describe('import / export', () => {
     ws.addRow(['Company', 'Phone', 'District']);
     ws.addRow(['Miere Nord', '+37369123456', 'Drochia']);
     ws.addRow(['X', 'abc', 'Nowhere']);
-    const table = await readTable(Buffer.from(await wb.xlsx.writeBuffer()), 'firms.xlsx');
+    const { rows: table } = await readTable(Buffer.from(await wb.xlsx.writeBuffer()), 'firms.xlsx');
     const svc = t.app.services.importExport;
     const run = svc.dryRun(table, detectMapping(table[0]), 'md-nord');
     expect(run.accepted).toBe(1);
@@ -86,7 +86,7 @@ describe('import / export', () => {
     expect(csv).toContain('Ферма Иванова');
     expect(csv).toContain('Stupina Dulce');
     // Round trip: the exported file imports again (same names recognised, same districts).
-    const table = await readTable(doc.document!.data!, 'directory.csv');
+    const { rows: table } = await readTable(doc.document!.data!, 'directory.csv');
     expect(table[0][0]).toBe('id');
     expect(table.slice(1).map((r) => r[1]).sort()).toEqual(['Stupina Dulce', 'Ферма Иванова'].sort());
     // Offers come as a second file (none yet in this LAG: the header row only).

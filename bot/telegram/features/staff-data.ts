@@ -2,7 +2,7 @@
 import { createConversation } from '@grammyjs/conversations';
 import { Composer, InlineKeyboard, InputFile } from 'grammy';
 import type { Locale } from '../../../models/user.js';
-import { detectMapping, IMPORT_FIELDS, ImportExportService, readTable, REQUIRED_FIELDS, type ImportField, type Mapping } from '../../../services/import-export.js';
+import { detectMapping, IMPORT_FIELDS, ImportExportService, ImportRefused, MAX_IMPORT_ROWS, REQUIRED_FIELDS, type ImportField, type Mapping, type StagedImport } from '../../../services/import-export.js';
 import { scopeOf } from '../../../services/staff.js';
 import { barChartSvg, type Tally } from '../../../services/stats.js';
 import { lag, lags } from '../../../services/territories.js';
@@ -51,6 +51,20 @@ function mappingText(ctx: ConvContext, headers: string[], m: Mapping): string {
     + `\n\n${ctx.t('staff:import.columns')}\n${headers.map((h, i) => `${i + 1}. ${h}`).join('\n')}`;
 }
 
+type Staged = { ok: true; staged: StagedImport } | { ok: false; reason: string; params: Record<string, string | number> };
+
+/** Downloads the upload into the blob store and reads it once; a refusal comes back as a reason to show. */
+async function stageUpload(outside: BotContext, fileId: string, fileName: string): Promise<Staged> {
+  try {
+    const data = await downloadTelegramFile(outside.api, outside.apiRoot, fileId, MAX_IMPORT_BYTES);
+    return { ok: true, staged: await outside.services.importExport.stage(data, fileName) };
+  } catch (err) {
+    if (err instanceof ImportRefused) return { ok: false, reason: err.reason, params: err.params };
+    outside.services.log.warn({ err: String(err) }, 'import file could not be read');
+    return { ok: false, reason: 'unreadable', params: {} };
+  }
+}
+
 async function importFlow(conv: Conv, ctx: ConvContext): Promise<void> {
   await ctx.reply(ctx.t('staff:import.ask_file'));
   const doc = await conv.waitFor('message:document', { otherwise: (c) => c.reply(ctx.t('staff:import.file_expected')) });
@@ -60,18 +74,20 @@ async function importFlow(conv: Conv, ctx: ConvContext): Promise<void> {
     await ctx.reply(ctx.t('staff:import.bad_file'));
     return;
   }
-  const table = await conv.external(async (outside) => {
-    try {
-      return await readTable(await downloadTelegramFile(outside.api, outside.apiRoot, file.file_id, MAX_IMPORT_BYTES), name);
-    } catch {
-      return null;
-    }
-  });
-  if (!table || table.length < 2) {
+  // Only the blob id, the header row and counts live in the conversation state; the file is in the blob store.
+  const result = await conv.external((outside) => stageUpload(outside, file.file_id, name));
+  if (!result.ok) {
+    await ctx.reply(`${ctx.t('security:import.refused_intro')}\n${ctx.t(`security:import.refused.${result.reason}`, result.params)}`);
+    return;
+  }
+  const staged = result.staged;
+  const discard = () => conv.external((outside) => outside.services.importExport.discard(staged.uploadId));
+  if (staged.rows < 1) {
+    await discard();
     await ctx.reply(ctx.t('staff:import.bad_file'));
     return;
   }
-  const headers = table[0];
+  const headers = staged.headers;
   const mapping = detectMapping(headers);
   for (;;) {
     await ctx.reply(fit(`${ctx.t('staff:import.mapping')}\n${mappingText(ctx, headers, mapping)}\n\n${ctx.t('staff:import.fix_hint')}`, TEXT_LIMIT), {
@@ -81,6 +97,7 @@ async function importFlow(conv: Conv, ctx: ConvContext): Promise<void> {
     const data = next.callbackQuery?.data;
     if (next.callbackQuery) await next.answerCallbackQuery().catch(() => undefined);
     if (data === 'imp:cancel') {
+      await discard();
       await ctx.reply(ctx.t('staff:bc.discarded'));
       return;
     }
@@ -97,32 +114,52 @@ async function importFlow(conv: Conv, ctx: ConvContext): Promise<void> {
       await ctx.reply(ctx.t('staff:import.fix_hint'));
     }
   }
-  const run = await conv.external((outside) => outside.services.importExport.dryRun(table, mapping, scopeOf(outside.user)));
-  const rejected = run.rows.filter((r) => !r.listing).slice(0, 30)
-    .map((r) => `${r.line}: ${r.errors.map((e) => ctx.t(`staff:import.reason.${e}`)).join(', ')}`);
-  await ctx.reply(fit([ctx.t('staff:import.dry_run', { accepted: run.accepted, rejected: run.rejected }), ...rejected].join('\n'), TEXT_LIMIT), {
+  const run = await conv.external(async (outside) => {
+    const table = await outside.services.importExport.load(staged.uploadId);
+    if (!table) return null;
+    const r = outside.services.importExport.dryRun(table.rows, mapping, scopeOf(outside.user));
+    return { accepted: r.accepted, rejected: r.rejected, lines: r.rows.filter((x) => !x.listing).slice(0, 30).map((x) => ({ line: x.line, errors: x.errors })) };
+  });
+  if (!run) {
+    await ctx.reply(ctx.t('staff:import.bad_file'));
+    return;
+  }
+  const rejected = run.lines.map((r) => `${r.line}: ${r.errors.map((e) => ctx.t(`staff:import.reason.${e}`)).join(', ')}`);
+  const extra = staged.extraRows ? [ctx.t('security:import.extra_rows', { count: staged.extraRows, limit: MAX_IMPORT_ROWS })] : [];
+  await ctx.reply(fit([ctx.t('staff:import.dry_run', { accepted: run.accepted, rejected: run.rejected }), ...extra, ...rejected].join('\n'), TEXT_LIMIT), {
     reply_markup: run.accepted
       ? new InlineKeyboard().text(ctx.t('staff:import.as_pending'), 'imp:pending').text(ctx.t('staff:import.as_published'), 'imp:published').row().text(ctx.t('staff:bc.discard'), 'imp:cancel')
       : undefined,
   });
-  if (!run.accepted) return;
+  if (!run.accepted) {
+    await discard();
+    return;
+  }
   const choice = await conv.waitForCallbackQuery(/^imp:(pending|published|cancel)$/, { otherwise: (c) => c.reply(ctx.t('staff:bc.use_buttons')) });
   await choice.answerCallbackQuery().catch(() => undefined);
   const status = choice.match[1];
   if (status === 'cancel') {
+    await discard();
     await ctx.reply(ctx.t('staff:bc.discarded'));
     return;
   }
-  const created = await conv.external(async (outside) => {
-    const out = await outside.services.importExport.commit(outside.user, run, status as 'pending' | 'published');
-    return out.map((l) => ({ name: l.name, code: l.claimCode ?? '' }));
+  // The import, its report and the claim codes happen in one step outside the replayed conversation: the
+  // codes file is sent from here, so neither the rows nor the codes land in the conversation state.
+  const count = await conv.external(async (outside) => {
+    const io = outside.services.importExport;
+    const table = await io.load(staged.uploadId);
+    if (!table) return null;
+    const created = await io.commit(outside.user, io.dryRun(table.rows, mapping, scopeOf(outside.user)), status as 'pending' | 'published');
+    await io.discard(staged.uploadId);
+    const me = outside.me.username;
+    const link = (code: string) => `https://t.me/${me}?start=claim_${code}`;
+    await outside.reply(outside.t('staff:import.done', { count: created.length }));
+    if (created.length <= 20) await outside.reply(fit(created.map((l) => `${l.name}: ${l.claimCode ?? ''}  ${link(l.claimCode ?? '')}`).join('\n'), TEXT_LIMIT));
+    const csv = ImportExportService.toCsv(created.map((l) => ({ name: l.name, claim_code: l.claimCode ?? '', link: link(l.claimCode ?? '') })));
+    await outside.replyWithDocument(new InputFile(csv, 'claim-codes.csv'));
+    return created.length;
   });
-  await ctx.reply(ctx.t('staff:import.done', { count: created.length }));
-  const me = await conv.external((outside) => outside.me.username);
-  const codes = created.map((c) => `${c.name}: ${c.code}  https://t.me/${me}?start=claim_${c.code}`).join('\n');
-  const csv = ImportExportService.toCsv(created.map((c) => ({ name: c.name, claim_code: c.code, link: `https://t.me/${me}?start=claim_${c.code}` })));
-  if (created.length <= 20) await ctx.reply(fit(codes, TEXT_LIMIT));
-  await ctx.replyWithDocument(new InputFile(csv, 'claim-codes.csv'));
+  if (count === null) await ctx.reply(ctx.t('staff:import.bad_file'));
 }
 
 /** /claim <code> and the deep link /start claim_<code> (start.ts delegates here). */
