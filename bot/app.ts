@@ -3,7 +3,7 @@
  * main.ts runs it for real; end-to-end tests run it in-process against fake platform servers.
  */
 import { run, type RunnerHandle } from '@grammyjs/runner';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { createServices, type Services } from '../services/app.js';
 import type { Clock } from '../services/clock.js';
@@ -37,7 +37,16 @@ export function createLogger(level: string): Logger {
   });
 }
 
-export async function startApp(config: Config, opts: { log?: Logger; clock?: Clock; inMemoryStore?: boolean; wrapStore?: (s: Store) => Store } = {}): Promise<App> {
+export interface StartOptions {
+  log?: Logger;
+  clock?: Clock;
+  inMemoryStore?: boolean;
+  wrapStore?: (s: Store) => Store;
+  /** More HTTP routes built from the services (demo mode adds its web chat; nothing else does). */
+  extraPlugins?: (services: Services) => FastifyPluginAsync[];
+}
+
+export async function startApp(config: Config, opts: StartOptions = {}): Promise<App> {
   const log = opts.log ?? createLogger(config.LOG_LEVEL);
   const opened = await openStore({ mongodbUri: config.MONGODB_URI, dataDir: config.DATA_DIR, inMemory: opts.inMemoryStore });
   // Tests wrap the store to cross-check every query against MongoDB semantics.
@@ -62,7 +71,7 @@ export async function startApp(config: Config, opts: { log?: Logger; clock?: Clo
     ? { path: new URL(config.TELEGRAM_WEBHOOK_URL).pathname || '/telegram', secret: config.TELEGRAM_WEBHOOK_SECRET! }
     : undefined;
   const messenger = config.MESSENGER_PAGE_ACCESS_TOKEN ? createMessenger(config, services) : undefined;
-  const server = await createServer({ services, log, bot, telegramWebhook: webhook, plugins: [webPlugin(services), ...(messenger ? [messenger.plugin] : [])] });
+  const server = await createServer({ services, log, bot, telegramWebhook: webhook, plugins: [webPlugin(services), ...(messenger ? [messenger.plugin] : []), ...(opts.extraPlugins?.(services) ?? [])] });
   const address = await server.listen({ port: config.PORT, host: config.HOST });
   const url = address.replace('[::]', '127.0.0.1').replace('0.0.0.0', '127.0.0.1');
 
