@@ -3,10 +3,11 @@
  * at the same relative places as in the sources, so `node dist/bot/main.js` finds them as `tsx bot/main.ts` does.
  */
 import { cpSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 const ROOT = join(import.meta.dirname, '..');
-const OUT = join(ROOT, 'dist');
+/** dist/ by default; a test builds into another folder (`tsx scripts/build-assets.ts <outDir>`). */
+const OUT = resolve(process.argv[2] ?? join(ROOT, 'dist'));
 
 /** Folders (relative to the repository root) whose files the code opens at run time. */
 export const RUNTIME_ASSETS = ['locales', 'services/reference', 'bot/demo/assets'];
@@ -15,4 +16,4 @@ for (const rel of RUNTIME_ASSETS) {
   const from = join(ROOT, rel);
   if (existsSync(from)) cpSync(from, join(OUT, rel), { recursive: true });
 }
-console.log(`build: copied ${RUNTIME_ASSETS.filter((r) => existsSync(join(ROOT, r))).join(', ')} into dist/`);
+console.log(`build: copied ${RUNTIME_ASSETS.filter((r) => existsSync(join(ROOT, r))).join(', ')} into ${OUT}`);

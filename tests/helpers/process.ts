@@ -21,8 +21,9 @@ export interface BotProcess {
 export const READY = /"msg":"telegram (long polling|webhook mode)"/;
 
 /** `outputLimit`: how much of the latest output is kept (a long benchmark must not grow it without end). */
-export function startBotProcess(env: Record<string, string>, entry = 'bot/main.ts', outputLimit = 20_000): BotProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+export function startBotProcess(env: Record<string, string>, entry = 'bot/main.ts', outputLimit = 20_000, args: string[] = []): BotProcess {
+  // Compiled JavaScript (dist/…/main.js) runs on plain node, as in production; sources through tsx.
+  const child = spawn(process.execPath, [...(entry.endsWith('.js') ? [] : ['--import', 'tsx']), entry, ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'test', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -54,11 +55,13 @@ export function startBotProcess(env: Record<string, string>, entry = 'bot/main.t
         const done = (err?: Error, m?: RegExpMatchArray) => {
           clearTimeout(timer);
           child.stdout?.off('data', check);
+          child.stderr?.off('data', check);
           child.off('exit', onExit);
           if (err) reject(err);
           else resolve(m!);
         };
         child.stdout?.on('data', check);
+        child.stderr?.on('data', check);
         child.once('exit', onExit);
         check();
       });

@@ -72,7 +72,7 @@
     own.value = '';
     const opts = [own];
     for (const c of chats) {
-      if (state.session.personas.some((p) => p.id === c.id)) continue;
+      if (c.id === state.persona.id) continue;
       const o = el('option', '', c.name);
       o.value = String(c.id);
       opts.push(o);
