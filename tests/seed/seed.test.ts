@@ -14,13 +14,21 @@ import { seedDirectory, SeedRefused, type SeedResult } from '../../services/seed
 import { openStore, type Store } from '../../services/store/index.js';
 import { startTestApp, tempDir, type TestApp } from '../helpers/app.js';
 import { buttons } from '../helpers/fake-telegram.js';
+import { dropTestDatabase, testMongoUri } from '../helpers/mongo.js';
 
 function services(store: Store): Services {
   return createServices({ settings: { publicUrl: 'http://lag.test', defaultLocale: 'ro', bootstrapAdmins: [] }, store, log: pino({ level: 'silent' }) });
 }
 
+/** Where a test directory lives: a data folder, or (MONGODB_URI set) a MongoDB database of its own. */
+const mongoFor = new Map<string, string | undefined>();
+function open(dir: string): Promise<Store> {
+  if (!mongoFor.has(dir)) mongoFor.set(dir, testMongoUri());
+  return openStore({ dataDir: dir, mongodbUri: mongoFor.get(dir) });
+}
+
 async function seedInto(dir: string, listings: number, extra: { lag?: string; seed?: number } = {}): Promise<SeedResult> {
-  const store = await openStore({ dataDir: dir });
+  const store = await open(dir);
   try {
     return await seedDirectory(services(store), { listings, offers: 40, ...extra });
   } finally {
@@ -35,9 +43,12 @@ let t: TestApp;
 beforeAll(async () => {
   dir = tempDir('lag-seed-');
   seeded = await seedInto(dir, 300);
-  t = await startTestApp({ dataDir: dir });
+  t = await startTestApp({ dataDir: dir, mongoUri: mongoFor.get(dir) });
 });
-afterAll(async () => t?.close());
+afterAll(async () => {
+  await t?.close();
+  for (const [d, uri] of mongoFor) if (d !== dir) await dropTestDatabase(uri);
+});
 
 describe('seed', () => {
   it('writes listings, products, offers and users, some of them waiting for moderation', async () => {
@@ -96,7 +107,7 @@ describe('seed', () => {
       await seedInto(again, 300);
       await seedInto(other, 50, { lag: 'lv-bauska' });
       const read = async (d: string, filter = {}) => {
-        const store = await openStore({ dataDir: d });
+        const store = await open(d);
         const s = services(store);
         const ls = await s.directory.listings.find(filter, { sort: { slug: 1 } });
         await store.close();
@@ -115,7 +126,7 @@ describe('seed', () => {
   });
 
   it('refuses a directory that already has listings, and the CLI says so', async () => {
-    const store = await openStore({ dataDir: tempDir('lag-seed-') });
+    const store = await open(tempDir('lag-seed-'));
     const s = services(store);
     await seedDirectory(s, { listings: 3, offers: 0 });
     await expect(seedDirectory(s, { listings: 3 })).rejects.toBeInstanceOf(SeedRefused);
