@@ -96,7 +96,7 @@ export class DemoChats {
   }
 
   /** Chats with messages, most recent first (for the inbox switch). */
-  async activeChats(limit = 40): Promise<{ id: number; name: string }[]> {
+  async activeChats(limit = 300): Promise<{ id: number; name: string }[]> {
     const last = new Map<number, number>();
     for (const m of this.emulator.sent) last.set(m.chat_id, Math.max(last.get(m.chat_id) ?? 0, m.at));
     for (const m of this.emulator.inbound) last.set(m.chat_id, Math.max(last.get(m.chat_id) ?? 0, m.at));

@@ -43,6 +43,19 @@ describe('compiled build', () => {
     expect(session.strings.lv.send).toBe('Sūtīt');
   });
 
+  it('npm start without a token says it starts a demo and how to get a token, then serves the demo', { timeout: 120_000 }, async () => {
+    const dir = tempDir('lag-start-demo-');
+    const start = startBotProcess({ DOTENV_CONFIG_PATH: '/nonexistent', PORT: '0', HOST: '127.0.0.1', DEMO_DATA_DIR: dir, DEMO_LISTINGS: '20', LOG_LEVEL: 'warn' }, 'bot/main.ts', 20_000, ['--demo-without-token']);
+    try {
+      const [, url] = await start.ready(/Demo ready: open (http:\/\/localhost:\d+)\/demo/, 90_000);
+      expect(start.output()).toMatch(/No TELEGRAM_BOT_TOKEN set, so this starts a DEMO\. For real use, create a bot with @BotFather/);
+      expect((await fetch(`${url}/demo`)).status).toBe(200);
+    } finally {
+      await start.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('without demo mode there is no /demo and no emulator route', async () => {
     const t = await startTestApp();
     try {

@@ -35,6 +35,14 @@ afterAll(async () => {
 
 const url = () => demo.pageUrl.replace('localhost', '127.0.0.1');
 
+/** Opens the page unless an earlier test left it open. */
+async function opened(p: Page): Promise<void> {
+  if (!p.url().startsWith('http')) {
+    await p.goto(url());
+    await p.waitForSelector('#persona option', { state: 'attached' });
+  }
+}
+
 /** Number of messages on screen (new bot replies are looked for after it). */
 const count = (p: Page) => p.locator('#messages .msg').count();
 
@@ -124,9 +132,36 @@ describe('demo chat page', () => {
   });
 
   it('the owner persona has a published business with products (/shop shows them)', { timeout: 60_000 }, async () => {
+    await opened(page);
     await page.selectOption('#persona', 'owner');
     await page.selectOption('#language', 'en');
     await say(page, '/shop', 'Facebook');
     await page.screenshot({ path: 'test-artifacts/demo-owner-shop.png' });
+  });
+
+  it('staff broadcast through the page reaches the seeded users, whose inboxes open from the page', { timeout: 120_000 }, async () => {
+    await opened(page);
+    await page.selectOption('#persona', 'staff');
+    await page.selectOption('#language', 'ro');
+    await expect.poll(() => page.textContent('#send')).toBe('Trimiteți');
+    await say(page, '/broadcast', 'Mesaj nou în masă');
+    await say(page, 'Târg de primăvară la Soroca, 12 aprilie', 'buton cu link');
+    await tap(page, 'bcb:skip', 'Cine să-l primească?');
+    await tap(page, 'bcr:everyone', 'Pe ce canal?');
+    await tap(page, 'bcc:telegram', 'Ce limbi');
+    await tap(page, 'bcl:!done', 'altă limbă');
+    await tap(page, 'bcv:no', 'Va ajunge la');
+    await tap(page, 'bcgo:now', 'Se trimite');
+    const text = 'Târg de primăvară la Soroca, 12 aprilie';
+    // Seeded users are emulator chats: the broadcast lands in their inboxes, which the page can open.
+    const recipients = await demo.app.services.users.users.count({ role: 'user' });
+    await demo.emulator.waitUntil(() => demo.emulator.sent.filter((m) => m.text === text).length >= recipients - 1, 60_000, 'broadcast deliveries');
+    await page.selectOption('#persona', 'customer');
+    await page.waitForFunction((needle) => [...document.querySelectorAll('#messages .msg.bot')].some((m: any) => m.textContent?.includes(needle)), text);
+    const seededOwner = [...demo.emulator.sent].reverse().find((m) => m.text === text && !demo.chats.persona(m.chat_id))!;
+    await expect.poll(() => page.locator(`#inbox option[value="${seededOwner.chat_id}"]`).count()).toBe(1);
+    await page.selectOption('#inbox', String(seededOwner.chat_id));
+    await page.waitForFunction((needle) => [...document.querySelectorAll('#messages .msg.bot')].some((m: any) => m.textContent?.includes(needle)), text);
+    await page.screenshot({ path: 'test-artifacts/demo-broadcast-inbox.png' });
   });
 });
