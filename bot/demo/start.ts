@@ -3,7 +3,7 @@
  * HTTP server, workers) against the in-process Bot API emulator, on a freshly seeded directory in its own
  * data folder (DEMO_DATA_DIR, default ./data-demo, wiped and seeded again at every start), with the web chat
  * at /demo. The embedded store is always used: a MONGODB_URI in .env is ignored, so a demo never writes to a
- * real database.
+ * real database. It listens on 127.0.0.1 unless HOST is set (anyone who can open the page can act as any user).
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import pino from 'pino';
@@ -72,6 +72,8 @@ export async function startDemo(env: Record<string, string | undefined>, opts: {
     MONGODB_URI: '',
     DATA_DIR: dataDir,
     STAFF_TELEGRAM_IDS: admin.externalId,
+    // Anyone who can open the page acts as any user: only this computer, unless HOST says otherwise.
+    HOST: env.HOST || '127.0.0.1',
     LOG_LEVEL: env.LOG_LEVEL || 'warn',
   });
   let chats: DemoChats | undefined;
