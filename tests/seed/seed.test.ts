@@ -97,7 +97,9 @@ describe('seed', () => {
     const admin = t.tg.user(Number(seeded.telegramIds.admin), { language_code: 'en' });
     const m = await admin.say('/pending', 'În așteptarea verificării');
     expect(m.text).toMatch(new RegExp(`\\b${seeded.pending} (de )?înregistrări`));
-    expect(admin.messages().some((x) => x.text?.startsWith('🆕') && buttons(x).some((b) => b.callback_data?.startsWith('mod:ok:')))).toBe(true);
+    // The queue's cards follow the head message, each with its decision buttons.
+    const card = await t.tg.waitUntil(() => admin.messages().find((x) => x.text?.startsWith('🆕') && buttons(x).some((b) => b.callback_data?.startsWith('mod:ok:'))), 15_000, 'a pending card');
+    expect(card.text).toContain('🏷');
   });
 
   it('the same seed gives the same directory; another --lag stays in its territory', async () => {
