@@ -7,7 +7,6 @@
 import 'dotenv/config';
 import { startApp, type App } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
-import { startDemo } from './demo/start.js';
 
 type Running = Pick<App, 'stop'> & { log(msg: string): void };
 
@@ -29,6 +28,8 @@ async function startReal(): Promise<Running> {
 
 async function startDemoMode(): Promise<Running> {
   console.warn('Starting the demo: the real bot, a built-in Telegram emulator and a generated directory in ./data-demo (wiped at every start)…');
+  // Loaded only in demo mode: production never loads the emulator or the demo routes.
+  const { startDemo } = await import('./demo/start.js');
   const demo = await startDemo(process.env);
   console.warn(`Demo ready: open ${demo.pageUrl} in your browser. Stop it with Ctrl+C.`);
   return { stop: () => demo.stop(), log: (msg) => demo.app.services.log.info(msg) };
