@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import globals from 'globals';
 
 export default tseslint.config(
   { ignores: ['node_modules', 'data', 'test-artifacts', 'coverage', 'dist'] },
@@ -11,6 +12,11 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'off',
       'no-console': ['error', { allow: ['error', 'warn'] }],
     },
+  },
+  {
+    // The demo web chat's script runs in the browser (plain JS, no build step).
+    files: ['bot/demo/assets/**/*.js'],
+    languageOptions: { sourceType: 'script', globals: globals.browser },
   },
   {
     files: ['scripts/**', 'tests/**'],

@@ -2,7 +2,7 @@
  * Wires config → store → services → channels → HTTP server, and stops them in reverse order.
  * main.ts runs it for real; end-to-end tests run it in-process against fake platform servers.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { DestinationStream, Logger } from 'pino';
 import { syncAdmins } from '../services/admins.js';
 import { createServices, type Services } from '../services/app.js';
@@ -48,6 +48,8 @@ export interface StartOptions {
   clock?: Clock;
   inMemoryStore?: boolean;
   wrapStore?: (s: Store) => Store;
+  /** More HTTP routes built from the services (demo mode adds its web chat; nothing else does). */
+  extraPlugins?: (services: Services) => FastifyPluginAsync[];
 }
 
 export async function startApp(config: Config, opts: StartOptions = {}): Promise<App> {
@@ -94,7 +96,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
   });
   const server = await createServer({
     services, log, secrets, trustProxy: config.TRUST_PROXY, telegramWebhook: webhook, metrics: { metrics, token: config.METRICS_TOKEN },
-    plugins: [webPlugin(services), ...(messenger ? [messenger.plugin] : [])],
+    plugins: [webPlugin(services), ...(messenger ? [messenger.plugin] : []), ...(opts.extraPlugins?.(services) ?? [])],
   });
   const address = await server.listen({ port: config.PORT, host: config.HOST });
   const url = address.replace('[::]', '127.0.0.1').replace('0.0.0.0', '127.0.0.1');

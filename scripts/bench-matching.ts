@@ -9,14 +9,10 @@
  */
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import { NACE_SECTIONS, type Country, type Sector } from '../models/listing.js';
-import type { PartnershipType } from '../models/offer.js';
-import data from '../services/reference/synonyms.json' with { type: 'json' };
-import type { MatchableOffer } from '../services/matching/engine.js';
 import { MatchIndex } from '../services/matching/inverted-index.js';
 import { DEFAULT_CROSS_BORDER_BOOST } from '../services/matching/wire.js';
-import { district, districtsOf } from '../services/territories.js';
-import { seededRandom } from './rng.js';
+import { offerGenerator } from '../services/seed/generator.js';
+import { district } from '../services/territories.js';
 
 export interface BenchFigures {
   offers: number;
@@ -38,65 +34,8 @@ export interface BenchFigures {
 }
 
 
-const SECTOR_WEIGHTS: Partial<Record<Sector, number>> = { A: 30, C: 20, G: 15, I: 12, F: 6, H: 4, M: 4, N: 3, P: 2, R: 3, S: 1 };
-const TYPE_WEIGHTS: Record<PartnershipType, number> = {
-  supplier: 25, buyer_distribution: 20, production_outsourcing: 10, tourism_study_visits: 10,
-  export_import: 10, investment: 5, know_how_training: 10, joint_project_event: 10,
-};
-const FILLER = ['quality', 'local', 'organic', 'fresh', 'calitate', 'local', 'bio', 'svezhii', 'kvalitate', 'vietējais', 'farm', 'ferma', 'small', 'large'];
-
-export function generator(seed = 42) {
-  const r = seededRandom(seed);
-  const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)];
-  const weighted = <T extends string>(w: Partial<Record<T, number>>): T => {
-    const entries = Object.entries(w) as [T, number][];
-    let x = r() * entries.reduce((s, [, v]) => s + v, 0);
-    for (const [k, v] of entries) if ((x -= v) < 0) return k;
-    return entries[0][0];
-  };
-  // Real product words (all languages) plus a long tail of rarer ones.
-  const real = data.groups.flat();
-  // Made-up words whose 6-letter stems differ (matching stems long words), e.g. "kavomi", "tirelu".
-  const syl = ['ka', 'mo', 'ri', 'tu', 'le', 'si', 'na', 'po', 've', 'du', 'gi', 'zo', 'be', 'fa', 'lu', 'ne'];
-  const tailSet = new Set<string>();
-  while (tailSet.size < 3000) tailSet.add(Array.from({ length: 3 }, () => pick(syl)).join(''));
-  const tail = [...tailSet];
-  const vocab = [...real, ...tail];
-  const word = () => vocab[Math.floor(vocab.length * r() ** 1.4)];
-  const countries: Country[] = ['MD', 'LV'];
-  let n = 0;
-  return (): MatchableOffer => {
-    n++;
-    const country: Country = r() < 0.6 ? 'MD' : 'LV';
-    const other: Country = country === 'MD' ? 'LV' : 'MD';
-    const sectors = [...new Set([weighted(SECTOR_WEIGHTS), ...(r() < 0.3 ? [pick(NACE_SECTIONS)] : [])])];
-    const keywords = [...new Set(Array.from({ length: 2 + Math.floor(r() * 4) }, word))];
-    const t = r();
-    let targetCountries: Country[] = [];
-    let targetDistricts: string[] = [];
-    if (t < 0.4) targetCountries = [];
-    else if (t < 0.7) targetCountries = [other];
-    else if (t < 0.9) targetCountries = [country];
-    else {
-      const c = pick(countries);
-      targetCountries = [c];
-      targetDistricts = [pick(districtsOf(c)).id, pick(districtsOf(c)).id];
-    }
-    return {
-      _id: `o${n.toString(36).padStart(6, '0')}`,
-      ownerId: `u${Math.floor(n / 2)}`,
-      kind: r() < 0.5 ? 'offer' : 'request',
-      type: weighted(TYPE_WEIGHTS),
-      sectors,
-      country,
-      districtId: pick(districtsOf(country)).id,
-      targetCountries: [...new Set(targetCountries)],
-      targetDistricts: [...new Set(targetDistricts)],
-      title: `${word()} ${pick(FILLER)} ${word()} ${pick(FILLER)}`,
-      keywords,
-    };
-  };
-}
+/** The offers are the shared generator's (services/seed/generator.ts); tests import it from here too. */
+export { offerGenerator as generator };
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -105,7 +44,7 @@ const pct = (xs: number[], p: number) => {
 
 export function runBench(size: number, opts: { queries?: number; naiveQueries?: number; log?: (s: string) => void } = {}): BenchFigures {
   const log = opts.log ?? (() => undefined);
-  const next = generator(42);
+  const next = offerGenerator(42);
   const index = new MatchIndex({ crossBorderBoost: DEFAULT_CROSS_BORDER_BOOST, districtCountry: (id) => district(id)?.country });
 
   let t0 = performance.now();

@@ -1,11 +1,2 @@
-/** mulberry32: a small seeded generator, so every benchmark run works on the same generated data. */
-export function seededRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded generator lives with the shared data generator (services/seed); scripts import it from here too. */
+export { seededRandom } from '../services/seed/rng.js';

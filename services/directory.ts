@@ -98,6 +98,23 @@ export class DirectoryService {
     }
   }
 
+  /**
+   * Bulk insert for the seed command and imports of many rows: one query for the slugs already taken, then
+   * one insertMany. A name whose slug is taken gets -2, -3, … (deterministic, so seeded data is repeatable).
+   */
+  async insertManyWithSlugs(docs: Omit<Listing, '_id' | 'slug'>[]): Promise<Listing[]> {
+    const bases = docs.map((d) => (slugify(d.name) || 'business').slice(0, 60).replace(/-+$/, ''));
+    const existing = await this.listings.find({ slug: { $in: [...new Set(bases)] } }, { projection: { slug: 1 } });
+    const taken = new Set(existing.map((l) => l.slug));
+    const withSlugs = docs.map((d, i) => {
+      let slug = bases[i];
+      for (let k = 2; taken.has(slug); k++) slug = `${bases[i]}-${k}`;
+      taken.add(slug);
+      return { ...d, slug };
+    });
+    return this.listings.insertMany(withSlugs);
+  }
+
   /** Creates a pending listing for the owner and asks staff to review it. */
   async submit(owner: User, draft: ListingDraft): Promise<Listing> {
     const d = district(draft.districtId);

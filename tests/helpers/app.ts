@@ -8,11 +8,14 @@ import { loadConfig } from '../../bot/config.js';
 import type { Clock } from '../../services/clock.js';
 import { crosscheckStore, divergences } from './crosscheck-store.js';
 import { FakeTelegram, TEST_TOKEN } from './fake-telegram.js';
+import { dropTestDatabase, testMongoUri } from './mongo.js';
 
 export interface TestApp {
   app: App;
   tg: FakeTelegram;
   dataDir: string;
+  /** The test's own MongoDB database when MONGODB_URI is set (tests/helpers/mongo.ts); else the embedded store. */
+  mongoUri?: string;
   /** Stops the app (as a clean shutdown) and starts a new one on the same data directory. */
   restart(): Promise<TestApp>;
   close(): Promise<void>;
@@ -39,23 +42,27 @@ export function testEnv(tg: FakeTelegram, dataDir: string, env: Record<string, s
   };
 }
 
-export async function startTestApp(opts: { tg?: FakeTelegram; dataDir?: string; env?: Record<string, string>; clock?: Clock } = {}): Promise<TestApp> {
+export async function startTestApp(opts: { tg?: FakeTelegram; dataDir?: string; mongoUri?: string; env?: Record<string, string>; clock?: Clock } = {}): Promise<TestApp> {
   const tg = opts.tg ?? (await FakeTelegram.start());
   const dataDir = opts.dataDir ?? tempDir();
-  const config = loadConfig(testEnv(tg, dataDir, opts.env));
+  // On MongoDB (MONGODB_URI set): a database of this test app's own, kept across restart(), dropped by close().
+  const mongoUri = opts.mongoUri ?? testMongoUri();
+  const config = loadConfig(testEnv(tg, dataDir, { ...(mongoUri ? { MONGODB_URI: mongoUri } : {}), ...opts.env }));
   const app = await startApp(config, { log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), clock: opts.clock, wrapStore: crosscheckStore });
   const handle: TestApp = {
     app,
     tg,
     dataDir,
+    mongoUri,
     async restart() {
       await app.stop();
-      return startTestApp({ ...opts, tg, dataDir });
+      return startTestApp({ ...opts, tg, dataDir, mongoUri });
     },
     async close() {
       await app.stop();
       await tg.close();
       rmSync(dataDir, { recursive: true, force: true });
+      await dropTestDatabase(mongoUri);
       if (divergences.length) throw new Error(`store queries diverged from MongoDB semantics: ${divergences.join('; ')}`);
     },
   };

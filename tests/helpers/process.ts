@@ -21,9 +21,12 @@ export interface BotProcess {
 export const READY = /"msg":"telegram (long polling|webhook mode)"/;
 
 /** `outputLimit`: how much of the latest output is kept (a long benchmark must not grow it without end). */
-/** `nodeArgs`: extra Node options before the entry (e.g. another `--import` for a benchmark probe). */
-export function startBotProcess(env: Record<string, string>, entry = 'bot/main.ts', outputLimit = 20_000, nodeArgs: string[] = []): BotProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...nodeArgs, entry], {
+/**
+ * `nodeArgs`: extra Node options before the entry (e.g. another `--import` for a benchmark probe); `args`: the
+ * program's own arguments. Compiled JavaScript (dist/…/main.js) runs on plain node, as in production.
+ */
+export function startBotProcess(env: Record<string, string>, entry = 'bot/main.ts', outputLimit = 20_000, nodeArgs: string[] = [], args: string[] = []): BotProcess {
+  const child = spawn(process.execPath, [...(entry.endsWith('.js') ? [] : ['--import', 'tsx']), ...nodeArgs, entry, ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'test', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -55,11 +58,13 @@ export function startBotProcess(env: Record<string, string>, entry = 'bot/main.t
         const done = (err?: Error, m?: RegExpMatchArray) => {
           clearTimeout(timer);
           child.stdout?.off('data', check);
+          child.stderr?.off('data', check);
           child.off('exit', onExit);
           if (err) reject(err);
           else resolve(m!);
         };
         child.stdout?.on('data', check);
+        child.stderr?.on('data', check);
         child.once('exit', onExit);
         check();
       });
