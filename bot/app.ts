@@ -66,9 +66,6 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     log,
     clock: opts.clock,
   });
-  // The search index builds in the background from one streamed pass (the store yields between batches), so
-  // the bot answers from the first second at any directory size; a search waits for the index.
-  const searchReady = services.search.init().catch((err) => log.error({ err: String(err) }, 'search index build failed'));
   await services.matching.ensureLoaded();
   // Direct push to Meta catalogs: off (with a clear message in /shop) while SECRETS_KEY is unset.
   services.catalog.configurePush({ port: new GraphCatalogClient({ graphUrl: config.MESSENGER_GRAPH_URL, version: config.MESSENGER_GRAPH_VERSION }), secretsKey: config.SECRETS_KEY });
@@ -120,6 +117,10 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     poller.start();
     log.info('telegram long polling');
   }
+
+  // The search index builds in the background once the bot serves, from one streamed pass (the store yields
+  // between batches): the bot answers from the first second at any directory size; a search waits for it.
+  const searchReady = services.search.init().catch((err) => log.error({ err: String(err) }, 'search index build failed'));
 
   let stopped = false;
   return {

@@ -168,7 +168,7 @@ export async function measureStart(runner: Runner, entry: 'bot/main' | 'scripts/
     let replyMs = NaN;
     const healthy = async () => {
       try {
-        return (await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(1000) })).status === 200;
+        return (await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(30_000) })).status === 200;
       } catch {
         return false;
       }

@@ -252,8 +252,9 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
   async distinct<V>(field: string, filter: Filter = {}): Promise<V[]> {
     const parts = splitPath(field);
     const where = compileFilter(filter, this.info);
-    // Only the field's JSON travels out of SQLite; arrays are flattened here, like MongoDB does.
-    const through = this.info.groups(field).length > 2 || (this.info.groups(field).length === 2 && this.info.groups(field)[1].length > 0);
+    // Only the field's JSON travels out of SQLite (arrays are flattened here, like MongoDB does); a path that
+    // continues inside an array of subdocuments is read from the whole document.
+    const through = this.info.groups(field).slice(1).some((g) => g.length > 0);
     const column = through ? 'doc' : `doc -> '$.${parts.join('.')}' AS v`;
     const rows = this.engine.stmt(`SELECT ${column} FROM ${this.table} WHERE ${where.sql}`).all(...where.params) as { v?: string | null; doc?: string }[];
     const seen = new Map<string, V>();
