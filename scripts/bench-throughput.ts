@@ -57,7 +57,7 @@ async function seedListings(dataDir: string, n: number): Promise<void> {
 }
 
 /**
- * Pushes `count` /start updates round-robin over the users and waits for every reply (or 10 s without a
+ * Pushes `count` /start updates round-robin over the users and waits for every reply (or 60 s without a
  * new one: a bot without retries may lose a few); replies per second.
  */
 async function burst(tg: FakeTelegram, count: number, text = '/start'): Promise<number> {
@@ -66,7 +66,7 @@ async function burst(tg: FakeTelegram, count: number, text = '/start'): Promise<
   for (let i = 0; i < count; i++) tg.user(FIRST + (i % USERS), { first_name: `U${i % USERS}` }).send(text);
   let seen = -1;
   let lastAt = performance.now();
-  while (tg.sent.length - before < count && performance.now() - lastAt < 10_000) {
+  while (tg.sent.length - before < count && performance.now() - lastAt < 60_000) {
     if (tg.sent.length !== seen) {
       seen = tg.sent.length;
       lastAt = performance.now();
