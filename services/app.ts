@@ -16,6 +16,7 @@ import type { Scheduler } from './scheduler.js';
 import { EventBus } from './events.js';
 import type { DeliveryOutcome, Notifier, OutMessage } from './messages.js';
 import { PrivacyService } from './privacy.js';
+import { RegistrationDrafts } from './registration-drafts.js';
 import { SearchService } from './search/service.js';
 import { StaffService } from './staff.js';
 import type { Store } from './store/port.js';
@@ -102,6 +103,7 @@ export function createServices(opts: { settings: AppSettings; store: Store; log:
   services.catalog = new CatalogService(store, { events, clock, publicUrl: settings.publicUrl, directory, users, notifier });
   services.catalogView = services.catalog;
   privacy.registerEraser((user) => services.catalog.eraseUser(user));
+  privacy.registerEraser((user) => new RegistrationDrafts(store).remove(user._id));
   services.staff = new StaffService(store, { users, clock });
   services.broadcasts = new BroadcastService(store, { users, clock });
   privacy.registerEraser((user) => services.broadcasts.forgetUser(user._id));

@@ -13,6 +13,7 @@ import { translator } from '../../services/i18n.js';
 import type { BotContext, ConvContext } from './context.js';
 import { fallbackFeature, startFeature } from './features/start.js';
 import { features, type ConvPlugin } from './features/index.js';
+import { flowGuard } from './flow-guard.js';
 import { userMiddleware } from './middleware.js';
 import { TelegramNotifier } from './notifier.js';
 
@@ -27,10 +28,6 @@ export interface BotDeps {
 
 /** One key per chat: updates from one chat are handled in order, different chats in parallel. */
 export const chatKey = (ctx: Context) => ctx.chat?.id.toString() ?? ctx.from?.id.toString();
-
-function isCommand(ctx: Context): boolean {
-  return ctx.message?.entities?.[0]?.type === 'bot_command' && ctx.message.entities[0].offset === 0;
-}
 
 /** Bounded: a flood wait longer than 30 s or more than 3 attempts fails the call instead of stalling the chat. */
 const RETRY = { maxRetryAttempts: 3, maxDelaySeconds: 30, rethrowHttpErrors: false };
@@ -83,11 +80,8 @@ export function createBot(token: string, deps: BotDeps): Bot<BotContext> {
     conversations<BotContext, ConvContext>({
       storage: { type: 'key', version: 1, adapter: services.store.kv('conversations'), getStorageKey: chatKey },
     }),
-    async (ctx: BotContext, next: () => Promise<void>) => {
-      // Any command leaves the current flow: /search during registration means the user wants to search.
-      if (isCommand(ctx) && Object.keys(ctx.conversation.active()).length > 0) await ctx.conversation.exitAll();
-      return next();
-    },
+    // Menu buttons start commands; any command leaves the current flow (registration asks first).
+    flowGuard(),
     startFeature(),
     ...features.map((f) => f(conversationPlugins)),
     fallbackFeature(),
