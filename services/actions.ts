@@ -8,6 +8,7 @@
  * buttons already sitting in people's chats and Meta's stored persistent menu keep working.
  */
 import { NACE_SECTIONS, type Sector } from '../models/listing.js';
+import { OFFER_KINDS } from '../models/offer.js';
 import { LOCALES, type Locale } from '../models/user.js';
 import { byteLength } from './messages.js';
 import { district } from './territories.js';
@@ -36,6 +37,11 @@ function oneOf<const V extends string>(values: readonly V[]): FieldType<V> {
 const sector = oneOf<Sector>(NACE_SECTIONS);
 const districtId: FieldType<string> = { parse: (s) => (ID_RE.test(s) && district(s) ? s : undefined), write: (v) => v };
 const locale = oneOf<Locale>(LOCALES);
+/** "-" is "any" in a filter. */
+const ANY = '-';
+const offerKindFilter = oneOf([ANY, ...OFFER_KINDS]);
+const countryFilter = oneOf([ANY, 'MD', 'LV'] as const);
+const sectorFilter = oneOf([ANY, ...NACE_SECTIONS]);
 
 /** Places a person can be sent to from a menu (home screens, /start, /help). */
 export const MENU_TARGETS = [
@@ -65,6 +71,8 @@ const SPEC = {
   'search.sector': { code: 'srch:s', fields: { sector } },
   'search.district': { code: 'srch:d', fields: { district: districtId } },
   'search.products': { code: 'srch:pr', fields: { listing: id } },
+  'offers.browse': { code: 'ofb', fields: { k: offerKindFilter, c: countryFilter, s: sectorFilter } },
+  'offers.sectors': { code: 'ofbs', fields: { k: offerKindFilter, c: countryFilter } },
   'reg.confirm': { code: 'reg:confirm', fields: {} },
   'reg.cancel': { code: 'reg:cancel', fields: {} },
   'reg.back': { code: 'reg:back', fields: {} },

@@ -22,7 +22,8 @@ export function homeScreen(facts: HomeFacts, firstName: string): OutMessage {
     }));
     rows.push([menu(text('home:button.mybusiness'), 'mybusiness'), menu(text('home:button.shop', { count: facts.products }), 'shop')]);
     rows.push([menu(text('home:button.offers', { count: facts.offers }), 'offers'), menu(text('home:button.matches', { count: facts.newMatches }), 'matches')]);
-    rows.push([menu(text('home:button.offer'), 'offer'), menu(text('home:button.notifications', { cadence: text(`offers:cadence.${facts.cadence}`) }), 'notifications')]);
+    rows.push([menu(text('home:button.offer'), 'offer'), menu(text('offers:button.browse'), 'offers_browse')]);
+    rows.push([menu(text('home:button.notifications', { cadence: text(`offers:cadence.${facts.cadence}`) }), 'notifications')]);
   } else {
     paragraphs.push(text('home:customer.intro'));
   }

@@ -83,7 +83,7 @@ describe('owner and staff journeys', () => {
     const home = await u.say('/start', 'Afacerea dvs. „Livada Verde”: publicată.');
     expect(home.text).toContain('0 produse · 0 oferte · 0 potriviri noi');
     expect(buttons(home).map((b) => b.callback_data)).toEqual([
-      'menu:mybusiness', 'menu:shop', 'menu:offers', 'menu:matches', 'menu:offer', 'menu:notifications', 'menu:search', 'menu:browse', 'menu:language', 'menu:help',
+      'menu:mybusiness', 'menu:shop', 'menu:offers', 'menu:matches', 'menu:offer', 'menu:offers_browse', 'menu:notifications', 'menu:search', 'menu:browse', 'menu:language', 'menu:help',
     ]);
     expect(buttons(home).some((b) => b.callback_data === 'menu:register')).toBe(false);
     const card = await u.tap('menu:mybusiness', 'Livada Verde');
@@ -91,6 +91,31 @@ describe('owner and staff journeys', () => {
     const help = await u.say('/help', 'Comenzile pe care le puteți folosi');
     for (const c of ['/mybusiness', '/shop', '/offer', '/offers', '/matches', '/notifications']) expect(help.text).toContain(c);
     expect(help.text).not.toContain('/register');
+
+    // Another business's request, published a minute ago: browsable now, not after the next digest.
+    const other = await t.app.services.users.touch({ channel: 'telegram', externalId: '8303', chatId: '8303' });
+    const ol = await t.app.services.directory.submit(other, {
+      name: 'Magazinul Satului', sectors: ['G'], activity: 'comerț', country: 'MD', districtId: 'md-soroca', locality: 'Soroca',
+      description: 'Magazin sătesc.', keywords: ['magazin'], phone: '+37369000555', languages: ['ro'],
+    });
+    await t.app.services.directory.moderate(admin, ol._id, 'approve');
+    const req = await t.app.services.offers.create(other, {
+      kind: 'request', type: 'supplier', sectors: ['A'], targetCountries: [], targetDistricts: [],
+      title: 'Căutăm mere pentru magazin', description: 'Mere de sezon, 200 kg pe săptămână.', keywords: ['mere'],
+    });
+    await t.app.services.offers.moderate(admin, req._id, 'approve');
+    await u.tap('menu:offers_browse', 'Oferte de cooperare active: 1 ofertă.');
+    const offer = await u.u.expect('Căutăm mere pentru magazin');
+    expect(offer.text).toContain('Căutăm un furnizor'); // the partnership said from the author's side
+    expect(offer.text).toContain('Magazinul Satului · Soroca');
+    expect(buttons(offer)).toContainEqual({ text: '📋 Copiați numărul', copy_text: { text: '+37369000555' } });
+    expect(buttons(offer).map((b) => b.callback_data)).toContain('ofb:request:-:-'); // the filters follow the cards
+    // Filters: offers only → none; Latvia → none; back to requests → the card again.
+    await u.tap('ofb:offer:-:-', 'Încă nu există oferte active pentru aceste filtre.');
+    await u.tap('ofb:-:LV:-', 'Încă nu există oferte active');
+    const sectors = await u.tap('ofbs:-:-', 'Oferte din ce sector?');
+    expect(buttons(sectors).map((b) => b.callback_data)).toContain('ofb:-:-:A');
+    await u.tap('ofb:-:-:A', 'Oferte de cooperare active: 1 ofertă.');
   });
 
   it('staff: the home shows the queue; its buttons start the staff commands', async () => {
