@@ -266,7 +266,7 @@ export class OffersService {
   }
 
   statusLine(o: Offer): Text {
-    return text('offers:card.status', { status: text(`offers:status.${o.status}`), date: o.validUntil.toISOString().slice(0, 10) });
+    return text('offers:card.status', { status: text(`offers:status.${o.status}`), date: new Date(o.validUntil) }); // formatted per locale (Intl) by i18next
   }
 
   moderationCard(offer: Offer, reason: 'new' | 'changed', businessName: string): OutMessage {

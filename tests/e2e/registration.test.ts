@@ -86,7 +86,7 @@ describe('registration end to end', () => {
     const stickerSince = u.messages().length;
     u.sendSticker();
     await u.expect('текстовым сообщением', { since: stickerSince });
-    await u.say('Ozolnieki', 'Опишите бизнес');
+    await u.say('Ozolnieki', 'Опишите Ваше предприятие');
     await u.say('{"$gt": ""}  — пасека у Озолниеки', 'Перечислите товары');
     await u.say('мёд, воск', 'Телефон для клиентов');
     await u.say('12', 'Номер телефона выглядит неверно');

@@ -164,7 +164,7 @@ export async function askField(conv: Conv, ctx: ConvContext, field: ListingField
       draft.sectors = await askSectors(conv, ctx, draft.sectors, nav);
       return;
     case 'activity':
-      draft.activity = (await askText(conv, ctx, ctx.t('registration:ask.activity', { max: LISTING_LIMITS.activity }), (s) => cleanText(s, { min: 3, max: LISTING_LIMITS.activity }), { nav, current: cur(draft.activity) })) as string;
+      draft.activity = (await askText(conv, ctx, ctx.t('registration:ask.activity', { max: ctx.t('registration:chars', { count: LISTING_LIMITS.activity }) }), (s) => cleanText(s, { min: 3, max: LISTING_LIMITS.activity }), { nav, current: cur(draft.activity) })) as string;
       return;
     case 'country':
     case 'districtId':
@@ -174,7 +174,7 @@ export async function askField(conv: Conv, ctx: ConvContext, field: ListingField
       draft.locality = (await askText(conv, ctx, ctx.t('registration:ask.locality'), (s) => cleanText(s, { min: 2, max: LISTING_LIMITS.locality }), { nav, current: cur(draft.locality) })) as string;
       return;
     case 'description':
-      draft.description = (await askText(conv, ctx, ctx.t('registration:ask.description', { max: LISTING_LIMITS.description }), (s) => cleanText(s, { min: 10, max: LISTING_LIMITS.description, multiline: true }), { nav, current: cur(draft.description) })) as string;
+      draft.description = (await askText(conv, ctx, ctx.t('registration:ask.description', { max: ctx.t('registration:chars', { count: LISTING_LIMITS.description }) }), (s) => cleanText(s, { min: 10, max: LISTING_LIMITS.description, multiline: true }), { nav, current: cur(draft.description) })) as string;
       return;
     case 'keywords':
       draft.keywords = (await askText(conv, ctx, ctx.t('registration:ask.keywords'), (s) => parseKeywords(s, { max: LISTING_LIMITS.keywords, maxLength: LISTING_LIMITS.keyword }), { nav, current: cur(draft.keywords?.join(', ')) })) as string[];
