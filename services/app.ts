@@ -104,6 +104,8 @@ export function createServices(opts: { settings: AppSettings; store: Store; log:
   services.catalogView = services.catalog;
   privacy.registerEraser((user) => services.catalog.eraseUser(user));
   privacy.registerEraser((user) => new RegistrationDrafts(store).remove(user._id));
+  // A command held while the person decides whether to leave registration (bot/telegram/flow-guard.ts).
+  privacy.registerEraser((user) => store.kv('pending-commands').delete(user.externalId));
   services.staff = new StaffService(store, { users, clock });
   services.broadcasts = new BroadcastService(store, { users, clock });
   privacy.registerEraser((user) => services.broadcasts.forgetUser(user._id));
