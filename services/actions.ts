@@ -10,6 +10,7 @@
 import { NACE_SECTIONS, type Sector } from '../models/listing.js';
 import { OFFER_KINDS } from '../models/offer.js';
 import { LOCALES, type Locale } from '../models/user.js';
+import type { ListingField } from './directory.js';
 import { byteLength } from './messages.js';
 import { district } from './territories.js';
 
@@ -54,11 +55,12 @@ export type MenuTarget = (typeof MENU_TARGETS)[number];
 export const EDIT_GROUPS = ['about', 'place', 'contacts', 'extra'] as const;
 export type EditGroup = (typeof EDIT_GROUPS)[number];
 
-/** Listing fields as they travel in buttons (the names services/directory.ts uses). */
-export const LISTING_FIELDS = [
-  'name', 'sectors', 'activity', 'country', 'districtId', 'locality', 'description', 'keywords', 'phone', 'email', 'website', 'facebook', 'languages', 'logoId',
-] as const;
-const listingField = oneOf(LISTING_FIELDS);
+/**
+ * A listing field's name as it travels in buttons (`edit:locality`, `biz:f:phone`). Any camelCase name is
+ * well-formed here; the handlers accept only the fields their flow asks (listing-steps FIELDS), so a field added
+ * there (opening hours, address…) needs no change in the codec.
+ */
+const listingField: FieldType<ListingField> = { parse: (s) => (/^[a-z][A-Za-z]{1,30}$/.test(s) ? (s as ListingField) : undefined), write: (v) => v };
 
 /** Every action: its code on the wire and its fields in order (optional ones last). */
 const SPEC = {
