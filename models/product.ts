@@ -5,7 +5,15 @@ export const AVAILABILITIES = ['in stock', 'out of stock', 'available for order'
 export type Availability = (typeof AVAILABILITIES)[number];
 export const CONDITIONS = ['new', 'used', 'refurbished'] as const;
 export type Condition = (typeof CONDITIONS)[number];
-/** Currencies a catalog item is priced in (MDL acceptance by Meta is unconfirmed: shown in our own texts only). */
+/**
+ * Currencies a catalog item is priced in. MDL acceptance by Meta is unconfirmed, so MDL is shown in our own
+ * texts only. Checked 2026-12-01: Meta's catalog feed reference says only "price: a number followed by the
+ * currency code (ISO 4217)" (developers.facebook.com/docs/marketing-api/catalog-feed-setup/ and the country
+ * feed template at lookaside.facebook.com/developers/resources/?id=catalog_country_feed_template.csv) without
+ * listing accepted codes; the one list of supported currencies found
+ * (developers.facebook.com/docs/payments/reference/supportedcurrencies) names RON, EUR, USD… but not MDL.
+ * Until a feed with MDL is accepted in Commerce Manager, keep EUR/USD (see docs of /shop).
+ */
 export const FEED_CURRENCIES = ['EUR', 'USD'] as const;
 export type FeedCurrency = (typeof FEED_CURRENCIES)[number];
 export const PRODUCT_STATUSES = ['active', 'paused'] as const;

@@ -17,6 +17,7 @@ import { EventBus } from './events.js';
 import type { DeliveryOutcome, Notifier, OutMessage } from './messages.js';
 import { PrivacyService } from './privacy.js';
 import { RETENTION_JOB, RETENTION_SCHEDULE, sweepExpired } from './retention.js';
+import { RegistrationDrafts } from './registration-drafts.js';
 import { SearchService } from './search/service.js';
 import { StaffService } from './staff.js';
 import type { Store } from './store/port.js';
@@ -106,6 +107,9 @@ export function createServices(opts: { settings: AppSettings; store: Store; log:
   services.catalog = new CatalogService(store, { events, clock, publicUrl: settings.publicUrl, directory, users, notifier, log });
   services.catalogView = services.catalog;
   privacy.registerEraser((user) => services.catalog.eraseUser(user));
+  privacy.registerEraser((user) => new RegistrationDrafts(store).remove(user._id));
+  // A command held while the person decides whether to leave registration (bot/telegram/flow-guard.ts).
+  privacy.registerEraser((user) => store.kv('pending-commands').delete(user.externalId));
   services.staff = new StaffService(store, { users, clock });
   services.broadcasts = new BroadcastService(store, { users, clock });
   privacy.registerEraser((user) => services.broadcasts.forgetUser(user._id));

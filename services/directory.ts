@@ -12,6 +12,7 @@ import { newId } from './ids.js';
 import { text, type Notifier, type OutMessage } from './messages.js';
 import { DuplicateKeyError, type Collection, type Store } from './store/port.js';
 import { district } from './territories.js';
+import { languageNames } from './screens/business.js';
 import type { UserService } from './users.js';
 
 /** What an owner fills in; status, slug and timestamps are the service's business. */
@@ -20,6 +21,9 @@ export type ListingDraft = Pick<Listing,
 > & Partial<Pick<Listing, 'email' | 'website' | 'facebook' | 'logoId'>>;
 
 export type ListingField = keyof ListingDraft;
+
+/** Languages a business can say it speaks (ISO 639-1; each has a `registration:lang.<code>` name). */
+export const SPOKEN_LANGUAGES = ['ro', 'ru', 'en', 'lv', 'uk', 'de', 'fr', 'it'] as const;
 
 /** Editing these sends a published listing back to moderation: they are what the public reads first. */
 export const MODERATED_FIELDS: ReadonlySet<ListingField> = new Set(['name', 'description', 'activity', 'keywords', 'logoId']);
@@ -213,7 +217,7 @@ export class DirectoryService {
     if (l.email) lines.push(text('directory:card.email', { value: l.email }));
     if (l.website) lines.push(text('directory:card.website', { value: l.website }));
     if (l.facebook) lines.push(text('directory:card.facebook', { value: l.facebook }));
-    if (l.languages.length) lines.push(text('directory:card.languages', { value: l.languages.join(', ') }));
+    if (l.languages.length) lines.push(text('directory:card.languages', { value: languageNames(l.languages, SPOKEN_LANGUAGES) }));
     lines.push(text('directory:card.status', { status: text(`directory:status.${l.status}`) }));
     return lines;
   }

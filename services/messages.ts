@@ -4,23 +4,46 @@
  * so each recipient gets their own language.
  */
 import type { User } from '../models/user.js';
+import type { Action } from './actions.js';
 
 /** A translatable text: i18next key ("ns:key") with parameters. `raw` is user/staff text shown as is. */
 export type Text = { key: string; params?: Record<string, unknown> } | { raw: string };
 
 export type Button =
-  /** Sends `intent` back to the bot (Telegram callback_data ≤ 64 bytes, Messenger postback payload). */
+  /** A typed action (services/actions.ts), encoded per channel (callback_data / postback payload). */
+  | { label: Text; action: Action }
+  /** Sends `intent` back to the bot as is (older staff buttons; prefer `action`). */
   | { label: Text; intent: string }
   | { label: Text; url: string }
-  | { label: Text; phone: string };
+  /**
+   * A phone number: Messenger shows a real Call button; Telegram has none (a tel: URL is refused), so it
+   * shows a "Copy number" button (copy_text) — each channel labels it for what it does there.
+   */
+  | { label?: Text; phone: string };
+
+export type Photo = { blobId?: string; url?: string };
+
+/** One result/business/offer card: its own photo, lines and buttons (a message on Telegram, a carousel element on Messenger). */
+export interface Card {
+  /** User text (a business name): never markup. */
+  title: string;
+  /** The second line (Messenger: the card's subtitle). */
+  subtitle?: Text;
+  /** More lines under the subtitle (Telegram shows them; Messenger's card has no room). */
+  lines?: Text[];
+  photo?: Photo;
+  buttons?: Button[];
+}
 
 export interface OutMessage {
   /** Paragraphs joined with blank lines. */
   text: Text[];
-  /** Rows of buttons. */
+  /** Rows of buttons (after the cards when there are cards). */
   buttons?: Button[][];
   /** Photo from the blob store (id) or a public URL. */
-  photo?: { blobId?: string; url?: string };
+  photo?: Photo;
+  /** Cards shown after the text (search results, offers): each with its own photo and buttons. */
+  cards?: Card[];
 }
 
 export type DeliveryOutcome =

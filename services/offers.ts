@@ -4,7 +4,8 @@
  * Notifier port; other services (matching) subscribe with `onChange`.
  */
 import { AuditModel, type AuditEntry } from '../models/audit.js';
-import { OFFER_LIMITS, OfferModel, type Offer, type OfferStatus } from '../models/offer.js';
+import { OFFER_LIMITS, OfferModel, type Offer, type OfferKind, type OfferStatus } from '../models/offer.js';
+import type { Country, Sector } from '../models/listing.js';
 import type { User } from '../models/user.js';
 import type { Clock } from './clock.js';
 import type { DirectoryService } from './directory.js';
@@ -199,6 +200,21 @@ export class OffersService {
     return this.offers.find(staff.role === 'admin' ? live : { ...live, lagId: staff.lagId ?? '' }, { sort: { createdAt: -1 }, limit });
   }
 
+  /**
+   * Published offers anyone can act on now (not waiting for the next digest), newest first, narrowed by kind,
+   * the offering business's country and a sector. Filters run in memory over the newest `scan` offers: the
+   * live set is small (a few hundred per LAG), and the port's filter subset has no array-contains.
+   */
+  async browse(filter: { kind?: OfferKind; country?: Country; sector?: Sector }, limit: number, scan = 500): Promise<{ offers: Offer[]; total: number }> {
+    const now = this.deps.clock.now();
+    const live = await this.offers.find({ status: 'published' }, { sort: { publishedAt: -1 }, limit: scan });
+    const matching = live.filter((o) => o.validUntil > now
+      && (!filter.kind || o.kind === filter.kind)
+      && (!filter.country || o.country === filter.country)
+      && (!filter.sector || o.sectors.includes(filter.sector)));
+    return { offers: matching.slice(0, limit), total: matching.length };
+  }
+
   /** Offers waiting for staff, oldest first (the staff /pending queue). */
   pending(lagId?: string): Promise<Offer[]> {
     return this.offers.find(lagId ? { status: 'pending', lagId } : { status: 'pending' }, { sort: { submittedAt: 1 } });
@@ -250,7 +266,7 @@ export class OffersService {
   }
 
   statusLine(o: Offer): Text {
-    return text('offers:card.status', { status: text(`offers:status.${o.status}`), date: o.validUntil.toISOString().slice(0, 10) });
+    return text('offers:card.status', { status: text(`offers:status.${o.status}`), date: new Date(o.validUntil) }); // formatted per locale (Intl) by i18next
   }
 
   moderationCard(offer: Offer, reason: 'new' | 'changed', businessName: string): OutMessage {

@@ -1,70 +1,36 @@
 /**
  * The customer conversation on Messenger: Get Started → language → "write what you are looking for, or
- * browse" → results as a carousel (Call / Website / Products), "More results", browse by sector or district,
- * suggestions when nothing matches. Stateless: every quick reply and postback carries what it needs, so a
- * restart loses nothing.
+ * browse" → results as a carousel (Call / Website / Products / Page), "More results", browse by sector or
+ * district, suggestions when nothing matches. The screens come from the same presenters as Telegram's
+ * (services/screens/search.ts); buttons are typed actions (services/actions.ts) and a search behind a button
+ * is saved in the store, so a restart loses nothing.
  */
 import { createHash } from 'node:crypto';
-import type { Listing, Sector } from '../../models/listing.js';
-import { NACE_SECTIONS } from '../../models/listing.js';
 import { LOCALES, type User } from '../../models/user.js';
 import type { Services } from '../../services/app.js';
-import { isLocale, LANGUAGE_NAMES, translator, type TFunction } from '../../services/i18n.js';
-import type { SearchQuery } from '../../services/search/service.js';
-import { resolveText } from '../../services/messages.js';
+import { LANGUAGE_NAMES, translator, type TFunction } from '../../services/i18n.js';
+import { act, decode, encode } from '../../services/actions.js';
+import { resolveText, type OutMessage } from '../../services/messages.js';
+import type { SavedQuery } from '../../services/search/saved-queries.js';
+import { browseList, productsScreen, searchDeps, searchResults } from '../../services/screens/search.js';
 import { isStoreUnavailable } from '../../services/store/port.js';
-import { district } from '../../services/territories.js';
-import { carousel, LIMITS, textMessage, type Card, type MessengerMessage, type MsgButton } from './render.js';
+import { LIMITS, renderOut, textMessage, type MessengerMessage } from './render.js';
 import type { SendApi } from './send-api.js';
 import type { MessagingEvent } from './webhook.js';
 
+/** Payloads of the stored Messenger profile (Get Started, persistent menu): codec actions with fixed codes. */
 export const PAYLOAD = {
-  getStarted: 'GET_STARTED',
-  search: 'MENU_SEARCH',
-  browse: 'MENU_BROWSE',
-  language: 'MENU_LANGUAGE',
-  privacy: 'MENU_PRIVACY',
-  deleteMe: 'PRIVACY_DELETE',
-  bySector: 'BROWSE_SECTOR',
-  byDistrict: 'BROWSE_DISTRICT',
+  getStarted: encode(act('m.getStarted')),
+  search: encode(act('m.search')),
+  browse: encode(act('m.browse')),
+  language: encode(act('m.language')),
+  privacy: encode(act('m.privacy')),
+  deleteMe: encode(act('m.deleteMe')),
+  bySector: encode(act('m.bySector')),
+  byDistrict: encode(act('m.byDistrict')),
 } as const;
 
 const PAGE_SIZE = LIMITS.cards;
-
-/** A search as a payload: `Q:{"t":"miere","d":"md-soroca","s":"A","c":"MD","p":1}`. */
-interface Q { t?: string; s?: string; d?: string; c?: string; p?: number }
-
-export function searchPayload(q: Q): string {
-  const clean: Q = {};
-  if (q.t) clean.t = q.t;
-  if (q.s) clean.s = q.s;
-  if (q.d) clean.d = q.d;
-  if (q.c) clean.c = q.c;
-  if (q.p) clean.p = q.p;
-  let payload = `Q:${JSON.stringify(clean)}`;
-  // Quick reply payloads are ≤ 1000 characters: shorten the text, never the filters.
-  while (payload.length > LIMITS.payload && clean.t) {
-    clean.t = clean.t.slice(0, Math.floor(clean.t.length * 0.8));
-    payload = `Q:${JSON.stringify(clean)}`;
-  }
-  return payload;
-}
-
-function parseQ(json: string): SearchQuery | null {
-  try {
-    const q = JSON.parse(json) as Q;
-    if (!q || typeof q !== 'object') return null;
-    const sector = typeof q.s === 'string' && (NACE_SECTIONS as readonly string[]).includes(q.s) ? (q.s as Sector) : undefined;
-    const districtId = typeof q.d === 'string' && district(q.d) ? q.d : undefined;
-    const country = q.c === 'MD' || q.c === 'LV' ? q.c : undefined;
-    const page = Number.isInteger(q.p) && (q.p as number) > 0 && (q.p as number) < 1000 ? (q.p as number) : 0;
-    return { text: typeof q.t === 'string' ? q.t : '', sector, districtId, country, page, pageSize: PAGE_SIZE };
-  } catch {
-    return null;
-  }
-}
-
-const toQ = (s: SearchQuery): Q => ({ t: s.text, s: s.sector, d: s.districtId, c: s.country, p: s.page });
 
 /**
  * The event's identity for deduplication: the message (or postback) mid. Postbacks may come without one:
@@ -113,53 +79,65 @@ export class MessengerFlow {
       return this.send(user, textMessage(t('messenger:only_text'), this.menuReplies(t)));
     }
     if (!user.localeChosen) return this.askLanguage(user, typed);
-    return this.search(user, { text: typed, page: 0, pageSize: PAGE_SIZE });
+    return this.search(user, { text: typed }, 0);
   }
 
   private async onPayload(user: User, payload: string): Promise<void> {
     const t = translator(user.locale);
-    const lang = payload.match(/^LANG:(\w{2})(?:;([\s\S]*))?$/);
-    if (lang && isLocale(lang[1])) {
-      const updated = (await this.services.users.setLocale(user._id, lang[1])) ?? user;
-      const pending = lang[2] ? parseQ(lang[2]) : null;
-      if (pending?.text) return this.search(updated, pending);
-      const t2 = translator(updated.locale);
-      return this.send(updated, textMessage(`${t2('messenger:language_changed')}\n\n${t2('search:prompt')}`, this.menuReplies(t2)));
-    }
-    if (payload.startsWith('Q:')) {
-      const q = parseQ(payload.slice(2));
-      if (q) return this.search(user, q);
-    }
-    const products = payload.match(/^PRODUCTS:([\w-]{1,64})$/);
-    if (products) return this.products(user, products[1]);
-    switch (payload) {
-      case PAYLOAD.getStarted:
+    const d = decode(payload);
+    // A button from an older version, or a forged payload: treat as a fresh start.
+    if (!d.ok) return this.prompt(user);
+    const a = d.action;
+    switch (a.kind) {
+      case 'lang': {
+        const updated = (await this.services.users.setLocale(user._id, a.locale)) ?? user;
+        const pending = a.q ? await this.deps_.saved.load(a.q) : null;
+        if (pending?.text) return this.search(updated, pending, 0, a.q);
+        const t2 = translator(updated.locale);
+        return this.send(updated, textMessage(`${t2('messenger:language_changed')}\n\n${t2('search:prompt')}`, this.menuReplies(t2)));
+      }
+      case 'search.page':
+      case 'search.query': {
+        const q = await this.deps_.saved.load(a.q);
+        if (!q) return this.prompt(user);
+        return this.search(user, q, a.page, a.q);
+      }
+      case 'search.sector':
+        return this.search(user, { text: '', sector: a.sector }, 0);
+      case 'search.district':
+        return this.search(user, { text: '', districtId: a.district }, 0);
+      case 'search.products':
+        return this.out(user, await productsScreen(this.deps_, a.listing, LIMITS.cards));
+      case 'search.bySector':
+      case 'm.bySector':
+        return this.out(user, browseList(this.services, 'sector'));
+      case 'search.byDistrict':
+      case 'm.byDistrict':
+        return this.out(user, browseList(this.services, 'district'));
+      case 'm.getStarted':
         return user.localeChosen ? this.prompt(user) : this.askLanguage(user);
-      case PAYLOAD.language:
+      case 'm.language':
         return this.askLanguage(user);
-      case PAYLOAD.search:
-        return this.prompt(user);
-      case PAYLOAD.browse:
+      case 'm.browse':
         return this.send(user, textMessage(t('search:browse_how'), this.menuReplies(t)));
-      case PAYLOAD.bySector:
-        return this.browseSectors(user);
-      case PAYLOAD.byDistrict:
-        return this.browseDistricts(user);
-      case PAYLOAD.privacy:
+      case 'm.privacy':
         return this.send(user, textMessage(`${t('messenger:privacy.text')}\n\n${t('security:privacy.retention')}`, [
           { title: t('messenger:privacy.delete'), payload: PAYLOAD.deleteMe },
           { title: t('messenger:privacy.keep'), payload: PAYLOAD.search },
         ]));
-      case PAYLOAD.deleteMe: {
+      case 'm.deleteMe': {
         // The answer is composed before the record goes; a later message starts from scratch.
         const report = await this.services.privacy.deleteUser(user);
         const notes = report.notes.map((n) => resolveText(t, n));
         return this.send(user, textMessage([t('messenger:privacy.deleted'), ...notes].join('\n\n')));
       }
       default:
-        // A button from an older version, or a forged payload: treat as a fresh start.
         return this.prompt(user);
     }
+  }
+
+  private get deps_() {
+    return searchDeps(this.services);
   }
 
   private menuReplies(t: TFunction): { title: string; payload: string }[] {
@@ -175,89 +153,20 @@ export class MessengerFlow {
   }
 
   /** The language question, in all four languages (we don't know theirs yet); keeps a pending query. */
-  private askLanguage(user: User, pendingText?: string): Promise<void> {
+  private async askLanguage(user: User, pendingText?: string): Promise<void> {
     const question = LOCALES.map((l) => translator(l)('messenger:choose_language'));
-    const pending = pendingText?.trim() ? `;${searchPayload({ t: pendingText.trim().slice(0, 200) }).slice(2)}` : '';
-    const replies = LOCALES.map((l) => ({ title: LANGUAGE_NAMES[l], payload: `LANG:${l}${pending}` }));
+    const q = pendingText?.trim() ? await this.deps_.saved.save({ text: pendingText.trim().slice(0, 200) }) : undefined;
+    const replies = LOCALES.map((l) => ({ title: LANGUAGE_NAMES[l], payload: encode(act('lang', q ? { locale: l, q } : { locale: l })) }));
     return this.send(user, textMessage([...new Set(question)].join('\n'), replies));
   }
 
-  async search(user: User, q: SearchQuery): Promise<void> {
-    const t = translator(user.locale);
-    const result = await this.services.search.search(q);
-    const filtered = !!(q.sector || q.districtId || q.country);
-    if (!result.terms.length && !filtered) return this.send(user, textMessage(t('search:empty_query'), this.menuReplies(t)));
-    const query = result.terms.length ? q.text.trim().slice(0, 100) : '';
-    const filterName = q.sector ? t(`sectors:${q.sector}`) : q.districtId ? t(`territory:district.${q.districtId}`) : q.country ? t(`territory:country.${q.country}`) : '';
-
-    if (!result.total) {
-      const replies: { title: string; payload: string }[] = [];
-      const lines = [query ? t('search:nothing', { query }) : t('search:nothing_in')];
-      for (const s of result.suggestions) {
-        if (s.kind === 'spelling') {
-          lines.push(t('search:did_you_mean', { text: s.text, businesses: t('common:businesses', { count: s.total }) }));
-          replies.push({ title: t('search:button.suggest', { text: s.text }), payload: searchPayload({ ...toQ(q), t: s.text, p: 0 }) });
-        } else {
-          replies.push({ title: t(`search:drop.${s.filter}`, { count: s.total }), payload: searchPayload({ ...toQ(q), [s.filter === 'districtId' ? 'd' : s.filter === 'sector' ? 's' : 'c']: undefined, p: 0 }) });
-        }
-      }
-      lines.push(t('search:try_other'));
-      return this.send(user, textMessage(lines.join('\n\n'), [...replies, ...this.menuReplies(t)]));
-    }
-
-    if (!q.page) {
-      const businesses = t('common:businesses', { count: result.total });
-      const header = query ? t('search:found', { businesses, query }) : t('search:found_in', { filter: filterName, businesses });
-      await this.send(user, textMessage(header));
-    }
-    const cards = await Promise.all(result.listings.map((l) => this.card(t, l)));
-    const replies = result.more ? [{ title: t('search:button.more'), payload: searchPayload({ ...toQ(q), p: (q.page ?? 0) + 1 }) }] : [];
-    await this.send(user, carousel(cards, [...replies, ...this.menuReplies(t)]));
+  /** A search screen from the shared presenter (services/screens/search.ts), as Messenger messages. */
+  async search(user: User, q: SavedQuery, page: number, queryId?: string): Promise<void> {
+    return this.out(user, await searchResults(this.deps_, q, page, PAGE_SIZE, queryId));
   }
 
-  private async card(t: TFunction, l: Listing): Promise<Card> {
-    const buttons: MsgButton[] = [{ type: 'phone_number', title: t('search:button.call'), payload: l.phone }];
-    if (l.website) buttons.push({ type: 'web_url', title: t('search:button.website'), url: l.website });
-    else if (l.facebook) buttons.push({ type: 'web_url', title: t('search:button.facebook'), url: l.facebook });
-    const products = await this.services.catalogView?.activeProducts(l, 1).catch(() => []) ?? [];
-    if (products.length) buttons.push({ type: 'postback', title: t('search:button.products'), payload: `PRODUCTS:${l._id}` });
-    return {
-      title: l.name,
-      subtitle: t('search:subtitle', { district: t(`territory:district.${l.districtId}`), sector: l.sectors.map((s) => t(`sectors:${s}`))[0] ?? '' }),
-      ...(l.logoId ? { image_url: `${this.deps.publicUrl}/media/${l.logoId}` } : {}),
-      buttons,
-    };
-  }
-
-  private async products(user: User, listingId: string): Promise<void> {
-    const t = translator(user.locale);
-    const listing = await this.services.directory.byId(listingId);
-    const products = listing?.status === 'published' ? await this.services.catalogView?.activeProducts(listing, LIMITS.cards).catch(() => []) ?? [] : [];
-    if (!listing || !products.length) return this.send(user, textMessage(t('search:no_products'), this.menuReplies(t)));
-    await this.send(user, textMessage(t('search:products_of', { name: listing.name })));
-    const cards: Card[] = products.map((p) => ({
-      title: p.title,
-      subtitle: p.priceText,
-      ...(p.imageUrl ? { image_url: p.imageUrl } : {}),
-      buttons: [{ type: 'web_url', title: t('search:button.view'), url: p.link }],
-    }));
-    await this.send(user, carousel(cards, this.menuReplies(t)));
-  }
-
-  private async browseSectors(user: User): Promise<void> {
-    const t = translator(user.locale);
-    const { sectors } = this.services.search.facets();
-    if (!sectors.length) return this.send(user, textMessage(t('search:directory_empty')));
-    const replies = sectors.slice(0, LIMITS.quickReplies).map((s) => ({ title: t(`sectors:${s.sector}`), payload: searchPayload({ s: s.sector }) }));
-    return this.send(user, textMessage(t('search:choose_sector'), replies));
-  }
-
-  private async browseDistricts(user: User): Promise<void> {
-    const t = translator(user.locale);
-    const { districts } = this.services.search.facets();
-    if (!districts.length) return this.send(user, textMessage(t('search:directory_empty')));
-    const replies = districts.slice(0, LIMITS.quickReplies).map((d) => ({ title: t(`territory:district.${d.districtId}`), payload: searchPayload({ d: d.districtId }) }));
-    return this.send(user, textMessage(t('search:choose_district'), replies));
+  private async out(user: User, msg: OutMessage): Promise<void> {
+    for (const m of renderOut(translator(user.locale), msg, this.deps.publicUrl)) await this.send(user, m);
   }
 
   /** A reply inside the conversation (messaging_type RESPONSE). A gone user is marked unreachable. */

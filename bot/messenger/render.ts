@@ -2,8 +2,9 @@
  * Messenger payloads that always fit the platform limits (PLATFORMS.md): long content is cut cleanly at a
  * word boundary with an ellipsis, extra items are dropped — Meta never gets a payload it would reject.
  */
+import { encode } from '../../services/actions.js';
 import type { TFunction } from '../../services/i18n.js';
-import { resolveBody, resolveText, shorten, type OutMessage } from '../../services/messages.js';
+import { resolveBody, resolveText, shorten, type Button, type Card as CardView, type OutMessage, type Photo } from '../../services/messages.js';
 
 export const LIMITS = {
   text: 2000,
@@ -80,24 +81,56 @@ export function imageMessage(url: string): MessengerMessage {
   return { attachment: { type: 'image', payload: { url, is_reusable: true } } };
 }
 
+function photoUrl(photo: Photo | undefined, publicUrl: string): string | undefined {
+  return photo?.blobId ? `${publicUrl}/media/${photo.blobId}` : photo?.url;
+}
+
+/** Splits buttons into link/call buttons (web_url, phone_number) and intents (postbacks / quick replies). */
+function sortButtons(t: TFunction, buttons: Button[]): { links: MsgButton[]; intents: { title: string; payload: string }[] } {
+  const links: MsgButton[] = [];
+  const intents: { title: string; payload: string }[] = [];
+  for (const b of buttons) {
+    if ('phone' in b) {
+      links.push({ type: 'phone_number', title: t('search:button.call'), payload: b.phone });
+      continue;
+    }
+    const title = resolveText(t, b.label);
+    if ('url' in b) links.push({ type: 'web_url', title, url: b.url });
+    else intents.push({ title, payload: 'action' in b ? encode(b.action) : b.intent });
+  }
+  return { links, intents };
+}
+
+/** A neutral card as a generic-template element: its buttons in the presenter's order, ≤ 3. */
+function element(t: TFunction, c: CardView, publicUrl: string): Card {
+  const buttons = (c.buttons ?? []).map((b): MsgButton => {
+    const { links, intents } = sortButtons(t, [b]);
+    return links[0] ?? { type: 'postback', ...intents[0] };
+  });
+  return {
+    title: c.title,
+    ...(c.subtitle ? { subtitle: resolveText(t, c.subtitle) } : {}),
+    ...(photoUrl(c.photo, publicUrl) ? { image_url: photoUrl(c.photo, publicUrl) } : {}),
+    buttons,
+  };
+}
+
 /**
  * A channel-neutral message as one or more Messenger messages: an optional photo, then the text with its
  * link/phone buttons as a button template (≤ 3) and intent buttons as quick replies. Text too long for a
- * button template goes out as a plain text message first.
+ * button template goes out as a plain text message first. Cards become a carousel after the text, with the
+ * message's intent buttons as its quick replies.
  */
 export function renderOut(t: TFunction, msg: OutMessage, publicUrl: string): MessengerMessage[] {
   const out: MessengerMessage[] = [];
-  const photo = msg.photo?.blobId ? `${publicUrl}/media/${msg.photo.blobId}` : msg.photo?.url;
+  const photo = photoUrl(msg.photo, publicUrl);
   if (photo) out.push(imageMessage(photo));
   const body = resolveBody(t, msg);
-  const all = (msg.buttons ?? []).flat();
-  const links: MsgButton[] = [];
-  const intents: { title: string; payload: string }[] = [];
-  for (const b of all) {
-    const title = resolveText(t, b.label);
-    if ('url' in b) links.push({ type: 'web_url', title, url: b.url });
-    else if ('phone' in b) links.push({ type: 'phone_number', title, payload: b.phone });
-    else intents.push({ title, payload: b.intent });
+  const { links, intents } = sortButtons(t, (msg.buttons ?? []).flat());
+  if (msg.cards?.length) {
+    if (body) out.push(textMessage(body));
+    out.push(carousel(msg.cards.map((c) => element(t, c, publicUrl)), intents));
+    return out;
   }
   if (!links.length) {
     out.push(textMessage(body, intents));

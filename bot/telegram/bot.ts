@@ -14,6 +14,7 @@ import { isStoreUnavailable } from '../../services/store/port.js';
 import type { BotContext, ConvContext } from './context.js';
 import { fallbackFeature, startFeature } from './features/start.js';
 import { features, type ConvPlugin } from './features/index.js';
+import { flowGuard } from './flow-guard.js';
 import { userMiddleware } from './middleware.js';
 import { outbound } from './outbound.js';
 import type { OutboundBudget } from '../../services/outbound/budget.js';
@@ -35,10 +36,6 @@ export interface BotDeps {
 
 /** One key per chat: updates from one chat are handled in order, different chats in parallel. */
 export const chatKey = (ctx: Context) => ctx.chat?.id.toString() ?? ctx.from?.id.toString();
-
-function isCommand(ctx: Context): boolean {
-  return ctx.message?.entities?.[0]?.type === 'bot_command' && ctx.message.entities[0].offset === 0;
-}
 
 /**
  * Network errors and 5xx: a few bounded retries. 429s never get here: `outbound` waits them out inside the
@@ -96,11 +93,8 @@ export function createBot(token: string, deps: BotDeps): Bot<BotContext> {
       // Only chats known to have conversation state are read from the store (see known-keys.ts).
       storage: { type: 'key', version: 1, adapter: knownKeys(services.store.kv('conversations')), getStorageKey: chatKey },
     }),
-    async (ctx: BotContext, next: () => Promise<void>) => {
-      // Any command leaves the current flow: /search during registration means the user wants to search.
-      if (isCommand(ctx) && Object.keys(ctx.conversation.active()).length > 0) await ctx.conversation.exitAll();
-      return next();
-    },
+    // Menu buttons start commands; any command leaves the current flow (registration asks first).
+    flowGuard(),
     startFeature(),
     ...features.map((f) => f(conversationPlugins)),
     fallbackFeature(),

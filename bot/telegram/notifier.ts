@@ -1,12 +1,12 @@
 /**
  * Sends channel-neutral messages to Telegram users and maps Bot API errors to delivery outcomes.
  */
-import { GrammyError, HttpError, InputFile, type Api } from 'grammy';
+import { GrammyError, HttpError, type Api } from 'grammy';
 import type { User } from '../../models/user.js';
 import type { DeliveryOutcome, Notifier, OutMessage } from '../../services/messages.js';
 import { translator } from '../../services/i18n.js';
 import type { BlobStore } from '../../services/store/port.js';
-import { CAPTION_LIMIT, keyboard, renderText } from './render.js';
+import { sendOut } from './send.js';
 
 const UNREACHABLE = [/bot was blocked by the user/i, /user is deactivated/i, /chat not found/i, /bot was kicked/i, /have no rights to send/i, /bot can't initiate conversation/i];
 
@@ -28,18 +28,7 @@ export class TelegramNotifier implements Notifier {
   async send(user: User, message: OutMessage, extra: Record<string, unknown> = {}): Promise<DeliveryOutcome> {
     const t = translator(user.locale);
     try {
-      const reply_markup = keyboard(t, message.buttons);
-      if (message.photo) {
-        const blob = message.photo.blobId ? await this.blobs.get(message.photo.blobId) : null;
-        const photo = blob ? new InputFile(blob.data) : message.photo.url;
-        if (photo) {
-          const sent = await this.api.sendPhoto(user.chatId, photo, { caption: renderText(t, message, CAPTION_LIMIT), reply_markup, ...extra });
-          return { status: 'sent', messageId: String(sent.message_id) };
-        }
-      }
-      const sent = await this.api.sendMessage(user.chatId, renderText(t, message), {
-        reply_markup, link_preview_options: { is_disabled: true }, ...extra,
-      });
+      const sent = await sendOut(this.api, user.chatId, t, message, this.blobs, extra);
       return { status: 'sent', messageId: String(sent.message_id) };
     } catch (err) {
       return outcomeOf(err);

@@ -90,6 +90,9 @@ const STOP_WORDS = new Set([
   'ar', 'par', 'no', 'uz', 'vai', 'ir',
 ]);
 
+/** Words shorter than this get no spelling suggestion (see closestWord). */
+const MIN_SUGGEST_LENGTH = 5;
+
 const tokenize = (s: string): string[] => (s ? fold(s).split(' ') : []);
 const keep = (term: string): boolean => term.length >= 2 || /\d/.test(term);
 
@@ -464,14 +467,16 @@ export class SearchEngine {
 
   /**
    * The closest indexed word within a few edits (more than the search itself tolerates). Ties: a word of
-   * the same length (a swap of letters, the usual typo), then the commoner, then a-z.
+   * the same length (a swap of letters, the usual typo), then the commoner, then a-z. Never a stop word
+   * ("вино" must not become «din»), and nothing for words under 5 letters: a letter or two away from "vin"
+   * are "din", "pin", "vis" — other words, not typos.
    */
   private closestWord(term: string): string | undefined {
-    if (term.length < 3 || /\d/.test(term) || this.known(term)) return undefined;
+    if (term.length < MIN_SUGGEST_LENGTH || /\d/.test(term) || this.known(term)) return undefined;
     const max = Math.max(2, allowedEdits(term) + 1);
     let best: { w: string; d: number; n: number } | undefined;
     for (const [w, [p, d]] of this.dict.fuzzyGet(term, max)) {
-      if (!p.n || /\d/.test(w) || w.length < 3) continue;
+      if (!p.n || /\d/.test(w) || w.length < 3 || STOP_WORDS.has(w)) continue;
       const c = { w, d, n: p.n };
       const better = !best || c.d !== best.d ? !best || c.d < best.d
         : Math.abs(c.w.length - term.length) !== Math.abs(best.w.length - term.length)

@@ -10,16 +10,16 @@ describe('basics', () => {
   });
   afterAll(async () => t?.close());
 
-  it('greets a new user in their Telegram language, with the directory size in correct plural form', async () => {
+  it('greets a new user in their Telegram language with the customer home: search, browse, register, language, help', async () => {
     const u = t.tg.user(1001, { language_code: 'ru' });
     const m = await u.say('/start', 'Здравствуйте');
-    expect(m.text).toContain('0 предприятий');
-    expect(m.reply_markup.inline_keyboard.flat().map((b: any) => b.callback_data)).toEqual(['menu:register', 'menu:search', 'menu:language']);
+    expect(m.text).toContain('просто напишите, что ищете');
+    expect(m.reply_markup.inline_keyboard.flat().map((b: any) => b.callback_data)).toEqual(['menu:search', 'menu:browse', 'menu:register', 'menu:language', 'menu:help']);
   });
 
   it('falls back to DEFAULT_LOCALE for unsupported or missing Telegram languages', async () => {
     await t.tg.user(1002, { language_code: 'de' }).say('/start', 'Bună');
-    await t.tg.user(1003).say('/help', 'Ce pot face');
+    await t.tg.user(1003).say('/help', 'Comenzile pe care le puteți folosi');
   });
 
   it('/language switches everything to the chosen language and sets that user\'s command menu', async () => {
@@ -27,7 +27,7 @@ describe('basics', () => {
     await u.say('/language', 'Choose your language');
     u.press('lang:lv');
     await t.tg.waitUntil(() => u.messages().find((m) => m.text === 'Valoda nomainīta: 🇱🇻 Latviešu.'), 5000, 'edited confirmation');
-    await u.say('/help', 'Ko es protu');
+    await u.say('/help', 'Komandas, ko varat izmantot');
     const menu = await t.tg.waitUntil(() => t.tg.callsOf('setMyCommands').find((c) => c.params.scope?.chat_id === 1004));
     expect(menu.params.commands.find((c: any) => c.command === 'register').description).toBe('Reģistrēt uzņēmumu');
     expect(menu.params.commands.some((c: any) => c.command === 'pending')).toBe(false);
@@ -55,7 +55,8 @@ describe('basics', () => {
     await new Promise((r) => setTimeout(r, 500));
     const texts = u.messages().map((m) => m.text);
     expect(texts.filter((x) => x?.startsWith('Too many messages'))).toHaveLength(1);
-    expect(texts.filter((x) => x?.startsWith('I did not understand')).length).toBe(8);
+    // Plain text is a search: every message that got through was searched.
+    expect(texts.filter((x) => x?.startsWith('Nothing found for “hello')).length).toBe(8);
   });
 
   it('GET /healthz reports the store; /media of an unknown id is a 404', async () => {

@@ -28,22 +28,29 @@ describe('registration lifecycle', () => {
 
     t = await t.restart();
 
-    await u.say('bakery, rye bread', 'Which country');
-    await u.tap('cty:LV', 'Choose your district');
+    await u.say('bakery, rye bread', 'Where is your business');
     await u.tap('dst:lv-jelgava', 'Which locality');
     const saved = await t.app.services.store.collection(KvModel).findOne({ ns: 'conversations' });
     expect(saved).not.toBeNull();
     await u.say('/cancel', 'OK, cancelled');
-    // After /cancel, free text is no longer taken as an answer.
-    await u.say('Jelgava', 'I did not understand');
+    // After /cancel, free text is no longer taken as an answer: it is a search.
+    await u.say('Jelgava', 'Nothing found for “Jelgava”');
     expect(await t.app.services.store.collection(ListingModel).count({ name: 'Jelgava Bakery' })).toBe(0);
+    // The answers were kept: /register continues at the locality.
+    const back = await u.say('/register', 'Welcome back');
+    expect(back.text).toContain('step 5 of 13');
+    await u.expect('Which locality');
   });
 
-  it('a command in the middle of a flow leaves it', async () => {
+  it('a command in the middle of registration asks first; Leave runs the command, the answers are kept', async () => {
     const u = t.tg.user(3002, { language_code: 'en' });
     await u.say('/register', 'What is the name');
-    await u.say('/help', 'What I can do');
-    await u.say('Some Name', 'I did not understand');
+    await u.say('Some Name', 'Choose your sectors');
+    await u.say('/help', 'Leave the registration? Your answers are kept');
+    await u.tap('reg:leave', 'Commands you can use');
+    await u.say('Some Name', 'Nothing found for “Some Name”');
+    await u.say('/register', 'Welcome back');
+    await u.expect('Step 2 of 13');
   });
 
   it('a 429 inside a conversation is retried transparently; a hard API failure never traps the user', async () => {
@@ -59,7 +66,10 @@ describe('registration lifecycle', () => {
     u.press('sec:!done');
     // The step's message failed for good: the user is told, and nothing is left hanging.
     await u.expect('Something went wrong', { since });
-    await u.say('/register', 'What is the name');
+    // The answers given before the failure were kept: /register continues, or starts over on request.
+    await u.say('/register', 'Welcome back');
+    await u.expect('Describe your activity');
+    await u.tap('reg:new', 'What is the name');
     await u.say('Recovered Ltd', 'Choose your sectors');
     await u.say('/cancel', 'OK, cancelled');
   });
@@ -128,7 +138,7 @@ describe('registration lifecycle', () => {
     const users = t.app.services.store.collection(UserModel);
     for (let i = 0; i < 100 && (await users.findOne({ externalId: '3006' }))?.reachable !== false; i++) await new Promise((r) => setTimeout(r, 20));
     expect((await users.findOne({ externalId: '3006' }))?.reachable).toBe(false);
-    await u.say('/help', 'What I can do');
+    await u.say('/help', 'Commands you can use');
     expect((await users.findOne({ externalId: '3006' }))?.reachable).toBe(true);
   });
 

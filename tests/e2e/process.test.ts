@@ -47,7 +47,7 @@ describe('the bot process', () => {
     const staff = tg.user(777, { language_code: 'en' });
     await staff.say('/start', 'Hello');
     const u = tg.user(4001, { language_code: 'ro', first_name: 'Maria' });
-    await u.say('/start', 'Bună, Maria');
+    await u.say('/start', 'Bună ziua, Maria');
     await u.say('/register', 'Cum se numește afacerea?');
     await u.say('Ferma Maria', 'Alegeți domeniile');
     u.press('sec:A');
@@ -65,8 +65,7 @@ describe('the bot process', () => {
     await run.kill9();
     run = await startMain(env);
 
-    await u.say('legume și fructe', 'În ce țară');
-    await u.tap('cty:MD', 'Alegeți raionul');
+    await u.say('legume și fructe', 'Unde se află afacerea');
     await u.tap('dst:md-balti', 'În ce localitate');
     await u.say('Bălți', 'Descrieți afacerea');
     await u.say('Legume de seră și fructe de sezon din Bălți.', 'Scrieți produsele');
@@ -112,7 +111,7 @@ describe('the bot process', () => {
       expect((await post({ 'x-telegram-bot-api-secret-token': 'wrong' })).status).toBe(401);
       expect(tg.messagesTo(4100)).toHaveLength(0);
       expect((await post({ 'x-telegram-bot-api-secret-token': 'hook-secret_1' })).status).toBe(200);
-      await tg.waitUntil(() => tg.messagesTo(4100).find((m) => m.text?.includes('What I can do')));
+      await tg.waitUntil(() => tg.messagesTo(4100).find((m) => m.text?.includes('Commands you can use')));
     } finally {
       await run.stop();
       rmSync(dir, { recursive: true, force: true });

@@ -26,21 +26,24 @@ describe('registration end to end', () => {
     const staff = t.tg.user(STAFF_ID, { language_code: 'en' });
     await staff.say('/start', 'Hello');
     const u = t.tg.user(2001, { language_code: 'ro', first_name: 'Ion' });
-    await u.say('/start', 'Bună, Ion');
+    await u.say('/start', 'Bună ziua, Ion');
     await registerRomanian(u);
     const since = u.messages().length;
     u.sendPhoto(await png(600, 600), { width: 600, height: 600 });
     const summary = await u.expect('Verificați datele', { since });
-    expect(summary.text).toContain('Prisaca „Albina” SRL');
-    expect(summary.text).toContain('+37369123456');
-    expect(summary.text).toContain('Soroca');
-    expect(summary.text).toContain('Agricultură');
+    expect(summary.photo).toBe(true); // the summary shows the logo
+    expect(summary.caption).toContain('Prisaca „Albina” SRL');
+    expect(summary.caption).toContain('+37369123456');
+    expect(summary.caption).toContain('Soroca');
+    expect(summary.caption).toContain('Agricultură');
+    expect(summary.caption).toContain('Limbi vorbite: Română'); // names, never codes
     expect(buttons(summary).map((b) => b.callback_data)).toContain('reg:confirm');
 
     // Change the locality from the summary, then confirm.
+    await u.tap('reg:grp:place', 'Ce doriți să modificați');
     await u.tap('edit:locality', 'În ce localitate');
     const summary2 = await u.say('Soroca', 'Verificați datele');
-    expect(summary2.text).toContain('📍 Soroca, Soroca');
+    expect(summary2.caption).toContain('📍 Soroca, Soroca');
 
     const staffSince = staff.messages().length;
     await u.tap('reg:confirm', 'a fost trimisă echipei GAL');
@@ -78,22 +81,21 @@ describe('registration end to end', () => {
     u.press('sec:A');
     await u.tap('sec:!done', 'Опишите деятельность');
     await u.say('a'.repeat(201), 'Слишком длинно: максимум 200');
-    await u.say('пасека', 'В какой стране');
-    await u.tap('cty:LV', 'Выберите район');
+    await u.say('пасека', 'Где находится Ваше предприятие');
     await u.tap('dst:lv-jelgavas-novads', 'В каком населённом пункте');
     const stickerSince = u.messages().length;
     u.sendSticker();
     await u.expect('текстовым сообщением', { since: stickerSince });
-    await u.say('Ozolnieki', 'Опишите бизнес');
+    await u.say('Ozolnieki', 'Опишите Ваше предприятие');
     await u.say('{"$gt": ""}  — пасека у Озолниеки', 'Перечислите товары');
     await u.say('мёд, воск', 'Телефон для клиентов');
     await u.say('12', 'Номер телефона выглядит неверно');
     const contactSince = u.messages().length;
     u.shareContact('37120123456');
     await u.expect('Телефон сохранён: +37120123456', { since: contactSince });
-    await u.expect('e-mail', { since: contactSince });
+    await u.expect('электронной почты', { since: contactSince });
     await u.say('not-an-email', 'Адрес e-mail выглядит неверно');
-    await u.tap('step:skip', 'Веб-сайт');
+    await u.tap('step:skip', 'Сайт');
     await u.say('javascript:alert(1)', 'Веб-адрес выглядит неверно');
     await u.tap('step:skip', 'Страница в Facebook');
     await u.tap('step:skip', 'На каких языках');

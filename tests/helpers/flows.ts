@@ -8,8 +8,7 @@ export async function registerRomanian(u: FakeUser, name = 'Prisaca „Albina”
   u.press('sec:A');
   u.press('sec:C');
   await u.tap('sec:!done', 'Descrieți activitatea');
-  await u.say('prisacă, miere și ceară', 'În ce țară');
-  await u.tap('cty:MD', 'Alegeți raionul');
+  await u.say('prisacă, miere și ceară', 'Unde se află afacerea');
   await u.tap('dst:md-soroca', 'În ce localitate');
   await u.say('Vădeni', 'Descrieți afacerea');
   await u.say('Miere de salcâm și polifloră din satul Vădeni, raionul Soroca.', 'Scrieți produsele');

@@ -20,6 +20,11 @@ beforeAll(async () => {
 afterAll(async () => t?.close());
 
 const last = (psid: string) => t.graph.messages(psid).at(-1)!.body;
+/** The payload of the quick reply titled `title` in the last message with quick replies. */
+const reply = (psid: string, title: string): string => {
+  const m = [...t.graph.messages(psid)].reverse().find((c) => c.body.message?.quick_replies?.some((q: { title: string }) => q.title.includes(title)));
+  return m!.body.message.quick_replies.find((q: { title: string }) => q.title.includes(title)).payload;
+};
 
 describe('Messenger customer flow', () => {
   it('a signed "miere" from a new user → language choice → carousel of the matching published businesses', async () => {
@@ -34,18 +39,15 @@ describe('Messenger customer flow', () => {
       messaging_type: 'RESPONSE',
       message: {
         text: LANGUAGE_QUESTION,
-        quick_replies: [
-          { content_type: 'text', title: '🇲🇩 Română', payload: 'LANG:ro;{"t":"miere"}' },
-          { content_type: 'text', title: '🇷🇺 Русский', payload: 'LANG:ru;{"t":"miere"}' },
-          { content_type: 'text', title: '🇬🇧 English', payload: 'LANG:en;{"t":"miere"}' },
-          { content_type: 'text', title: '🇱🇻 Latviešu', payload: 'LANG:lv;{"t":"miere"}' },
-        ],
+        quick_replies: ['🇲🇩 Română', '🇷🇺 Русский', '🇬🇧 English', '🇱🇻 Latviešu'].map((title, i) => ({
+          content_type: 'text', title, payload: expect.stringMatching(new RegExp(`^lang:${['ro', 'ru', 'en', 'lv'][i]}:[\\w-]{8,20}$`)),
+        })),
       },
     });
     const user = await t.app.services.users.byExternal('messenger', psid);
     expect(user?.lastInboundAt).toBeInstanceOf(Date);
 
-    await deliver(t, quickReplyEvent(psid, '🇲🇩 Română', 'LANG:ro;{"t":"miere"}'));
+    await deliver(t, quickReplyEvent(psid, '🇲🇩 Română', reply(psid, 'Română')));
     const [header, results] = t.graph.messages(psid).slice(1).map((c) => c.body);
     expect(header).toEqual({ recipient: { id: psid }, messaging_type: 'RESPONSE', message: { text: 'Am găsit 2 afaceri pentru „miere”:' } });
     expect(results).toEqual({
@@ -60,6 +62,7 @@ describe('Messenger customer flow', () => {
             buttons: [
               { type: 'phone_number', title: '📞 Sunați', payload: '+37369123456' },
               { type: 'web_url', title: '🌐 Site web', url: 'https://stupina.md' },
+              { type: 'web_url', title: '🔗 Pagina', url: `http://lag.test/b/${stupina.slug}` },
             ],
           },
           {
@@ -68,12 +71,13 @@ describe('Messenger customer flow', () => {
             buttons: [
               { type: 'phone_number', title: '📞 Sunați', payload: '+37379000111' },
               { type: 'web_url', title: 'Facebook', url: 'https://facebook.com/ferma' },
+              { type: 'web_url', title: '🔗 Pagina', url: `http://lag.test/b/${ferma.slug}` },
             ],
           },
         ] } },
         quick_replies: [
-          { content_type: 'text', title: '📂 După sector', payload: 'BROWSE_SECTOR' },
-          { content_type: 'text', title: '📍 După raion', payload: 'BROWSE_DISTRICT' },
+          { content_type: 'text', title: '📂 După sector', payload: 'srch:bs' },
+          { content_type: 'text', title: '📍 După raion', payload: 'srch:bd' },
         ],
       },
     });
@@ -93,7 +97,7 @@ describe('Messenger customer flow', () => {
     const psid = '7003';
     await deliver(t, postbackEvent(psid, 'GET_STARTED'));
     expect(last(psid).message.text).toBe(LANGUAGE_QUESTION);
-    await deliver(t, quickReplyEvent(psid, 'English', 'LANG:en'));
+    await deliver(t, quickReplyEvent(psid, 'English', 'lang:en'));
     expect(last(psid).message.text).toBe('Language: English.\n\nWrite what you are looking for (for example “honey Soroca”), or browse by sector or district.');
     const ev = textEvent(psid, 'honey');
     await deliver(t, ev);
@@ -114,7 +118,8 @@ describe('Messenger customer flow', () => {
 
   it('finds Cyrillic, typos and synonyms; "More results" pages on', async () => {
     const psid = '7004';
-    await deliver(t, textEvent(psid, 'мёд'), quickReplyEvent(psid, 'Русский', 'LANG:ru;{"t":"мёд"}'));
+    await deliver(t, textEvent(psid, 'мёд'));
+    await deliver(t, quickReplyEvent(psid, 'Русский', reply(psid, 'Русский')));
     expect(t.graph.messages(psid)[1].body.message.text).toBe('Найдено 2 предприятия по запросу «мёд»:');
     const col = t.app.services.store.collection(ListingModel);
     for (let i = 1; i <= 12; i++) {
@@ -125,38 +130,38 @@ describe('Messenger customer flow', () => {
     const page1 = last(psid).message;
     expect(page1.attachment.payload.elements).toHaveLength(10);
     const more = page1.quick_replies[0];
-    expect(more).toEqual({ content_type: 'text', title: '➡️ Ещё', payload: 'Q:{"t":"овощи","p":1}' });
+    expect(more).toEqual({ content_type: 'text', title: '➡️ Ещё', payload: expect.stringMatching(/^srch:p:[\w-]{8,20}:1$/) });
     await deliver(t, quickReplyEvent(psid, more.title, more.payload));
     const page2 = last(psid).message;
     expect(page2.attachment.payload.elements).toHaveLength(2);
-    expect(page2.quick_replies.map((q: { payload: string }) => q.payload)).toEqual(['BROWSE_SECTOR', 'BROWSE_DISTRICT']);
+    expect(page2.quick_replies.map((q: { payload: string }) => q.payload)).toEqual(['srch:bs', 'srch:bd']);
     const names = [...page1.attachment.payload.elements, ...page2.attachment.payload.elements].map((e: { title: string }) => e.title);
     expect(new Set(names).size).toBe(12);
   });
 
   it('browses by district and by sector with quick replies', async () => {
     const psid = '7005';
-    await deliver(t, textEvent(psid, 'hi'), quickReplyEvent(psid, 'English', 'LANG:en'));
+    await deliver(t, textEvent(psid, 'hi'), quickReplyEvent(psid, 'English', 'lang:en'));
     await deliver(t, quickReplyEvent(psid, 'By district', 'BROWSE_DISTRICT'));
     const menu = last(psid).message;
     expect(menu.text).toBe('Choose a district:');
-    expect(menu.quick_replies).toContainEqual({ content_type: 'text', title: 'Drochia', payload: 'Q:{"d":"md-drochia"}' });
-    await deliver(t, quickReplyEvent(psid, 'Drochia', 'Q:{"d":"md-drochia"}'));
+    expect(menu.quick_replies).toContainEqual({ content_type: 'text', title: 'Drochia (1)', payload: 'srch:d:md-drochia' });
+    await deliver(t, quickReplyEvent(psid, 'Drochia', 'srch:d:md-drochia'));
     const [header, cards] = t.graph.messages(psid).slice(-2).map((c) => c.body.message);
     expect(header.text).toBe('Drochia: 1 business.');
     expect(cards.attachment.payload.elements.map((e: { title: string }) => e.title)).toEqual(['Livada Verde']);
     await deliver(t, postbackEvent(psid, 'BROWSE_SECTOR'));
-    expect(last(psid).message.quick_replies[0]).toEqual({ content_type: 'text', title: 'Agriculture, forest…', payload: 'Q:{"s":"A"}' });
+    expect(last(psid).message.quick_replies[0]).toEqual({ content_type: 'text', title: 'Agriculture, forest…', payload: 'srch:s:A' });
   });
 
   it('suggests a corrected spelling when nothing matches', async () => {
     const psid = '7006';
-    await deliver(t, textEvent(psid, 'x'), quickReplyEvent(psid, 'Română', 'LANG:ro'));
+    await deliver(t, textEvent(psid, 'x'), quickReplyEvent(psid, 'Română', 'lang:ro'));
     await deliver(t, textEvent(psid, 'stuipna'));
     const msg = last(psid).message;
     expect(msg.text).toBe('Nu am găsit nimic pentru „stuipna”.\n\nPoate ați vrut să scrieți „stupina”? (1 afacere)\n\nÎncercați alte cuvinte sau răsfoiți după sector ori raion.');
-    expect(msg.quick_replies[0]).toEqual({ content_type: 'text', title: '🔎 stupina', payload: 'Q:{"t":"stupina"}' });
-    await deliver(t, quickReplyEvent(psid, '🔎 stupina', 'Q:{"t":"stupina"}'));
+    expect(msg.quick_replies[0]).toEqual({ content_type: 'text', title: '🔎 stupina', payload: expect.stringMatching(/^srch:n:[\w-]{8,20}:0$/) });
+    await deliver(t, quickReplyEvent(psid, '🔎 stupina', msg.quick_replies[0].payload));
     expect(last(psid).message.attachment.payload.elements[0].title).toBe('Stupina Nordului');
   });
 
@@ -171,17 +176,17 @@ describe('Messenger customer flow', () => {
       ].slice(0, limit) : []),
     };
     try {
-      await deliver(t, textEvent(psid, 'x'), quickReplyEvent(psid, 'English', 'LANG:en'), textEvent(psid, 'Stupina'));
+      await deliver(t, textEvent(psid, 'x'), quickReplyEvent(psid, 'English', 'lang:en'), textEvent(psid, 'Stupina'));
       const card = last(psid).message.attachment.payload.elements[0];
-      expect(card.buttons[2]).toEqual({ type: 'postback', title: '🛍 Products', payload: `PRODUCTS:${stupina._id}` });
-      await deliver(t, postbackEvent(psid, `PRODUCTS:${stupina._id}`));
+      expect(card.buttons[2]).toEqual({ type: 'postback', title: '🛍 Products', payload: `srch:pr:${stupina._id}` });
+      await deliver(t, postbackEvent(psid, `srch:pr:${stupina._id}`));
       const [header, products] = t.graph.messages(psid).slice(-2).map((c) => c.body.message);
       expect(header.text).toBe('Products of Stupina Nordului:');
       expect(products.attachment.payload.elements).toEqual([
         { title: 'Miere de salcâm 1 kg', subtitle: '150 MDL', image_url: 'http://lag.test/media/p1', buttons: [{ type: 'web_url', title: 'View', url: 'http://lag.test/b/stupina#p1' }] },
         { title: 'Ceară naturală', subtitle: '80 MDL', buttons: [{ type: 'web_url', title: 'View', url: 'http://lag.test/b/stupina#p2' }] },
       ]);
-      await deliver(t, postbackEvent(psid, `PRODUCTS:${ferma._id}`));
+      await deliver(t, postbackEvent(psid, `srch:pr:${ferma._id}`));
       expect(last(psid).message.text).toBe('This business has no products in the catalog yet.');
     } finally {
       services.catalogView = original;
@@ -190,17 +195,17 @@ describe('Messenger customer flow', () => {
 
   it('language can be changed from the menu', async () => {
     const psid = '7008';
-    await deliver(t, textEvent(psid, 'x'), quickReplyEvent(psid, 'Română', 'LANG:ro'));
+    await deliver(t, textEvent(psid, 'x'), quickReplyEvent(psid, 'Română', 'lang:ro'));
     await deliver(t, postbackEvent(psid, 'MENU_LANGUAGE'));
     expect(last(psid).message.text).toBe(LANGUAGE_QUESTION);
-    await deliver(t, quickReplyEvent(psid, 'Latviešu', 'LANG:lv'));
+    await deliver(t, quickReplyEvent(psid, 'Latviešu', 'lang:lv'));
     expect(last(psid).message.text).toMatch(/^Valoda: latviešu\./);
     expect((await t.app.services.users.byExternal('messenger', psid))?.locale).toBe('lv');
   });
 
   it('"My data" in the menu explains what is kept and deletes it on request', async () => {
     const psid = '7020';
-    await deliver(t, textEvent(psid, 'x'), quickReplyEvent(psid, 'English', 'LANG:en'));
+    await deliver(t, textEvent(psid, 'x'), quickReplyEvent(psid, 'English', 'lang:en'));
     expect(await t.app.services.users.byExternal('messenger', psid)).not.toBeNull();
     await deliver(t, postbackEvent(psid, 'MENU_PRIVACY'));
     const explained = last(psid).message;
@@ -213,7 +218,7 @@ describe('Messenger customer flow', () => {
 
   it('answers bad input as plain text, never an error', async () => {
     const psid = '7009';
-    await deliver(t, textEvent(psid, 'x'), quickReplyEvent(psid, 'English', 'LANG:en'));
+    await deliver(t, textEvent(psid, 'x'), quickReplyEvent(psid, 'English', 'lang:en'));
     const inputs = ['', '   ', 'ă'.repeat(5000), '🍯🐝😀', '.*(', '{"$where": "1"}', '<script>alert(1)</script>'];
     for (const text of inputs) {
       const before = t.graph.messages(psid).length;
@@ -233,8 +238,10 @@ describe('Messenger customer flow', () => {
     expect(last(psid).message.text).toBe('I can read text and buttons only. Write what you are looking for.');
     // Forged payloads are treated as a fresh start.
     await deliver(t, quickReplyEvent(psid, 'x', 'Q:{"$where":"1","s":"ZZ","d":{"$ne":1},"p":-5}'));
-    expect(last(psid).message.text).toBe('Write a word to search for, for example: honey, wine, accommodation, Soroca.');
-    await deliver(t, postbackEvent(psid, 'PRODUCTS:../../etc'));
+    expect(last(psid).message.text).toMatch(/^Write what you are looking for/);
+    await deliver(t, quickReplyEvent(psid, 'x', 'srch:s:ZZ'));
+    expect(last(psid).message.text).toMatch(/^Write what you are looking for/);
+    await deliver(t, postbackEvent(psid, 'srch:pr:../../etc'));
     expect(last(psid).message.text).toMatch(/^Write what you are looking for/);
   });
 
@@ -262,7 +269,7 @@ describe('Messenger customer flow', () => {
     await deliver(t, ev);
     expect(t.graph.messages(psid)).toHaveLength(1);
     // The index was rebuilt from the store at start: search still works after the restart.
-    await deliver(t, quickReplyEvent(psid, 'Română', 'LANG:ro;{"t":"miere"}'));
+    await deliver(t, quickReplyEvent(psid, 'Română', reply(psid, 'Română')));
     expect(last(psid).message.attachment.payload.elements.map((e: { title: string }) => e.title)).toEqual(['Stupina Nordului', 'Ferma Bunicii']);
   });
 });

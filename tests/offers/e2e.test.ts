@@ -77,7 +77,7 @@ describe('cooperation offers end to end', () => {
     // Prefilled from the listing.
     expect(buttons(sectors).filter((b) => b.text.startsWith('✅')).map((b) => b.callback_data)).toEqual(['ofs:A', 'ofs:C']);
     await md.tap('ofs:!done', 'Unde căutați parteneri?');
-    await md.tap('oft:LV', 'Ce raioane?');
+    await md.tap('oft:LV', 'Ce novade'); // Latvia's territories are novads, not raions
     await md.tap('ofd:!all', 'Un titlu scurt');
     await md.say('x'.repeat(130), 'Prea lung: maximum 120');
     await md.say('Miere de salcâm pentru distribuitori din Letonia', 'Descrieți oferta');
@@ -121,7 +121,7 @@ describe('cooperation offers end to end', () => {
     await t.tg.waitUntil(() => ticked().length === 1);
     expect(ticked()).toEqual(['ofs:G']);
     await lv.tap('ofs:!done', 'Kur meklējat partnerus?');
-    await lv.tap('oft:MD', 'Kuri novadi?');
+    await lv.tap('oft:MD', 'Kuri rajoni'); // Moldova's territories are raions
     await lv.tap('ofd:!all', 'Īss piedāvājuma nosaukums');
     await lv.say('Meklējam medus piegādātāju', 'Aprakstiet piedāvājumu');
     await lv.say('Meklējam kvalitatīva medus piegādātāju no Moldovas veikaliem Zemgalē.', 'atslēgvārdiem');

@@ -8,6 +8,7 @@ import { broadcastFeature } from './broadcast.js';
 import { moderationFeature } from './moderation.js';
 import { myBusinessFeature } from './mybusiness.js';
 import { offersFeature } from './offers.js';
+import { offersBrowseFeature } from './offers-browse.js';
 import { privacyFeature } from './privacy.js';
 import { registrationFeature } from './registration.js';
 import { searchFeature } from './search.js';
@@ -28,5 +29,6 @@ export const features: Feature[] = [
   broadcastFeature,
   staffDataFeature,
   offersFeature,
+  () => offersBrowseFeature(),
   () => privacyFeature(),
 ];

@@ -1,11 +1,14 @@
-/** /mybusiness: the owner's card, with an edit button for every field. */
+/** /mybusiness: the owner's card (with its photo), with an edit button for every field. */
 import { createConversation } from '@grammyjs/conversations';
-import { Composer, InlineKeyboard, InputFile } from 'grammy';
+import { Composer } from 'grammy';
+import { act } from '../../../services/actions.js';
 import type { ListingDraft, ListingField } from '../../../services/directory.js';
+import { text, type Button } from '../../../services/messages.js';
+import { onAction } from '../actions.js';
 import type { BotContext, ConvContext } from '../context.js';
-import { CAPTION_LIMIT, renderText } from '../render.js';
+import { replyOut } from '../send.js';
 import { askField, FIELDS, type Conv, type Draft } from './listing-steps.js';
-import { fieldKeyboard } from './registration.js';
+import { fieldButtons } from './registration.js';
 
 export const EDIT_LISTING = 'editListing';
 
@@ -22,42 +25,32 @@ async function editListing(conv: Conv, ctx: ConvContext, field: ListingField): P
     if (field === 'logoId' && listing.logoId && listing.logoId !== r.listing.logoId) await outside.services.store.blobs.delete(listing.logoId);
     return { remoderate: r.remoderate };
   });
-  await ctx.reply(ctx.t(result.remoderate ? 'mybusiness:saved_remoderation' : 'mybusiness:saved'), {
-    reply_markup: new InlineKeyboard().text(ctx.t('mybusiness:show'), 'biz:show'),
+  await replyOut(ctx, {
+    text: [text(result.remoderate ? 'mybusiness:saved_remoderation' : 'mybusiness:saved')],
+    buttons: [[{ label: text('mybusiness:show'), action: act('biz.show') }]],
   });
 }
 
 export async function showMyBusiness(ctx: BotContext): Promise<void> {
   const listing = await ctx.services.directory.byOwner(ctx.user._id);
   if (!listing) {
-    await ctx.reply(ctx.t('mybusiness:none'), { reply_markup: new InlineKeyboard().text(ctx.t('common:menu.register'), 'menu:register') });
+    await replyOut(ctx, { text: [text('mybusiness:none')], buttons: [[{ label: text('home:button.register'), action: act('menu', { to: 'register' }) }]] });
     return;
   }
-  const card = { text: ctx.services.directory.summary(listing) };
-  const kb = fieldKeyboard(ctx, 'biz:f');
-  if (listing.status === 'published') kb.url(ctx.t('mybusiness:public_page'), ctx.services.directory.publicLink(listing));
-  const photo = listing.logoId ? await ctx.services.store.blobs.get(listing.logoId) : null;
-  if (photo) {
-    await ctx.replyWithPhoto(new InputFile(photo.data), { caption: renderText(ctx.t, card, CAPTION_LIMIT), reply_markup: kb });
-  } else {
-    await ctx.reply(renderText(ctx.t, card), { reply_markup: kb });
-  }
+  const rows: Button[][] = fieldButtons(FIELDS, (f) => ({ label: text(`registration:field.${f}`), action: act('biz.field', { field: f }) }));
+  if (listing.status === 'published') rows.push([{ label: text('mybusiness:public_page'), url: ctx.services.directory.publicLink(listing) }]);
+  await replyOut(ctx, { text: ctx.services.directory.summary(listing), buttons: rows, ...(listing.logoId ? { photo: { blobId: listing.logoId } } : {}) });
 }
 
 export function myBusinessFeature(plugins: ((ctx: ConvContext, next: () => Promise<void>) => Promise<void>)[]): Composer<BotContext> {
   const c = new Composer<BotContext>();
   c.use(createConversation<BotContext, ConvContext>(editListing, { id: EDIT_LISTING, plugins }));
   c.command('mybusiness', showMyBusiness);
-  c.callbackQuery(['biz:show', 'biz:edit'], async (ctx) => {
-    await ctx.answerCallbackQuery();
-    await showMyBusiness(ctx);
-  });
-  c.callbackQuery(/^biz:f:(\w+)$/, async (ctx) => {
-    await ctx.answerCallbackQuery();
-    const field = ctx.match[1] as ListingField;
-    if (!FIELDS.includes(field)) return;
+  onAction(c, ['biz.show', 'biz.edit'], (ctx) => showMyBusiness(ctx));
+  onAction(c, 'biz.field', async (ctx, a) => {
+    if (!FIELDS.includes(a.field)) return;
     if (!(await ctx.services.directory.byOwner(ctx.user._id))) return showMyBusiness(ctx);
-    await ctx.conversation.enter(EDIT_LISTING, field);
+    await ctx.conversation.enter(EDIT_LISTING, a.field);
   });
   return c;
 }

@@ -36,7 +36,8 @@ async function askTargets(conv: Conv, ctx: ConvContext): Promise<Pick<OfferDraft
   if (where === 'any') return { targetCountries: [], targetDistricts: [] };
   if (where === 'MDLV') return { targetCountries: ['MD', 'LV'], targetDistricts: [] };
   const country = where as Country;
-  const { chosen, action } = await askToggles(conv, ctx, ctx.t('offers:ask.districts'),
+  // Raions in Moldova, novads in Latvia: the country's own word for its territories.
+  const { chosen, action } = await askToggles(conv, ctx, ctx.t(`offers:ask.districts_${country}`),
     districtsOf(country).map((d) => [ctx.t(`territory:district.${d.id}`), d.id]), 'ofd', OFFER_HINTS,
     { done: 'offers:button.done', extra: [[ctx.t('offers:button.whole_country'), 'all']], perRow: 3 });
   return { targetCountries: [country], targetDistricts: action === 'all' ? [] : chosen };
@@ -68,7 +69,8 @@ export async function newOffer(conv: Conv, ctx: ConvContext): Promise<void> {
   }
   await ctx.reply(ctx.t('offers:intro'));
   const kind = (await askChoice(conv, ctx, ctx.t('offers:ask.kind'), OFFER_KINDS.map((k) => [ctx.t(`offers:kind.${k}`), k]), 'ofk')) as OfferKind;
-  const type = (await askChoice(conv, ctx, ctx.t('offers:ask.type'), PARTNERSHIP_TYPES.map((x) => [ctx.t(`offers:type.${x}`), x]), 'ofy', 1)) as PartnershipType;
+  // The partnership said from the owner's side: "we supply…" for an offer, "we are looking for a supplier" for a request.
+  const type = (await askChoice(conv, ctx, ctx.t('offers:ask.type'), PARTNERSHIP_TYPES.map((x) => [ctx.t(`offers:type_${kind}.${x}`), x]), 'ofy', 1)) as PartnershipType;
   const sectors = (await askToggles(conv, ctx, ctx.t('offers:ask.sectors'),
     sectorItems(ctx), 'ofs', OFFER_HINTS, {
       chosen: listing.sectors, done: 'offers:button.done',

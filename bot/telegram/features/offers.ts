@@ -8,12 +8,19 @@ import { Composer, InlineKeyboard } from 'grammy';
 import type { Offer } from '../../../models/offer.js';
 import { CADENCES, type Cadence } from '../../../models/user.js';
 import { canEdit, canExtend, canManage, OfferError } from '../../../services/offers.js';
+import { act } from '../../../services/actions.js';
+import { actionButton } from '../actions.js';
 import { isStaff } from '../../../services/staff.js';
 import type { BotContext, ConvContext } from '../context.js';
 import { keyboard, renderText } from '../render.js';
 import { EDIT_OFFER, EDITABLE, editOffer, NEW_OFFER, newOffer, OFFER_MODERATION_NOTE, offerModerationNote, type EditableCode } from './offers-steps.js';
 
 type Plugins = ((ctx: ConvContext, next: () => Promise<void>) => Promise<void>)[];
+
+/** "Browse live offers": nothing has to wait for the next digest. */
+function browseButton(ctx: BotContext): InlineKeyboard {
+  return actionButton(new InlineKeyboard(), ctx.t('offers:button.browse'), act('menu', { to: 'offers_browse' }));
+}
 
 /** Up to this many offers are listed by /offers (newest first). */
 const LIST_LIMIT = 10;
@@ -69,7 +76,7 @@ async function showMatches(ctx: BotContext): Promise<void> {
   const recent = await matching.recent(ctx.user._id);
   const cards = (await Promise.all(recent.map((m) => matching.matchCard(m)))).filter((c) => c !== null);
   if (!cards.length) {
-    await ctx.reply(ctx.t('offers:matches.none'));
+    await ctx.reply(ctx.t('offers:matches.none'), { reply_markup: browseButton(ctx) });
     return;
   }
   await ctx.reply(ctx.t('offers:matches.recent'));
@@ -184,7 +191,7 @@ export function offersFeature(plugins: Plugins): Composer<BotContext> {
   c.callbackQuery('mt:more', async (ctx) => {
     await ctx.answerCallbackQuery();
     await ctx.editMessageReplyMarkup().catch(() => undefined);
-    if ((await ctx.services.matching.deliverNew(ctx.user, ctx.services.clock.now(), false)) === 0) await ctx.reply(ctx.t('offers:matches.none'));
+    if ((await ctx.services.matching.deliverNew(ctx.user, ctx.services.clock.now(), false)) === 0) await ctx.reply(ctx.t('offers:matches.none'), { reply_markup: browseButton(ctx) });
   });
   c.callbackQuery(/^ix:([yn]):([\w-]+)$/, async (ctx) => {
     const [, what, id] = ctx.match;

@@ -1,20 +1,20 @@
 /** /privacy explains what is stored and why; /deleteme erases the user's data after confirmation. */
-import { Composer, InlineKeyboard } from 'grammy';
-import { resolveText } from '../../../services/messages.js';
+import { Composer } from 'grammy';
+import { act } from '../../../services/actions.js';
+import { resolveText, text } from '../../../services/messages.js';
+import { onAction } from '../actions.js';
 import type { BotContext } from '../context.js';
+import { replyOut } from '../send.js';
 
 export function privacyFeature(): Composer<BotContext> {
   const c = new Composer<BotContext>();
   c.command('privacy', (ctx) => ctx.reply(`${ctx.t('privacy:text')}\n\n${ctx.t('security:privacy.retention')}`));
-  c.command('deleteme', (ctx) => ctx.reply(ctx.t('privacy:confirm'), {
-    reply_markup: new InlineKeyboard().text(ctx.t('privacy:yes'), 'del:yes').text(ctx.t('privacy:no'), 'del:no'),
+  c.command('deleteme', (ctx) => replyOut(ctx, {
+    text: [text('privacy:confirm')],
+    buttons: [[{ label: text('privacy:yes'), action: act('privacy.delete') }, { label: text('privacy:no'), action: act('privacy.keep') }]],
   }));
-  c.callbackQuery('del:no', async (ctx) => {
-    await ctx.answerCallbackQuery();
-    await ctx.editMessageText(ctx.t('privacy:kept')).catch(() => undefined);
-  });
-  c.callbackQuery('del:yes', async (ctx) => {
-    await ctx.answerCallbackQuery();
+  onAction(c, 'privacy.keep', (ctx) => ctx.editMessageText(ctx.t('privacy:kept')).catch(() => undefined));
+  onAction(c, 'privacy.delete', async (ctx) => {
     await ctx.conversation.exitAll();
     const t = ctx.t;
     const report = await ctx.services.privacy.deleteUser(ctx.user);

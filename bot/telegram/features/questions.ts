@@ -22,18 +22,35 @@ export interface Hints {
 
 export const REGISTRATION_HINTS: Hints = { text: 'registration:text_expected', buttons: 'registration:use_buttons' };
 
+/** A Back button on a question: the label and its callback data (the flow decides what "back" means). */
+export interface BackButton { label: string; data: string }
+
+/**
+ * Thrown by a question when its Back button is pressed. Conversations replay deterministically, so the flow
+ * catches it around the question and steps back; flows without a Back button never see it.
+ */
+export class GoBack extends Error {
+  constructor() {
+    super('back');
+  }
+}
+
 /** Answers a callback query, ignoring failures (an old query can't be answered any more). */
 export async function answer(c: ConvContext, text?: string): Promise<void> {
   await c.answerCallbackQuery(text ? { text } : undefined).catch(() => undefined);
 }
 
-/** Waits for text; `skip` is callback data that returns null instead. */
-export async function waitText(conv: Conv, ctx: ConvContext, hints: Hints, opts: { skip?: string } = {}): Promise<string | null> {
+/** Waits for text; `skip` is callback data that returns null instead; `back` throws GoBack. */
+export async function waitText(conv: Conv, ctx: ConvContext, hints: Hints, opts: { skip?: string; back?: string } = {}): Promise<string | null> {
   for (;;) {
     const next = await conv.wait();
     if (opts.skip && next.callbackQuery?.data === opts.skip) {
       await answer(next);
       return null;
+    }
+    if (opts.back && next.callbackQuery?.data === opts.back) {
+      await answer(next);
+      throw new GoBack();
     }
     if (next.callbackQuery) {
       await answer(next, ctx.t(hints.text));
@@ -51,13 +68,16 @@ export async function waitText(conv: Conv, ctx: ConvContext, hints: Hints, opts:
  */
 export async function askText<T>(
   conv: Conv, ctx: ConvContext, question: string, check: (s: string) => Checked<T>, hints: Hints,
-  opts: { skip?: { label: string; data: string }; current?: string } = {},
+  opts: { skip?: { label: string; data: string }; current?: string; back?: BackButton; header?: string } = {},
 ): Promise<T | null> {
-  const kb = opts.skip ? new InlineKeyboard().text(opts.skip.label, opts.skip.data) : undefined;
-  const prompt = opts.current ? `${question}\n\n${ctx.t('registration:current', { value: opts.current })}` : question;
+  let kb: InlineKeyboard | undefined;
+  if (opts.back) kb = new InlineKeyboard().text(opts.back.label, opts.back.data);
+  if (opts.skip) kb = (kb ?? new InlineKeyboard()).text(opts.skip.label, opts.skip.data);
+  const body = opts.current ? `${question}\n\n${ctx.t('registration:current', { value: opts.current })}` : question;
+  const prompt = opts.header ? `${opts.header}\n${body}` : body;
   await ctx.reply(prompt, { reply_markup: kb });
   for (;;) {
-    const answer = await waitText(conv, ctx, hints, { skip: opts.skip?.data });
+    const answer = await waitText(conv, ctx, hints, { skip: opts.skip?.data, back: opts.back?.data });
     if (answer === null) return null;
     const r = check(answer);
     if (r.ok) return r.value;
@@ -73,18 +93,23 @@ export async function askModerationNote(conv: Conv, ctx: ConvContext, question: 
 /** Shows `options` as buttons (`prefix:value`) and returns the chosen value. */
 export async function askChoice(
   conv: Conv, ctx: ConvContext, question: string, options: [label: string, value: string][], prefix: string,
-  hints: Hints, perRow = 2,
+  hints: Hints, perRow = 2, back?: BackButton,
 ): Promise<string> {
   const kb = new InlineKeyboard();
   options.forEach(([label, value], i) => {
     kb.text(label, `${prefix}:${value}`);
     if (i % perRow === perRow - 1) kb.row();
   });
+  if (back) kb.row().text(back.label, back.data);
   await ctx.reply(question, { reply_markup: kb });
   const values = new Set(options.map(([, v]) => v));
   for (;;) {
     const next = await conv.wait();
     const data = next.callbackQuery?.data;
+    if (back && data === back.data) {
+      await answer(next);
+      throw new GoBack();
+    }
     if (data?.startsWith(`${prefix}:`) && values.has(data.slice(prefix.length + 1))) {
       await answer(next);
       return data.slice(prefix.length + 1);
@@ -111,6 +136,7 @@ export interface ToggleOptions {
   /** Buttons after the items (`prefix:!action`); pressing one ends the question like Done does. */
   extra?: [label: string, action: string][];
   perRow?: number;
+  back?: BackButton;
 }
 
 /**
@@ -130,6 +156,7 @@ export async function askToggles(
       if (i % perRow === perRow - 1) kb.row();
     });
     kb.row();
+    if (opts.back) kb.text(opts.back.label, opts.back.data);
     for (const [label, action] of opts.extra ?? []) kb.text(label, `${prefix}:!${action}`);
     return kb.text(ctx.t(opts.done), `${prefix}:!done`);
   };
@@ -138,6 +165,10 @@ export async function askToggles(
   for (;;) {
     const next = await conv.wait();
     const data = next.callbackQuery?.data;
+    if (opts.back && data === opts.back.data) {
+      await answer(next);
+      throw new GoBack();
+    }
     if (!data?.startsWith(`${prefix}:`)) {
       if (next.callbackQuery) await answer(next);
       else await ctx.reply(ctx.t(hints.buttons));

@@ -1,64 +1,142 @@
 /**
- * /register: a conversation that asks every listing field, shows a summary where any field can be
- * changed, and submits the listing for moderation. State lives in the store, so a restart resumes it.
+ * /register: asks every listing field ("Step 5 of 13", Back on every question, Skip on optional ones), keeps
+ * each answer in the draft store (services/registration-drafts.ts) so leaving loses nothing and /register
+ * continues where the person stopped, then shows a short summary (with the photo) where fields are changed
+ * by group, and submits the listing for moderation.
  */
 import { createConversation } from '@grammyjs/conversations';
-import { Composer, InlineKeyboard } from 'grammy';
+import { Composer } from 'grammy';
 import type { Listing } from '../../../models/listing.js';
+import { act, decodeAs, EDIT_GROUPS, type EditGroup } from '../../../services/actions.js';
 import type { ListingDraft, ListingField } from '../../../services/directory.js';
+import { text, type Button } from '../../../services/messages.js';
+import { RegistrationDrafts } from '../../../services/registration-drafts.js';
+import { registrationSummary } from '../../../services/screens/business.js';
+import { syncCommands } from '../commands.js';
 import type { BotContext, ConvContext } from '../context.js';
-import { renderText } from '../render.js';
-import { askField, FIELDS, type Conv, type Draft } from './listing-steps.js';
+import { REGISTRATION_ID } from '../flow-guard.js';
+import { replyOut } from '../send.js';
+import { askField, FIELDS, GoBack, SPOKEN, type Conv, type Draft } from './listing-steps.js';
 
-export const REGISTRATION = 'registration';
+export const REGISTRATION = REGISTRATION_ID;
 
-/** A listing-shaped preview of the draft, for the shared summary card. */
-function preview(draft: Draft): Listing {
-  return {
-    _id: '', slug: '', status: 'pending', lagId: '', createdAt: new Date(0), updatedAt: new Date(0),
-    name: '', sectors: [], activity: '', country: 'MD', districtId: '', locality: '', description: '', keywords: [], phone: '', languages: [],
-    ...draft,
-  } as Listing;
+/** The summary's edit groups and their fields, in the order they were asked. */
+export const GROUP_FIELDS: Record<EditGroup, ListingField[]> = {
+  about: ['name', 'sectors', 'activity', 'description', 'keywords'],
+  place: ['districtId', 'locality'],
+  contacts: ['phone', 'email', 'website', 'facebook'],
+  extra: ['languages', 'logoId'],
+};
+
+const drafts = (c: ConvContext | BotContext) => new RegistrationDrafts(c.services.store);
+
+/** The field buttons of /mybusiness (one per field, three a row). */
+export function fieldButtons(fields: ListingField[], action: (f: ListingField) => Button): Button[][] {
+  const rows: Button[][] = [];
+  fields.forEach((f, i) => {
+    if (i % 3 === 0) rows.push([]);
+    rows[rows.length - 1].push(action(f));
+  });
+  return rows;
 }
 
-export function fieldKeyboard(ctx: ConvContext, prefix: string, extra?: (kb: InlineKeyboard) => void): InlineKeyboard {
-  const kb = new InlineKeyboard();
-  FIELDS.forEach((f, i) => {
-    kb.text(ctx.t(`registration:field.${f}`), `${prefix}:${f}`);
-    if (i % 3 === 2) kb.row();
-  });
-  kb.row();
-  extra?.(kb);
-  return kb;
+async function save(conv: Conv, draft: Draft, done: ListingField[]): Promise<void> {
+  await conv.external((outside) => drafts(outside).save(outside.user._id, draft, done));
+}
+
+/** Asks the fields not answered yet, in order; Back steps to the previous question. */
+async function walk(conv: Conv, ctx: ConvContext, draft: Draft, done: ListingField[]): Promise<void> {
+  let i = FIELDS.findIndex((f) => !done.includes(f));
+  while (i >= 0 && i < FIELDS.length) {
+    const field = FIELDS[i];
+    try {
+      await askField(conv, ctx, field, draft, false, { step: i + 1, steps: FIELDS.length, back: i > 0 });
+    } catch (err) {
+      if (!(err instanceof GoBack)) throw err;
+      i = Math.max(0, i - 1);
+      const previous = FIELDS[i];
+      done.splice(done.indexOf(previous), 1);
+      await save(conv, draft, done);
+      continue;
+    }
+    done.push(field);
+    await save(conv, draft, done);
+    i++;
+  }
+}
+
+async function showSummary(conv: Conv, ctx: ConvContext, draft: Draft): Promise<void> {
+  const groups: Button[] = EDIT_GROUPS.map((g) => ({ label: text(`registration:group.${g}`), action: act('reg.group', { group: g }) }));
+  const msg = {
+    text: [text('registration:summary_title'), ...registrationSummary(draft as Partial<Listing>, SPOKEN), text('registration:summary_hint')],
+    ...(draft.logoId ? { photo: { blobId: draft.logoId } } : {}),
+    buttons: [groups.slice(0, 2), groups.slice(2), [
+      { label: text('registration:confirm'), action: act('reg.confirm') },
+      { label: text('registration:cancel'), action: act('reg.cancel') },
+    ]],
+  };
+  await conv.external((outside) => replyOut(outside as unknown as BotContext, msg).then(() => undefined));
 }
 
 async function registration(conv: Conv, ctx: ConvContext): Promise<void> {
-  const draft: Draft = {};
-  await ctx.reply(ctx.t('registration:intro'));
-  for (const field of FIELDS) await askField(conv, ctx, field, draft);
+  const saved = await conv.external((outside) => drafts(outside).load(outside.user._id));
+  const draft: Draft = saved?.answers ?? {};
+  const done: ListingField[] = saved?.done.filter((f) => FIELDS.includes(f)) ?? [];
+  if (done.length) {
+    const step = Math.min(done.length + 1, FIELDS.length);
+    await replyOut(ctx, {
+      text: [text('registration:resumed', { step, steps: FIELDS.length })],
+      buttons: [[{ label: text('registration:start_over'), action: act('reg.restart') }]],
+    });
+  } else {
+    await ctx.reply(ctx.t('registration:intro', { steps: FIELDS.length }));
+  }
+  await walk(conv, ctx, draft, done);
 
   for (;;) {
-    const card = ctx.services.directory.summary(preview(draft));
-    await ctx.reply(
-      `${ctx.t('registration:summary_title')}\n\n${renderText(ctx.t, { text: card.slice(0, -1) })}\n\n${ctx.t('registration:summary_hint')}`,
-      { reply_markup: fieldKeyboard(ctx, 'edit', (kb) => kb.text(ctx.t('registration:confirm'), 'reg:confirm').text(ctx.t('registration:cancel'), 'reg:cancel')) },
-    );
+    await showSummary(conv, ctx, draft);
     const next = await conv.waitFor('callback_query:data', { otherwise: (c) => c.reply(ctx.t('registration:use_buttons')) });
     await next.answerCallbackQuery().catch(() => undefined);
     const data = next.callbackQuery.data;
-    if (data === 'reg:cancel') {
-      await ctx.reply(ctx.t('common:cancelled'));
+    if (decodeAs(data, 'reg.cancel')) {
+      await ctx.reply(ctx.t('registration:paused'));
       return;
     }
-    if (data === 'reg:confirm') break;
-    if (data.startsWith('edit:')) {
-      const field = data.slice(5) as ListingField;
-      if (FIELDS.includes(field)) await askField(conv, ctx, field, draft, true);
+    if (decodeAs(data, 'reg.confirm')) break;
+    const group = decodeAs(data, 'reg.group')?.group;
+    const single = decodeAs(data, 'reg.edit')?.field;
+    const field = single ?? (group ? await pickField(conv, ctx, group) : undefined);
+    if (!field || !FIELDS.includes(field)) continue;
+    try {
+      await askField(conv, ctx, field, draft, true, { step: FIELDS.indexOf(field) + 1, steps: FIELDS.length, back: true });
+      await save(conv, draft, done);
+    } catch (err) {
+      if (!(err instanceof GoBack)) throw err; // Back from an edit: the summary again, unchanged
     }
   }
 
-  const listing = await conv.external((outside) => outside.services.directory.submit(outside.user, draft as ListingDraft));
-  await ctx.reply(ctx.t('registration:submitted', { name: listing.name }));
+  const listing = await conv.external(async (outside) => {
+    const l = await outside.services.directory.submit(outside.user, draft as ListingDraft);
+    await drafts(outside).remove(outside.user._id);
+    await syncCommands(outside.api, outside.user, { owner: true }).catch(() => undefined);
+    return l;
+  });
+  await replyOut(ctx, {
+    text: [text('registration:submitted', { name: listing.name })],
+    buttons: [[{ label: text('home:button.shop', { count: 0 }), action: act('menu', { to: 'shop' }) }, { label: text('home:button.offer'), action: act('menu', { to: 'offer' }) }]],
+  });
+}
+
+/** The fields of one group as buttons; Back returns to the summary. */
+async function pickField(conv: Conv, ctx: ConvContext, group: EditGroup): Promise<ListingField | undefined> {
+  await replyOut(ctx, {
+    text: [text('registration:which_field')],
+    buttons: [...fieldButtons(GROUP_FIELDS[group], (f) => ({ label: text(`registration:field.${f}`), action: act('reg.edit', { field: f }) })),
+      [{ label: text('registration:back'), action: act('reg.back') }]],
+  });
+  const next = await conv.waitFor('callback_query:data', { otherwise: (c) => c.reply(ctx.t('registration:use_buttons')) });
+  await next.answerCallbackQuery().catch(() => undefined);
+  return decodeAs(next.callbackQuery.data, 'reg.edit')?.field;
 }
 
 export function registrationFeature(plugins: ((ctx: ConvContext, next: () => Promise<void>) => Promise<void>)[]): Composer<BotContext> {
@@ -68,15 +146,15 @@ export function registrationFeature(plugins: ((ctx: ConvContext, next: () => Pro
   const start = async (ctx: BotContext) => {
     const existing = await ctx.services.directory.byOwner(ctx.user._id);
     if (existing) {
-      await ctx.reply(ctx.t('registration:already', { name: existing.name }));
+      await replyOut(ctx, {
+        text: [text('registration:already', { name: existing.name })],
+        buttons: [[{ label: text('home:button.mybusiness'), action: act('menu', { to: 'mybusiness' }) }]],
+      });
       return;
     }
+    await ctx.conversation.exitAll();
     await ctx.conversation.enter(REGISTRATION);
   };
   c.command('register', start);
-  c.callbackQuery('menu:register', async (ctx) => {
-    await ctx.answerCallbackQuery();
-    await start(ctx);
-  });
   return c;
 }

@@ -1,18 +1,41 @@
-/** /start, /help, /language, /cancel and the fallback for things the bot can't read. */
-import { Composer, InlineKeyboard } from 'grammy';
+/**
+ * /start and /help: the person's home — what they can do now, by role (services/screens/home.ts) — and the
+ * commands they may use; /language, /cancel, and the fallback: any plain text outside a flow is a search.
+ */
+import { Composer } from 'grammy';
 import { LOCALES } from '../../../models/user.js';
-import { isLocale, LANGUAGE_NAMES, translator } from '../../../services/i18n.js';
+import { act } from '../../../services/actions.js';
+import { homeFacts } from '../../../services/home.js';
+import { LANGUAGE_NAMES, translator } from '../../../services/i18n.js';
+import { raw, text, type Button, type OutMessage } from '../../../services/messages.js';
+import { helpScreen, homeScreen } from '../../../services/screens/home.js';
+import { onAction } from '../actions.js';
+import { commandNames, syncCommands } from '../commands.js';
 import type { BotContext } from '../context.js';
-import { syncCommands } from '../commands.js';
+import { replyOut } from '../send.js';
+import { FIELDS } from './listing-steps.js';
+import { showResults } from './search.js';
 import { handleClaim } from './staff-data.js';
 
-export function languageKeyboard(): InlineKeyboard {
-  const kb = new InlineKeyboard();
+/** The language picker, two languages a row (the pending search travels along when there is one). */
+export function languageScreen(): OutMessage {
+  const rows: Button[][] = [];
   LOCALES.forEach((l, i) => {
-    kb.text(LANGUAGE_NAMES[l], `lang:${l}`);
-    if (i % 2 === 1) kb.row();
+    if (i % 2 === 0) rows.push([]);
+    rows[rows.length - 1].push({ label: raw(LANGUAGE_NAMES[l]), action: act('lang', { locale: l }) });
   });
-  return kb;
+  return { text: [text('common:language.choose')], buttons: rows };
+}
+
+async function facts(ctx: BotContext) {
+  return homeFacts(ctx.services, ctx.user, FIELDS.length);
+}
+
+/** The home screen; also refreshes the person's command menu (their role may have changed). */
+export async function showHome(ctx: BotContext): Promise<void> {
+  const f = await facts(ctx);
+  await replyOut(ctx, homeScreen(f, ctx.from?.first_name ?? ''));
+  await syncCommands(ctx.api, ctx.user, { owner: f.role !== 'customer' }).catch((err) => ctx.services.log.warn({ err: String(err) }, 'setMyCommands failed'));
 }
 
 export function startFeature(): Composer<BotContext> {
@@ -21,36 +44,25 @@ export function startFeature(): Composer<BotContext> {
   c.command('start', async (ctx) => {
     // Deep link t.me/<bot>?start=claim_<code>: an imported business claimed by its owner.
     if (typeof ctx.match === 'string' && ctx.match.startsWith('claim_')) return handleClaim(ctx, ctx.match.slice(6));
-    const published = await ctx.services.directory.publishedCount();
-    const size = ctx.t('common:directory_size', { businesses: ctx.t('common:businesses', { count: published }) });
-    await ctx.reply(`${ctx.t('common:welcome', { name: ctx.from?.first_name ?? '' })}\n\n${size}`, {
-      reply_markup: new InlineKeyboard()
-        .text(ctx.t('common:menu.register'), 'menu:register').row()
-        .text(ctx.t('common:menu.search'), 'menu:search').row()
-        .text(ctx.t('common:menu.language'), 'menu:language'),
-    });
-    await syncCommands(ctx.api, ctx.user).catch(() => undefined);
+    await showHome(ctx);
   });
 
-  c.command('help', (ctx) => ctx.reply(ctx.t('common:help')));
-
-  const askLanguage = (ctx: BotContext) => ctx.reply(ctx.t('common:language.choose'), { reply_markup: languageKeyboard() });
-  c.command('language', askLanguage);
-  c.callbackQuery('menu:language', async (ctx) => {
-    await ctx.answerCallbackQuery();
-    await askLanguage(ctx);
+  c.command('help', async (ctx) => {
+    const f = await facts(ctx);
+    const t = ctx.t;
+    await replyOut(ctx, helpScreen(commandNames(f.role, f.admin).map((command) => ({ command, description: t(`commands:${command}`) }))));
   });
 
-  c.callbackQuery(/^lang:(\w+)$/, async (ctx) => {
-    const locale = ctx.match[1];
-    if (!isLocale(locale)) return ctx.answerCallbackQuery();
-    const user = await ctx.services.users.setLocale(ctx.user._id, locale);
+  c.command('language', (ctx) => replyOut(ctx, languageScreen()));
+
+  onAction(c, 'lang', async (ctx, a) => {
+    const user = await ctx.services.users.setLocale(ctx.user._id, a.locale);
     if (user) ctx.user = user;
-    ctx.locale = locale;
-    ctx.t = translator(locale);
-    await ctx.answerCallbackQuery();
-    await ctx.editMessageText(ctx.t('common:language.changed', { language: LANGUAGE_NAMES[locale] })).catch(() => undefined);
-    await syncCommands(ctx.api, ctx.user).catch(() => undefined);
+    ctx.locale = a.locale;
+    ctx.t = translator(a.locale);
+    await ctx.editMessageText(ctx.t('common:language.changed', { language: LANGUAGE_NAMES[a.locale] })).catch(() => undefined);
+    const owner = !!(await ctx.services.directory.byOwner(ctx.user._id));
+    await syncCommands(ctx.api, ctx.user, { owner }).catch(() => undefined);
   });
 
   c.command('cancel', async (ctx) => {
@@ -61,11 +73,14 @@ export function startFeature(): Composer<BotContext> {
   return c;
 }
 
-/** Last in the chain: anything no feature handled. */
+/** Last in the chain: anything no feature handled. Plain text is a search, as on Messenger. */
 export function fallbackFeature(): Composer<BotContext> {
   const c = new Composer<BotContext>();
   c.on('callback_query:data', (ctx) => ctx.answerCallbackQuery({ text: ctx.t('common:expired_button') }));
-  c.on('message:text', (ctx) => ctx.reply(ctx.t('common:unknown_text')));
+  c.on('message:text', (ctx) => {
+    if (ctx.message.text.startsWith('/')) return ctx.reply(ctx.t('common:unknown_command'));
+    return showResults(ctx, { text: ctx.message.text });
+  });
   c.on('message', (ctx) => ctx.reply(ctx.t('common:unsupported_message')));
   return c;
 }
