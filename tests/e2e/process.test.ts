@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeTelegram, TEST_TOKEN } from '../helpers/fake-telegram.js';
 import { tempDir, testEnv } from '../helpers/app.js';
+import { skipProfileSteps } from '../helpers/flows.js';
 import { startBotProcess, type BotProcess } from '../helpers/process.js';
 
 const LISTENING = /Server listening at http:\/\/127\.0\.0\.1:(\d+)/;
@@ -74,7 +75,8 @@ describe('the bot process', () => {
     await u.say('+37369000111', 'Adresa de e-mail');
     await u.tap('step:skip', 'Site-ul web');
     await u.tap('step:skip', 'Pagina de Facebook');
-    await u.tap('step:skip', 'În ce limbi');
+    await u.tap('step:skip', 'Adresa (stradă');
+    await skipProfileSteps(u, 'În ce limbi');
     await u.tap('spk:!done', 'Trimiteți logoul');
     const summary = await u.tap('step:skip', 'Verificați datele');
     expect(summary.text).toContain('Ferma Maria');

@@ -10,6 +10,7 @@ import { cleanText, normalizeEmail, normalizePhone, normalizeUrl, parseKeywords,
 import type { ConvContext } from '../context.js';
 import { downloadPhoto, FileTooLarge } from '../files.js';
 import { askChoice, askText as ask, askToggles, REGISTRATION_HINTS, sectorItems, type Conv } from './questions.js';
+import { askProfileField, PROFILE_FIELDS, type ProfileField } from './profile-steps.js';
 
 export type { Conv };
 export type Draft = Partial<ListingDraft>;
@@ -19,9 +20,10 @@ export const SPOKEN = ['ro', 'ru', 'en', 'lv', 'uk', 'de', 'fr', 'it'] as const;
 
 /** Fields an owner can edit, in the order the registration asks them. */
 export const FIELDS: ListingField[] = [
-  'name', 'sectors', 'activity', 'districtId', 'locality', 'description', 'keywords', 'phone', 'email', 'website', 'facebook', 'languages', 'logoId',
+  'name', 'sectors', 'activity', 'districtId', 'locality', 'description', 'keywords', 'phone', 'email', 'website', 'facebook',
+  ...PROFILE_FIELDS, 'languages', 'logoId',
 ];
-export const OPTIONAL: ReadonlySet<ListingField> = new Set(['email', 'website', 'facebook', 'logoId']);
+export const OPTIONAL: ReadonlySet<ListingField> = new Set(['email', 'website', 'facebook', 'logoId', ...PROFILE_FIELDS]);
 
 const SKIP = 'step:skip';
 
@@ -153,5 +155,7 @@ export async function askField(conv: Conv, ctx: ConvContext, field: ListingField
     case 'logoId':
       draft.logoId = (await askLogo(conv, ctx)) ?? undefined;
       return;
+    default:
+      if ((PROFILE_FIELDS as ListingField[]).includes(field)) await askProfileField(conv, ctx, field as ProfileField, draft, editing);
   }
 }
