@@ -62,7 +62,7 @@ export async function startApp(config: Config, opts: { log?: Logger; clock?: Clo
     ? { path: new URL(config.TELEGRAM_WEBHOOK_URL).pathname || '/telegram', secret: config.TELEGRAM_WEBHOOK_SECRET! }
     : undefined;
   const messenger = config.MESSENGER_PAGE_ACCESS_TOKEN ? createMessenger(config, services) : undefined;
-  const server = await createServer({ services, log, bot, telegramWebhook: webhook, plugins: [webPlugin(services), ...(messenger ? [messenger.plugin] : [])] });
+  const server = await createServer({ services, log, bot, telegramWebhook: webhook, plugins: [webPlugin(services, { botUsername: bot.botInfo.username }), ...(messenger ? [messenger.plugin] : [])] });
   const address = await server.listen({ port: config.PORT, host: config.HOST });
   const url = address.replace('[::]', '127.0.0.1').replace('0.0.0.0', '127.0.0.1');
 
