@@ -7,7 +7,9 @@
 import { createRequire } from 'node:module';
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
+import type { Listing } from '../models/listing.js';
 import type { Locale } from '../models/user.js';
+import { deepLink } from './deep-links.js';
 import { translator } from './i18n.js';
 
 const require = createRequire(import.meta.url);
@@ -25,6 +27,19 @@ export interface PosterContent {
   detail?: string;
   codes: { url: string; caption: string }[];
   footer: string;
+}
+
+/** A published business's poster in `locale`: its page and (with a bot username) the bot's card of it. */
+export function posterForBusiness(l: Pick<Listing, '_id' | 'slug' | 'name' | 'activity' | 'lagId'>, locale: Locale, publicUrl: string, botUsername?: string): PosterContent {
+  return businessPoster({
+    locale, name: l.name, detail: l.activity, lagId: l.lagId, pageUrl: `${publicUrl}/b/${l.slug}?lang=${locale}`,
+    botUrl: botUsername ? deepLink(botUsername, { kind: 'business', listingId: l._id }) : undefined,
+  });
+}
+
+/** A LAG's poster in `locale`: its directory page and (with a bot username) registration in the bot. */
+export function posterForLag(lagId: string, locale: Locale, publicUrl: string, botUsername?: string): PosterContent {
+  return lagPoster({ locale, lagId, pageUrl: `${publicUrl}/lag/${lagId}?lang=${locale}`, botUrl: botUsername ? deepLink(botUsername, { kind: 'lag', lagId }) : undefined });
 }
 
 /** A business's poster: its page and the bot's card of it. */

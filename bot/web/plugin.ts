@@ -15,8 +15,8 @@ import { NACE_SECTIONS } from '../../models/listing.js';
 import { LOCALES, type Locale } from '../../models/user.js';
 import type { Services } from '../../services/app.js';
 import type { RenderedFeed } from '../../services/catalog/service.js';
-import { deepLink } from '../../services/deep-links.js';
-import { businessPoster, lagPoster, renderPosterPdf } from '../../services/poster.js';
+import { pickLocale } from '../../services/i18n.js';
+import { posterForBusiness, posterForLag, renderPosterPdf } from '../../services/poster.js';
 import { districtsOfLag, lag as lagById, lags } from '../../services/territories.js';
 import { defaultLocale, renderBusinessPage, renderNotFound } from './business-page.js';
 import { PAGE_SIZE, renderHome, renderLagPage } from './directory-pages.js';
@@ -72,7 +72,11 @@ export function webPlugin(services: Services, opts: WebOptions = {}): FastifyPlu
   const html = (reply: FastifyReply, body: string, locale: Locale, code = 200) => reply.code(code).headers(PAGE_HEADERS)
     .header('content-language', locale).header('cache-control', code === 200 ? 'public, max-age=60' : 'no-cache')
     .type('text/html; charset=utf-8').send(body);
-  const notFound = (reply: FastifyReply, locale: Locale) => html(reply, renderNotFound(locale, publicUrl), locale, 404);
+  // A missing page has no language of its own: the visitor's browser language, else the default.
+  const notFound = (reply: FastifyReply, req: FastifyRequest<{ Querystring: LangQueryT }>) => {
+    const locale = req.query.lang ?? pickLocale(String(req.headers['accept-language'] ?? '').split(',')[0], fallback);
+    return html(reply, renderNotFound(locale, publicUrl), locale, 404);
+  };
   const pdf = (reply: FastifyReply, body: Buffer, name: string) => reply.header('cache-control', 'public, max-age=3600')
     .header('x-content-type-options', 'nosniff').header('content-disposition', `inline; filename="${name}"`).type('application/pdf').send(body);
 
@@ -96,7 +100,7 @@ export function webPlugin(services: Services, opts: WebOptions = {}): FastifyPlu
     app.get<{ Params: { id: string }; Querystring: LagQueryT }>('/lag/:id', { schema: { querystring: LagQuerySchema } }, async (req, reply) => {
       const lag = lagById(req.params.id);
       const locale = req.query.lang ?? (lag?.country === 'LV' ? 'lv' : fallback);
-      if (!lag) return notFound(reply, locale);
+      if (!lag) return notFound(reply, req);
       const { q, sector } = req.query;
       const district = districtsOfLag(lag.id).some((d) => d.id === req.query.district) ? req.query.district : undefined;
       let page = req.query.page;
@@ -111,7 +115,7 @@ export function webPlugin(services: Services, opts: WebOptions = {}): FastifyPlu
     app.get<{ Params: { slug: string }; Querystring: LangQueryT }>('/b/:slug', { schema: { querystring: LangQuery } }, async (req, reply) => {
       const slug = req.params.slug;
       const listing = /^[a-z0-9-]{1,80}$/.test(slug) ? await services.directory.bySlug(slug) : null;
-      if (!listing || listing.status !== 'published') return notFound(reply, req.query.lang ?? fallback);
+      if (!listing || listing.status !== 'published') return notFound(reply, req);
       const locale = req.query.lang ?? defaultLocale(listing);
       const products = await services.catalog.activeList(listing._id, 200);
       return html(reply, renderBusinessPage({
@@ -123,22 +127,17 @@ export function webPlugin(services: Services, opts: WebOptions = {}): FastifyPlu
     app.get<{ Params: { file: string }; Querystring: LangQueryT }>('/poster/b/:file', { schema: { querystring: LangQuery } }, async (req, reply) => {
       const m = req.params.file.match(/^([a-z0-9-]{1,80})\.pdf$/);
       const listing = m ? await services.directory.bySlug(m[1]) : null;
-      if (!listing || listing.status !== 'published') return notFound(reply, req.query.lang ?? fallback);
+      if (!listing || listing.status !== 'published') return notFound(reply, req);
       const locale = req.query.lang ?? defaultLocale(listing);
-      const poster = businessPoster({
-        locale, name: listing.name, detail: listing.activity, lagId: listing.lagId,
-        pageUrl: `${publicUrl}/b/${listing.slug}?lang=${locale}`, botUrl: bot ? deepLink(bot, { kind: 'business', listingId: listing._id }) : undefined,
-      });
-      return pdf(reply, await renderPosterPdf(poster), `${listing.slug}.pdf`);
+      return pdf(reply, await renderPosterPdf(posterForBusiness(listing, locale, publicUrl, bot)), `${listing.slug}.pdf`);
     });
 
     app.get<{ Params: { file: string }; Querystring: LangQueryT }>('/poster/lag/:file', { schema: { querystring: LangQuery } }, async (req, reply) => {
       const m = req.params.file.match(/^([a-z0-9-]{1,64})\.pdf$/);
       const lag = m ? lagById(m[1]) : undefined;
-      if (!lag) return notFound(reply, req.query.lang ?? fallback);
+      if (!lag) return notFound(reply, req);
       const locale = req.query.lang ?? (lag.country === 'LV' ? 'lv' : fallback);
-      const poster = lagPoster({ locale, lagId: lag.id, pageUrl: `${publicUrl}/lag/${lag.id}?lang=${locale}`, botUrl: bot ? deepLink(bot, { kind: 'lag', lagId: lag.id }) : undefined });
-      return pdf(reply, await renderPosterPdf(poster), `${lag.id}.pdf`);
+      return pdf(reply, await renderPosterPdf(posterForLag(lag.id, locale, publicUrl, bot)), `${lag.id}.pdf`);
     });
 
     app.get('/robots.txt', async (_req, reply) => reply.type('text/plain; charset=utf-8').header('cache-control', 'public, max-age=3600').send(robotsTxt(publicUrl)));

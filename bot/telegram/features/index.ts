@@ -8,6 +8,7 @@ import { broadcastFeature } from './broadcast.js';
 import { moderationFeature } from './moderation.js';
 import { myBusinessFeature } from './mybusiness.js';
 import { offersFeature } from './offers.js';
+import { posterFeature } from './posters.js';
 import { privacyFeature } from './privacy.js';
 import { registrationFeature } from './registration.js';
 import { searchFeature } from './search.js';
@@ -29,4 +30,5 @@ export const features: Feature[] = [
   staffDataFeature,
   offersFeature,
   () => privacyFeature(),
+  () => posterFeature(),
 ];

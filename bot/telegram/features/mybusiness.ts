@@ -35,7 +35,7 @@ export async function showMyBusiness(ctx: BotContext): Promise<void> {
   }
   const card = { text: ctx.services.directory.summary(listing) };
   const kb = fieldKeyboard(ctx, 'biz:f');
-  if (listing.status === 'published') kb.url(ctx.t('mybusiness:public_page'), ctx.services.directory.publicLink(listing));
+  if (listing.status === 'published') kb.url(ctx.t('mybusiness:public_page'), ctx.services.directory.publicLink(listing)).row().text(ctx.t('poster:button'), 'biz:poster');
   const photo = listing.logoId ? await ctx.services.store.blobs.get(listing.logoId) : null;
   if (photo) {
     await ctx.replyWithPhoto(new InputFile(photo.data), { caption: renderText(ctx.t, card, CAPTION_LIMIT), reply_markup: kb });

@@ -5,6 +5,7 @@ import { isLocale, LANGUAGE_NAMES, translator } from '../../../services/i18n.js'
 import type { BotContext } from '../context.js';
 import { syncCommands } from '../commands.js';
 import { handleClaim } from './staff-data.js';
+import { parseStartPayload } from '../../../services/deep-links.js';
 
 export function languageKeyboard(): InlineKeyboard {
   const kb = new InlineKeyboard();
@@ -18,9 +19,11 @@ export function languageKeyboard(): InlineKeyboard {
 export function startFeature(): Composer<BotContext> {
   const c = new Composer<BotContext>();
 
-  c.command('start', async (ctx) => {
+  c.command('start', async (ctx, next) => {
     // Deep link t.me/<bot>?start=claim_<code>: an imported business claimed by its owner.
     if (typeof ctx.match === 'string' && ctx.match.startsWith('claim_')) return handleClaim(ctx, ctx.match.slice(6));
+    // Poster and page links (b_<listing>, lag_<lag>): handled by the posters feature, after registration is installed.
+    if (typeof ctx.match === 'string' && parseStartPayload(ctx.match)) return next();
     const published = await ctx.services.directory.listings.count({ status: 'published' });
     const size = ctx.t('common:directory_size', { businesses: ctx.t('common:businesses', { count: published }) });
     await ctx.reply(`${ctx.t('common:welcome', { name: ctx.from?.first_name ?? '' })}\n\n${size}`, {
