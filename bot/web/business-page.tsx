@@ -11,11 +11,11 @@ import type { Listing } from '../../models/listing.js';
 import type { Product } from '../../models/product.js';
 import { LOCALES, type Locale } from '../../models/user.js';
 import { formatMinor } from '../../services/catalog/money.js';
-import { translator, type TFunction } from '../../services/i18n.js';
+import type { TFunction } from '../../services/i18n.js';
 import { clock, localTime, openState, weekdayName } from '../../services/opening-hours.js';
 import { country, district, timezoneOf } from '../../services/territories.js';
 import { safeHref } from './html.js';
-import { LangSwitch, renderDocument, withLang, type Head } from './view.js';
+import { LangSwitch, pageTranslator, renderDocument, withLang, type Head } from './view.js';
 
 /** The page's default language: the first of the business's languages we translate, else its country's. */
 export function defaultLocale(listing: Pick<Listing, 'languages' | 'country'>): Locale {
@@ -187,7 +187,7 @@ export function mapLink(l: Pick<Listing, 'address' | 'locality' | 'districtId' |
 
 export function renderBusinessPage(m: BusinessPageModel): string {
   const { listing: l, locale } = m;
-  const t = translator(locale);
+  const t = pageTranslator(locale);
   const path = `/b/${l.slug}`;
   const lagName = t(`territory:lag.${l.lagId}`);
   const place = [l.locality, district(l.districtId) ? t(`territory:district.${l.districtId}`) : ''].filter(Boolean).join(', ');
@@ -263,7 +263,7 @@ export function renderBusinessPage(m: BusinessPageModel): string {
 }
 
 export function renderNotFound(locale: Locale, publicUrl: string): string {
-  const t = translator(locale);
+  const t = pageTranslator(locale);
   const head: Head = { title: t('web:not_found_title'), description: t('web:not_found_text'), url: `${publicUrl}/`, path: '/', locale, noindex: true };
   return renderDocument(head, <main id="main" class="wrap">
     <h1>{t('web:not_found_title')}</h1>

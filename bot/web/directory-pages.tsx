@@ -7,10 +7,10 @@
 import type { VNode } from 'preact';
 import type { Listing, Sector } from '../../models/listing.js';
 import type { Locale } from '../../models/user.js';
-import { translator, type TFunction } from '../../services/i18n.js';
+import type { TFunction } from '../../services/i18n.js';
 import type { Facets, SearchResult } from '../../services/search/service.js';
 import { districtsOfLag, lags, type Lag } from '../../services/territories.js';
-import { LangSwitch, renderDocument, withLang, type Head } from './view.js';
+import { LangSwitch, pageTranslator, renderDocument, withLang, type Head } from './view.js';
 
 export const PAGE_SIZE = 20;
 
@@ -22,7 +22,7 @@ export interface HomeModel {
 }
 
 export function renderHome(m: HomeModel): string {
-  const t = translator(m.locale);
+  const t = pageTranslator(m.locale);
   const head: Head = { title: t('web:home_title'), description: t('web:home_intro'), url: `${m.publicUrl}/`, path: '/', locale: m.locale };
   const byCountry = (['MD', 'LV'] as const).map((c) => ({ c, lags: lags.filter((l) => l.country === c) }));
   return renderDocument(head, <>
@@ -88,7 +88,7 @@ function BusinessRow({ l, locale, t }: { l: Listing; locale: Locale; t: TFunctio
 }
 
 export function renderLagPage(m: LagModel): string {
-  const t = translator(m.locale);
+  const t = pageTranslator(m.locale);
   const { query, result } = m;
   const path = `/lag/${m.lag.id}`;
   const lagName = t(`territory:lag.${m.lag.id}`);

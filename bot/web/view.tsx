@@ -13,7 +13,27 @@ import { createHash } from 'node:crypto';
 import type { ComponentChildren, VNode } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 import { LOCALES, type Locale } from '../../models/user.js';
-import type { TFunction } from '../../services/i18n.js';
+import { translator, type TFunction } from '../../services/i18n.js';
+
+const memo = new Map<string, string>();
+
+/**
+ * i18next's t() costs ~0.2 ms a call here (measured by scripts/bench-web.ts), and a directory page makes a few
+ * hundred (sector and district names, labels); translations are fixed at start, so pages memoize them.
+ */
+export function pageTranslator(locale: Locale): TFunction {
+  const t = translator(locale);
+  return (key, params) => {
+    const id = `${locale}\u0000${key}\u0000${params ? JSON.stringify(params) : ''}`;
+    let v = memo.get(id);
+    if (v === undefined) {
+      if (memo.size >= 20_000) memo.clear();
+      v = t(key, params);
+      memo.set(id, v);
+    }
+    return v;
+  };
+}
 
 export const LANG_NAMES: Record<Locale, string> = { ro: 'Română', ru: 'Русский', en: 'English', lv: 'Latviešu' };
 const OG_LOCALE: Record<Locale, string> = { ro: 'ro_RO', ru: 'ru_RU', en: 'en_GB', lv: 'lv_LV' };

@@ -3,6 +3,7 @@
  * /mybusiness, staff get their LAG's poster with /poster, the poster URLs serve the same PDFs, and the deep
  * links printed on them open the business card or the LAG's registration.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseStartPayload, startPayload } from '../../services/deep-links.js';
 import { posterForBusiness, posterForLag, renderPosterPdf } from '../../services/poster.js';
@@ -77,6 +78,8 @@ describe('posters and deep links in the bot and on the web', () => {
     const doc = await u.tap('biz:poster', 'Afișul A4 al afacerii');
     expect(doc.document?.filename).toBe(`${listing.slug}.pdf`);
     expect(pdfFacts(doc.document!.data!)).toMatchObject({ header: '%PDF-', pages: 1, a4: true, font: true });
+    mkdirSync('test-artifacts', { recursive: true });
+    writeFileSync('test-artifacts/web-poster-business.pdf', doc.document!.data!);
 
     const web = await fetch(`${t.app.url}/poster/b/${listing.slug}.pdf?lang=ru`);
     expect(web.status).toBe(200);
@@ -108,6 +111,7 @@ describe('posters and deep links in the bot and on the web', () => {
     const doc = await admin.tap('pst:lv-dobele', 'A4 poster of the LAG Dobele directory');
     expect(doc.document?.filename).toBe('lv-dobele.pdf');
     expect(pdfFacts(doc.document!.data!).a4).toBe(true);
+    writeFileSync('test-artifacts/web-poster-lag.pdf', doc.document!.data!);
 
     // Someone without staff tools and without a business is told to register first.
     const stranger = t.tg.user(9305, { language_code: 'en' });
