@@ -93,9 +93,9 @@ export function renderPosterPdf(p: PosterContent): Promise<Buffer> {
   doc.fillColor('#ffffff').font('bold').fontSize(30).text(p.headline, 48, 48, { width: inner, align: 'center' });
   doc.fillColor('#1b1b1b').font('bold').fontSize(26).text(p.name, 48, 190, { width: inner, align: 'center' });
   if (p.detail) doc.font('body').fontSize(15).fillColor('#444444').text(p.detail, 48, doc.y + 8, { width: inner, align: 'center' });
-  const top = Math.max(doc.y + 30, 300);
+  const top = Math.max(doc.y + 40, 320);
   const count = p.codes.length;
-  const size = count === 1 ? 300 : 220;
+  const size = count === 1 ? 320 : 235;
   const gap = count === 1 ? 0 : (inner - size * count) / (count - 1);
   p.codes.forEach((code, i) => {
     const x = count === 1 ? (W - size) / 2 : 48 + i * (size + gap);

@@ -97,6 +97,26 @@ describe('posters and deep links in the bot and on the web', () => {
     expect(shown.text).toContain('Акациевый'); // the Russian description for a Russian-speaking customer
     expect(buttons(shown).find((b) => b.url)?.url).toBe(`http://lag.test/b/${listing.slug}?lang=ru`);
     await customer.say('/start b_AAAAAAAAAAAAAAAA', 'нет (больше) в каталоге');
+
+    // /mybusiness edits the page's fields: hours and messengers apply at once, a translation goes to moderation.
+    const asked = await u.tap('biz:f:openingHours', 'Programul de lucru');
+    expect(asked.text).toContain('Acum: lun.–vin. 09:00–18:00; sâm. 10:00–14:00; dum. închis');
+    await u.say('Lu-Vi 9-', 'Nu am înțeles programul');
+    await u.say('non-stop', 'Salvat ✅');
+    let now = (await t.app.services.directory.byId(listing._id))!;
+    expect(now.openingHours).toHaveLength(7);
+    expect(now.status).toBe('published');
+    expect(now.viber).toBe('+37369123456');
+    await u.tap('biz:f:viber', 'Viber');
+    await u.tap('step:skip', 'Salvat ✅');
+    expect((await t.app.services.directory.byId(listing._id))!.viber ?? undefined).toBeUndefined();
+    await u.tap('biz:f:descriptions', 'în altă limbă');
+    await u.tap('dsc:en', 'Scrieți descrierea în limba engleză');
+    await u.say('Acacia and wildflower honey from Vădeni, Soroca district.', 'încă o limbă');
+    await u.tap('dsc:!done', 'va fi verificată de echipa GAL');
+    now = (await t.app.services.directory.byId(listing._id))!;
+    expect(now.descriptions).toMatchObject({ en: 'Acacia and wildflower honey from Vădeni, Soroca district.', ru: expect.stringContaining('Акациевый') });
+    expect(now.status).toBe('pending');
   });
 
   it('the LAG poster link starts registration; staff get their LAG poster, admins choose the LAG', async () => {
