@@ -5,8 +5,6 @@
  * any machine; QR codes (qrcode) are drawn as vector squares, sharp at any print size.
  */
 import { createRequire } from 'node:module';
-import PDFDocument from 'pdfkit';
-import QRCode from 'qrcode';
 import type { Listing } from '../models/listing.js';
 import type { Locale } from '../models/user.js';
 import { deepLink } from './deep-links.js';
@@ -61,7 +59,9 @@ export function lagPoster(o: { locale: Locale; lagId: string; pageUrl: string; b
 
 const GREEN = '#1d4d2b';
 
-function drawQr(doc: PDFKit.PDFDocument, url: string, x: number, y: number, size: number): void {
+type QRCodeLib = typeof import('qrcode');
+
+function drawQr(QRCode: QRCodeLib, doc: PDFKit.PDFDocument, url: string, x: number, y: number, size: number): void {
   const qr = QRCode.create(url, { errorCorrectionLevel: 'M' });
   const n = qr.modules.size;
   const quiet = 2;
@@ -75,8 +75,9 @@ function drawQr(doc: PDFKit.PDFDocument, url: string, x: number, y: number, size
   doc.fill('#000000').restore();
 }
 
-/** The poster as an A4 PDF. */
-export function renderPosterPdf(p: PosterContent): Promise<Buffer> {
+/** The poster as an A4 PDF. pdfkit and qrcode load on first use: the bot starts without them (pdfkit alone takes ~0.3 s). */
+export async function renderPosterPdf(p: PosterContent): Promise<Buffer> {
+  const [{ default: PDFDocument }, { default: QRCode }] = await Promise.all([import('pdfkit'), import('qrcode')]);
   const doc = new PDFDocument({ size: 'A4', margin: 48, info: { Title: `${p.headline} — ${p.name}`, Creator: 'LAG assistant' }, lang: p.locale });
   doc.registerFont('body', FONT);
   doc.registerFont('bold', FONT_BOLD);
@@ -99,7 +100,7 @@ export function renderPosterPdf(p: PosterContent): Promise<Buffer> {
   const gap = count === 1 ? 0 : (inner - size * count) / (count - 1);
   p.codes.forEach((code, i) => {
     const x = count === 1 ? (W - size) / 2 : 48 + i * (size + gap);
-    drawQr(doc, code.url, x, top, size);
+    drawQr(QRCode, doc, code.url, x, top, size);
     doc.font('bold').fontSize(14).fillColor('#1b1b1b').text(code.caption, x - 10, top + size + 12, { width: size + 20, align: 'center' });
     doc.font('body').fontSize(9).fillColor('#555555').text(code.url, x - 10, doc.y + 4, { width: size + 20, align: 'center' });
   });

@@ -20,7 +20,7 @@ import { synonymsOf } from './synonyms.js';
 
 /** The listing fields the index reads. */
 export type IndexedListing = Pick<Listing, '_id' | 'name' | 'activity' | 'description' | 'keywords' | 'sectors' | 'country'
-  | 'districtId' | 'locality' | 'createdAt'> & Partial<Pick<Listing, 'logoId' | 'website' | 'facebook' | 'email' | 'publishedAt' | 'updatedAt'>>;
+  | 'districtId' | 'locality' | 'createdAt'> & Partial<Pick<Listing, 'logoId' | 'website' | 'facebook' | 'email' | 'publishedAt' | 'updatedAt' | 'descriptions'>>;
 
 export interface SearchFilters {
   sector?: Sector;
@@ -220,7 +220,8 @@ export class SearchEngine {
       activity: tokenize(l.activity).filter(keep),
       place: [...districtTokens(l.districtId), ...tokenize(l.locality).filter(keep)],
       sector: sectorTokens(l.sectors),
-      description: tokenize(l.description).filter(keep),
+      // The owner's translations of the description are searchable too.
+      description: tokenize([l.description, ...Object.values(l.descriptions ?? {})].join(' ')).filter(keep),
     };
     // BM25 term-frequency part per field times the field weight; the best field counts fully and the others
     // a quarter, so a word in the name beats the same word in keywords + description. idf comes at query time.

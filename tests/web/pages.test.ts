@@ -238,6 +238,12 @@ describe('LAG directory', () => {
     expect((await fetch(`${t.app.url}/b/${seeded.shop.slug}?lang[]=ru`)).status).toBe(200);
   });
 
+  it('finds a business by words of its translated description', async () => {
+    const html = await (await fetch(`${t.app.url}/lag/md-nord?q=${encodeURIComponent('ульев Днестра')}&lang=ru`)).text();
+    expect(html).toContain('Найдено 1 предприятие');
+    expect(html).toContain(`href="/b/${seeded.shop.slug}?lang=ru"`);
+  });
+
   it('serves robots.txt and a sitemap with every LAG and business in four languages', async () => {
     const robots = await (await fetch(`${t.app.url}/robots.txt`)).text();
     expect(robots).toContain('Sitemap: http://lag.test/sitemap.xml');
