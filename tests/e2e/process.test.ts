@@ -98,7 +98,7 @@ describe('the bot process', () => {
     expect((await run.exited).code).toBe(0);
     expect(run.output()).toContain('"msg":"stopped"');
     expect(run.output()).not.toContain(TEST_TOKEN);
-  });
+  }, 60_000); // two bot processes start, and registration now has six optional page questions
 
   it('in webhook mode registers the webhook with a secret and rejects requests without it', async () => {
     const dir = tempDir('proc-wh-');
