@@ -93,7 +93,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
   });
   const server = await createServer({
     services, log, secrets, trustProxy: config.TRUST_PROXY, telegramWebhook: webhook, metrics: { metrics, token: config.METRICS_TOKEN },
-    plugins: [webPlugin(services), ...(messenger ? [messenger.plugin] : []), ...(opts.extraPlugins?.(services) ?? [])],
+    plugins: [webPlugin(services, { botUsername: bot.botInfo.username }), ...(messenger ? [messenger.plugin] : []), ...(opts.extraPlugins?.(services) ?? [])],
   });
   const address = await server.listen({ port: config.PORT, host: config.HOST });
   const url = address.replace('[::]', '127.0.0.1').replace('0.0.0.0', '127.0.0.1');

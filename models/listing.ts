@@ -16,7 +16,22 @@ export const LISTING_LIMITS = {
   keywords: 20,
   email: 254,
   url: 500,
+  address: 200,
+  telegram: 32,
 } as const;
+
+/**
+ * One opening interval: weekday 0 = Monday … 6 = Sunday, minutes from local midnight, `from` < `to` ≤ 1440.
+ * A day with no interval is closed; a night past midnight is two intervals (services/opening-hours.ts).
+ */
+export interface OpeningRange {
+  day: number;
+  from: number;
+  to: number;
+}
+
+/** The description in other languages the owner wrote (the main `description` stays the first one). */
+export type Descriptions = Partial<Record<'ro' | 'ru' | 'en' | 'lv', string>>;
 
 /** A business in the LAG directory. */
 export interface Listing {
@@ -42,6 +57,17 @@ export interface Listing {
   email?: string;
   website?: string;
   facebook?: string;
+  /** Street and number (the page links it to OpenStreetMap with the locality and district). */
+  address?: string;
+  /** Weekly opening hours; absent = not given (the page shows no "open now"). */
+  openingHours?: OpeningRange[];
+  /** Telegram username (without @) customers can write to. */
+  telegram?: string;
+  /** E.164 numbers on Viber / WhatsApp. */
+  viber?: string;
+  whatsapp?: string;
+  /** Translations of the description, per page language. */
+  descriptions?: Descriptions;
   /** Languages spoken (ro/ru/en/lv and others as ISO 639-1). */
   languages: string[];
   /** Blob id of the logo/photo. */
@@ -75,6 +101,18 @@ export const ListingModel = defineModel<Listing>('listings', {
   email: { type: String, maxlength: LISTING_LIMITS.email },
   website: { type: String, maxlength: LISTING_LIMITS.url },
   facebook: { type: String, maxlength: LISTING_LIMITS.url },
+  address: { type: String, maxlength: LISTING_LIMITS.address },
+  openingHours: {
+    type: [{ _id: false, day: { type: Number, min: 0, max: 6, required: true }, from: { type: Number, min: 0, max: 1439, required: true }, to: { type: Number, min: 1, max: 1440, required: true } }],
+    default: undefined,
+  },
+  telegram: { type: String, maxlength: LISTING_LIMITS.telegram, match: /^[A-Za-z]\w{3,31}$/ },
+  viber: { type: String, match: /^\+[1-9]\d{6,14}$/ },
+  whatsapp: { type: String, match: /^\+[1-9]\d{6,14}$/ },
+  descriptions: {
+    type: { _id: false, ro: { type: String, maxlength: LISTING_LIMITS.description }, ru: { type: String, maxlength: LISTING_LIMITS.description }, en: { type: String, maxlength: LISTING_LIMITS.description }, lv: { type: String, maxlength: LISTING_LIMITS.description } },
+    default: undefined,
+  },
   languages: { type: [String], default: [] },
   logoId: { type: String },
   moderationNote: { type: String, maxlength: 500 },

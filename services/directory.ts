@@ -11,6 +11,7 @@ import type { EventBus } from './events.js';
 import { newId } from './ids.js';
 import { text, type Notifier, type OutMessage } from './messages.js';
 import { DuplicateKeyError, type Collection, type Store } from './store/port.js';
+import { profileLines } from './profile.js';
 import { district } from './territories.js';
 import { languageNames } from './screens/business.js';
 import type { UserService } from './users.js';
@@ -18,7 +19,10 @@ import type { UserService } from './users.js';
 /** What an owner fills in; status, slug and timestamps are the service's business. */
 export type ListingDraft = Pick<Listing,
   'name' | 'sectors' | 'activity' | 'country' | 'districtId' | 'locality' | 'description' | 'keywords' | 'phone' | 'languages'
-> & Partial<Pick<Listing, 'email' | 'website' | 'facebook' | 'logoId'>>;
+> & Partial<Pick<Listing, 'email' | 'website' | 'facebook' | 'logoId' | ProfileField>>;
+
+/** Optional fields the public page shows (address, opening hours, messengers, translated descriptions). */
+export type ProfileField = 'address' | 'openingHours' | 'telegram' | 'viber' | 'whatsapp' | 'descriptions';
 
 export type ListingField = keyof ListingDraft;
 
@@ -26,7 +30,7 @@ export type ListingField = keyof ListingDraft;
 export const SPOKEN_LANGUAGES = ['ro', 'ru', 'en', 'lv', 'uk', 'de', 'fr', 'it'] as const;
 
 /** Editing these sends a published listing back to moderation: they are what the public reads first. */
-export const MODERATED_FIELDS: ReadonlySet<ListingField> = new Set(['name', 'description', 'activity', 'keywords', 'logoId']);
+export const MODERATED_FIELDS: ReadonlySet<ListingField> = new Set(['name', 'description', 'activity', 'keywords', 'logoId', 'descriptions']);
 
 export class ListingNotFound extends Error {
   constructor() {
@@ -217,6 +221,7 @@ export class DirectoryService {
     if (l.email) lines.push(text('directory:card.email', { value: l.email }));
     if (l.website) lines.push(text('directory:card.website', { value: l.website }));
     if (l.facebook) lines.push(text('directory:card.facebook', { value: l.facebook }));
+    lines.push(...profileLines(l));
     if (l.languages.length) lines.push(text('directory:card.languages', { value: languageNames(l.languages, SPOKEN_LANGUAGES) }));
     lines.push(text('directory:card.status', { status: text(`directory:status.${l.status}`) }));
     return lines;

@@ -547,7 +547,7 @@ function parseMultipart(body: Buffer, type: string): { entries(): [string, strin
       const data = chunk.subarray(headEnd + 4);
       const name = head.match(/name="?([^";\r\n]+)"?/i)?.[1] ?? '';
       const filename = head.match(/filename="?([^";\r\n]+)"?/i)?.[1];
-      parts.push([name, filename ? new File([data], filename) : data.toString('utf8')]);
+      parts.push([name, filename ? new File([new Uint8Array(data)], filename) : data.toString('utf8')]);
       at = next;
     }
   }

@@ -1,10 +1,4 @@
-/** HTML escaping for server-rendered pages: everything that came from users passes through `esc`. */
-
-const MAP: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '`': '&#96;' };
-
-export function esc(value: unknown): string {
-  return String(value ?? '').replace(/[&<>"'`]/g, (c) => MAP[c]);
-}
+/** Links from what owners typed (the JSX templates escape text and attributes themselves). */
 
 /** Only http(s), tel: and mailto: URLs become links; anything else (javascript:, data:) is dropped. */
 export function safeHref(url: string | undefined): string | null {

@@ -20,7 +20,7 @@ import { synonymsOf } from './synonyms.js';
 
 /** The listing fields the index reads. */
 export type IndexedListing = Pick<Listing, '_id' | 'name' | 'activity' | 'description' | 'keywords' | 'sectors' | 'country'
-  | 'districtId' | 'locality' | 'createdAt'> & Partial<Pick<Listing, 'logoId' | 'website' | 'facebook' | 'email' | 'publishedAt' | 'updatedAt'>>;
+  | 'districtId' | 'locality' | 'createdAt'> & Partial<Pick<Listing, 'logoId' | 'website' | 'facebook' | 'email' | 'publishedAt' | 'updatedAt' | 'descriptions'>>;
 
 export interface SearchFilters {
   sector?: Sector;
@@ -29,6 +29,11 @@ export interface SearchFilters {
 }
 
 export type FilterName = keyof SearchFilters;
+
+/** A LAG's own directory (the web site's /lag/<id>): never dropped by a suggestion. */
+export interface Scope {
+  lagId?: string;
+}
 
 export type Suggestion =
   /** The query with misspelt words replaced by close words from the index. */
@@ -55,7 +60,7 @@ export interface RankedIds {
 export const MAX_QUERY_CHARS = 200;
 export const MAX_QUERY_TERMS = 8;
 
-export interface QueryInput extends SearchFilters {
+export interface QueryInput extends SearchFilters, Scope {
   text: string;
   /** 0-based. */
   page?: number;
@@ -152,6 +157,7 @@ export class SearchEngine {
   private alive = new Uint8Array(1024);
   private country: string[] = [];
   private districtOf: string[] = [];
+  private lagOf: string[] = [];
   private sectorMask = new Uint32Array(1024);
   private sectorsOf: string[][] = [];
   private boost = new Float32Array(1024);
@@ -202,6 +208,7 @@ export class SearchEngine {
     this.alive[doc] = 1;
     this.country.push(l.country);
     this.districtOf.push(l.districtId);
+    this.lagOf.push(district(l.districtId)?.lag ?? '');
     this.sectorsOf.push([...l.sectors]);
     this.sectorMask[doc] = l.sectors.reduce((m, s) => m | (SECTOR_BIT.get(s) ?? 0), 0);
     const now = this.opts.now().getTime();
@@ -216,7 +223,8 @@ export class SearchEngine {
       activity: tokenize(l.activity).filter(keep),
       place: [...districtTokens(l.districtId), ...tokenize(l.locality).filter(keep)],
       sector: sectorTokens(l.sectors),
-      description: tokenize(l.description).filter(keep),
+      // The owner's translations of the description are searchable too.
+      description: tokenize([l.description, ...Object.values(l.descriptions ?? {})].join(' ')).filter(keep),
     };
     // BM25 term-frequency part per field times the field weight; the best field counts fully and the others
     // a quarter, so a word in the name beats the same word in keywords + description. idf comes at query time.
@@ -267,6 +275,7 @@ export class SearchEngine {
     this.ids = keepAt(this.ids);
     this.country = keepAt(this.country);
     this.districtOf = keepAt(this.districtOf);
+    this.lagOf = keepAt(this.lagOf);
     this.sectorsOf = keepAt(this.sectorsOf);
     const sectorMask = new Uint32Array(this.sectorMask.length);
     const boost = new Float32Array(this.boost.length);
@@ -298,14 +307,14 @@ export class SearchEngine {
   }
 
   /** Sectors and districts with published businesses, most businesses first. */
-  facets(country?: Country): Facets {
-    const key = country ?? '*';
+  facets(country?: Country, lagId?: string): Facets {
+    const key = `${country ?? '*'}/${lagId ?? '*'}`;
     const cached = this.facetCache.get(key);
     if (cached) return cached;
     const sectors = new Map<string, number>();
     const districts = new Map<string, number>();
     for (let d = 0; d < this.ids.length; d++) {
-      if (!this.alive[d] || (country && this.country[d] !== country)) continue;
+      if (!this.alive[d] || (country && this.country[d] !== country) || (lagId && this.lagOf[d] !== lagId)) continue;
       for (const s of this.sectorsOf[d]) sectors.set(s, (sectors.get(s) ?? 0) + 1);
       districts.set(this.districtOf[d], (districts.get(this.districtOf[d]) ?? 0) + 1);
     }
@@ -365,13 +374,14 @@ export class SearchEngine {
   }
 
   /** All matching documents (every word must match), filtered, with their scores. */
-  private match(terms: string[], filters: SearchFilters): { docs: number[]; scores: Float32Array } {
+  private match(terms: string[], filters: SearchFilters & Scope): { docs: number[]; scores: Float32Array } {
     const { alive, termScore, total, hits } = this;
     const live = this.byId.size + this.dead;
     const sectorBit = filters.sector ? SECTOR_BIT.get(filters.sector) ?? 0 : 0;
     const passes = (d: number) => alive[d] === 1
       && (!filters.country || this.country[d] === filters.country)
       && (!filters.districtId || this.districtOf[d] === filters.districtId)
+      && (!filters.lagId || this.lagOf[d] === filters.lagId)
       && (!sectorBit || (this.sectorMask[d] & sectorBit) !== 0);
     let candidates: number[] = [];
     if (!terms.length) {
@@ -416,7 +426,7 @@ export class SearchEngine {
   }
 
   /** Ranked ids (one page) and the number of matches. */
-  private run(terms: string[], filters: SearchFilters, page = 0, pageSize = 10): { ids: string[]; total: number } {
+  private run(terms: string[], filters: SearchFilters & Scope, page = 0, pageSize = 10): { ids: string[]; total: number } {
     const { docs, scores } = this.match(terms, filters);
     const k = (page + 1) * pageSize;
     const better = (a: number, b: number) => scores[a] > scores[b] || (scores[a] === scores[b] && a > b);
@@ -440,15 +450,15 @@ export class SearchEngine {
   query(input: QueryInput): RankedIds {
     const pageSize = Math.min(Math.max(1, input.pageSize ?? 10), 50);
     const page = Math.max(0, Math.floor(input.page ?? 0));
-    const filters: SearchFilters = { sector: input.sector, country: input.country, districtId: input.districtId };
+    const filters: SearchFilters & Scope = { sector: input.sector, country: input.country, districtId: input.districtId, lagId: input.lagId };
     const terms = SearchEngine.terms(input.text);
-    if (!terms.length && !filters.sector && !filters.country && !filters.districtId) return { ids: [], total: 0, suggestions: [], terms };
+    if (!terms.length && !filters.sector && !filters.country && !filters.districtId && !filters.lagId) return { ids: [], total: 0, suggestions: [], terms };
     const { ids, total } = this.run(terms, filters, page, pageSize);
     return { ids, total, suggestions: total ? [] : this.suggest(terms, filters), terms };
   }
 
   /** Nothing matched: a corrected spelling from the index's own words, and filters worth dropping. */
-  private suggest(terms: string[], filters: SearchFilters): Suggestion[] {
+  private suggest(terms: string[], filters: SearchFilters & Scope): Suggestion[] {
     const out: Suggestion[] = [];
     if (terms.length) {
       const corrected = terms.map((t) => this.closestWord(t) ?? t);

@@ -133,7 +133,7 @@ export class SearchService {
     await this.init();
     const pageSize = Math.min(Math.max(1, q.pageSize ?? 10), 50);
     const page = Math.max(0, Math.floor(q.page ?? 0));
-    const input: QueryInput = { text: typeof q.text === 'string' ? q.text : '', sector: q.sector, country: q.country, districtId: q.districtId, page, pageSize };
+    const input: QueryInput = { text: typeof q.text === 'string' ? q.text : '', sector: q.sector, country: q.country, districtId: q.districtId, lagId: q.lagId, page, pageSize };
     const ranked = this.engine.query(input);
     const loaded = ranked.ids.length ? await this.listings.find({ _id: { $in: ranked.ids }, status: 'published' }) : [];
     const byId = new Map(loaded.map((l) => [l._id, l]));
@@ -150,7 +150,7 @@ export class SearchService {
   }
 
   /** Sectors and districts that have published businesses (for browse menus), most businesses first. */
-  facets(country?: Country): Facets {
-    return this.engine.facets(country);
+  facets(country?: Country, lagId?: string): Facets {
+    return this.engine.facets(country, lagId);
   }
 }

@@ -142,8 +142,14 @@ describe('catalog service', () => {
     expect(res.body).not.toContain('<script>alert');
     expect(res.body).not.toContain('<img src=x');
     expect(res.body).not.toContain('<b>bold');
-    expect(res.body).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
-    expect(res.body).toContain('&lt;i&gt;Titlu&lt;/i&gt; &amp; &quot;ghilimele&quot;');
-    expect(res.body).toContain('It&#39;s &lt;b&gt;bold&lt;/b&gt; &amp; more');
+    // "<" and "&" are escaped in text ("> " alone can't open a tag), quotes in attributes.
+    expect(res.body).toContain('&lt;script>alert(1)&lt;/script>');
+    expect(res.body).toContain('&lt;i>Titlu&lt;/i> &amp; &quot;ghilimele&quot;');
+    expect(res.body).toContain("It's &lt;b>bold&lt;/b> &amp; more");
+    expect(res.body).toContain('&quot;>&lt;img src=x onerror=alert(1)>');
+    // Inside the JSON-LD block too: nothing the owner typed can close the script or open a tag.
+    const ld = res.body.match(/<script type="application\/ld\+json">([\s\S]*?)<\/script>/)![1];
+    expect(ld).not.toMatch(/[<>]/);
+    expect(JSON.parse(ld)[0].name).toBe('<script>alert(1)</script>');
   });
 });

@@ -98,7 +98,15 @@ describe('registration end to end', () => {
     await u.tap('step:skip', 'Сайт');
     await u.say('javascript:alert(1)', 'Веб-адрес выглядит неверно');
     await u.tap('step:skip', 'Страница в Facebook');
-    await u.tap('step:skip', 'На каких языках');
+    await u.tap('step:skip', 'Адрес (улица');
+    await u.tap('step:skip', 'Часы работы');
+    await u.say('Пн-Пт 9', 'Не удалось понять');
+    await u.say('Пн-Пт 9:00-18:00, Сб 10-14', 'Telegram');
+    await u.say('not a name!', 'Имя пользователя Telegram');
+    await u.tap('step:skip', 'Viber');
+    await u.tap('step:skip', 'WhatsApp');
+    await u.tap('step:skip', 'на другом языке');
+    await u.tap('dsc:!done', 'На каких языках');
     await u.tap('spk:!done', 'Отправьте логотип');
     const summary = await u.tap('step:skip', 'Проверьте данные');
     // User text is shown literally (no parse_mode, so no markup interpretation).

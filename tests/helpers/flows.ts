@@ -16,6 +16,24 @@ export async function registerRomanian(u: FakeUser, name = 'Prisaca „Albina”
   await u.say('069123456', 'Adresa de e-mail');
   await u.say('albina@example.md', 'Site-ul web');
   await u.tap('step:skip', 'Pagina de Facebook');
-  await u.say('facebook.com/albina.soroca', 'În ce limbi');
+  await u.say('facebook.com/albina.soroca', 'Adresa (stradă');
+  await u.say('str. Independenței 12', 'Programul de lucru');
+  await u.say('Lu-Vi 9-18, Sâ 10-14', 'Telegram');
+  await u.say('@prisaca_albina', 'Viber');
+  await u.say('069123456', 'WhatsApp');
+  await u.tap('step:skip', 'în altă limbă');
+  await u.tap('dsc:ru', 'Scrieți descrierea în limba rusă');
+  await u.say('Акациевый и цветочный мёд из села Вэдень, район Сорока.', 'încă o limbă');
+  await u.tap('dsc:!done', 'În ce limbi');
   await u.tap('spk:!done', 'Trimiteți logoul');
+}
+
+/** Skips the optional page questions (address, hours, messengers, other languages) up to `next`. */
+export async function skipProfileSteps(u: FakeUser, next: string): Promise<void> {
+  await u.tap('step:skip', 'Programul de lucru');
+  await u.tap('step:skip', 'Telegram');
+  await u.tap('step:skip', 'Viber');
+  await u.tap('step:skip', 'WhatsApp');
+  await u.tap('step:skip', 'în altă limbă');
+  await u.tap('dsc:!done', next);
 }

@@ -9,6 +9,7 @@ import { moderationFeature } from './moderation.js';
 import { myBusinessFeature } from './mybusiness.js';
 import { offersFeature } from './offers.js';
 import { offersBrowseFeature } from './offers-browse.js';
+import { posterFeature } from './posters.js';
 import { privacyFeature } from './privacy.js';
 import { registrationFeature } from './registration.js';
 import { searchFeature } from './search.js';
@@ -31,4 +32,5 @@ export const features: Feature[] = [
   offersFeature,
   () => offersBrowseFeature(),
   () => privacyFeature(),
+  () => posterFeature(),
 ];

@@ -11,6 +11,7 @@ import { cleanText, normalizeEmail, normalizePhone, normalizeUrl, parseKeywords,
 import type { ConvContext } from '../context.js';
 import { downloadPhoto, FileTooLarge } from '../files.js';
 import { askChoice, askText as ask, askToggles, GoBack, REGISTRATION_HINTS, sectorItems, type BackButton, type Conv } from './questions.js';
+import { askProfileField, PROFILE_FIELDS, type ProfileField } from './profile-steps.js';
 
 export type { Conv };
 export { GoBack };
@@ -43,9 +44,10 @@ export const SPOKEN = SPOKEN_LANGUAGES;
 
 /** Fields an owner can edit, in the order the registration asks them. */
 export const FIELDS: ListingField[] = [
-  'name', 'sectors', 'activity', 'districtId', 'locality', 'description', 'keywords', 'phone', 'email', 'website', 'facebook', 'languages', 'logoId',
+  'name', 'sectors', 'activity', 'districtId', 'locality', 'description', 'keywords', 'phone', 'email', 'website', 'facebook',
+  ...PROFILE_FIELDS, 'languages', 'logoId',
 ];
-export const OPTIONAL: ReadonlySet<ListingField> = new Set(['email', 'website', 'facebook', 'logoId']);
+export const OPTIONAL: ReadonlySet<ListingField> = new Set(['email', 'website', 'facebook', 'logoId', ...PROFILE_FIELDS]);
 
 const SKIP = 'step:skip';
 
@@ -197,5 +199,7 @@ export async function askField(conv: Conv, ctx: ConvContext, field: ListingField
     case 'logoId':
       draft.logoId = (await askLogo(conv, ctx, nav)) ?? undefined;
       return;
+    default:
+      if ((PROFILE_FIELDS as ListingField[]).includes(field)) await askProfileField(conv, ctx, field as ProfileField, draft, editing, { header: header(ctx, nav), back: backButton(ctx, nav) });
   }
 }

@@ -38,7 +38,11 @@ export async function showMyBusiness(ctx: BotContext): Promise<void> {
     return;
   }
   const rows: Button[][] = fieldButtons(FIELDS, (f) => ({ label: text(`registration:field.${f}`), action: act('biz.field', { field: f }) }));
-  if (listing.status === 'published') rows.push([{ label: text('mybusiness:public_page'), url: ctx.services.directory.publicLink(listing) }]);
+  if (listing.status === 'published') {
+    rows.push([{ label: text('mybusiness:public_page'), url: ctx.services.directory.publicLink(listing) }]);
+    // The printable poster (features/posters.ts answers this intent).
+    rows.push([{ label: text('poster:button'), intent: 'biz:poster' }]);
+  }
   await replyOut(ctx, { text: ctx.services.directory.summary(listing), buttons: rows, ...(listing.logoId ? { photo: { blobId: listing.logoId } } : {}) });
 }
 

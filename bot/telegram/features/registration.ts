@@ -22,9 +22,9 @@ export const REGISTRATION = REGISTRATION_ID;
 
 /** The summary's edit groups and their fields, in the order they were asked. */
 export const GROUP_FIELDS: Record<EditGroup, ListingField[]> = {
-  about: ['name', 'sectors', 'activity', 'description', 'keywords'],
-  place: ['districtId', 'locality'],
-  contacts: ['phone', 'email', 'website', 'facebook'],
+  about: ['name', 'sectors', 'activity', 'description', 'keywords', 'descriptions'],
+  place: ['districtId', 'locality', 'address', 'openingHours'],
+  contacts: ['phone', 'email', 'website', 'facebook', 'telegram', 'viber', 'whatsapp'],
   extra: ['languages', 'logoId'],
 };
 

@@ -16,6 +16,7 @@ import { replyOut } from '../send.js';
 import { FIELDS } from './listing-steps.js';
 import { showResults } from './search.js';
 import { handleClaim } from './staff-data.js';
+import { parseStartPayload } from '../../../services/deep-links.js';
 
 /** The language picker, two languages a row (the pending search travels along when there is one). */
 export function languageScreen(): OutMessage {
@@ -41,9 +42,11 @@ export async function showHome(ctx: BotContext): Promise<void> {
 export function startFeature(): Composer<BotContext> {
   const c = new Composer<BotContext>();
 
-  c.command('start', async (ctx) => {
+  c.command('start', async (ctx, next) => {
     // Deep link t.me/<bot>?start=claim_<code>: an imported business claimed by its owner.
     if (typeof ctx.match === 'string' && ctx.match.startsWith('claim_')) return handleClaim(ctx, ctx.match.slice(6));
+    // Poster and page links (b_<listing>, lag_<lag>): handled by the posters feature, after registration is installed.
+    if (typeof ctx.match === 'string' && parseStartPayload(ctx.match)) return next();
     await showHome(ctx);
   });
 

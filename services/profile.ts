@@ -1,0 +1,39 @@
+/**
+ * The optional parts of a listing the public page shows: street address, opening hours, messenger contacts
+ * (Telegram, Viber, WhatsApp) and the description in other languages — their checks and their lines on the
+ * listing card. Keys live in the "profile" namespace.
+ */
+import type { Listing, OpeningRange } from '../models/listing.js';
+import { LOCALES } from '../models/user.js';
+import { text, raw, type Text } from './messages.js';
+import { clock, weekRows } from './opening-hours.js';
+import type { Checked } from './validation.js';
+
+/** "@name", "t.me/name", "https://t.me/name" or "name" → "name" (Telegram's 5–32 letters, digits, _). */
+export function normalizeTelegram(input: string): Checked<string> {
+  const s = input.trim().replace(/^(?:https?:\/\/)?(?:www\.)?(?:t\.me|telegram\.me)\//i, '').replace(/^@/, '').replace(/\/$/, '');
+  return /^[A-Za-z]\w{3,31}$/.test(s) ? { ok: true, value: s } : { ok: false, error: 'profile:error.telegram' };
+}
+
+/** Opening hours as translatable rows: "Mon–Fri 09:00–18:00", "Sun closed". */
+export function hoursText(ranges: readonly OpeningRange[]): Text[] {
+  return weekRows(ranges).map((row) => {
+    const first = text(`profile:day.${row.days[0]}`);
+    const days = row.days.length > 1 ? text('profile:hours.day_range', { from: first, to: text(`profile:day.${row.days[row.days.length - 1]}`) }) : first;
+    const hours = row.ranges.length ? raw(row.ranges.map(([f, t]) => `${clock(f)}–${clock(t)}`).join(', ')) : text('profile:hours.closed');
+    return text('profile:hours.row', { days, hours });
+  });
+}
+
+/** The card lines for the optional fields the listing has. */
+export function profileLines(l: Partial<Listing>): Text[] {
+  const lines: Text[] = [];
+  if (l.address) lines.push(text('profile:card.address', { value: l.address }));
+  if (l.openingHours?.length) lines.push(text('profile:card.hours', { value: hoursText(l.openingHours) }));
+  if (l.telegram) lines.push(text('profile:card.telegram', { value: `@${l.telegram}` }));
+  if (l.viber) lines.push(text('profile:card.viber', { value: l.viber }));
+  if (l.whatsapp) lines.push(text('profile:card.whatsapp', { value: l.whatsapp }));
+  const translated = LOCALES.filter((lng) => l.descriptions?.[lng]);
+  if (translated.length) lines.push(text('profile:card.descriptions', { value: translated.map((lng) => text(`profile:language.${lng}`)) }));
+  return lines;
+}
