@@ -259,17 +259,25 @@ export class BroadcastWorker {
     if (done) await this.report(done, true);
   }
 
-  /** Progress about every reportEveryMs; `force` for start and end. Cancelled broadcasts get a final report too. */
+  /**
+   * Progress about every reportEveryMs; `force` for start and end. Whether the report is final is read from
+   * the stored status at that moment (a caller's copy may be stale), and a final report is claimed once: after
+   * it, the progress message is never touched again — it can't go back from "finished" to "sending".
+   */
   async report(b: Broadcast, force: boolean): Promise<void> {
     const reporter = this.deps.reporter;
     if (!reporter) return;
     const last = this.lastReport.get(b._id) ?? -Infinity;
     if (!force && this.now() - last < this.o.reportEveryMs) return;
     this.lastReport.set(b._id, this.now());
-    const final = b.status === 'done' || b.status === 'cancelled';
-    if (final) this.lastReport.delete(b._id);
     try {
       const fresh = (await this.service.byId(b._id)) ?? b;
+      if (fresh.finalReported) return;
+      const final = fresh.status === 'done' || fresh.status === 'cancelled';
+      if (final) {
+        this.lastReport.delete(b._id);
+        if (!(await this.service.claimFinalReport(b._id))) return;
+      }
       await this.bucketFor('telegram', false).take();
       await this.windows.get('telegram')?.take();
       const where = await reporter.report(fresh, await this.service.counts(b._id), final);

@@ -30,8 +30,8 @@ describe('/broadcast composer', () => {
 
   it('schedules a two-language broadcast at a local time; each gets their version when due', async () => {
     await staff.say('/broadcast', 'Mesaj nou în masă');
-    await staff.say('Seminar despre fonduri, 3 decembrie', 'buton cu link');
-    await staff.tap('bcb:skip', 'Pe ce canal?');
+    await staff.say('Seminar despre fonduri, 3 decembrie', 'Alegeți mai jos');
+    await staff.tap('bcp:custom', 'Pe ce canal?');
     await staff.tap('bcc:both', 'Ce raioane');
     await staff.tap('bcd:!done', 'Ce sectoare');
     await staff.tap('bcs:!done', 'Ce limbi');
@@ -63,8 +63,9 @@ describe('/broadcast composer', () => {
     await staff.say('/broadcast', 'Mesaj nou în masă');
     let since = staff.messages().length;
     const fileId = staff.sendPhoto(Buffer.from('89504e470d0a1a0a0000000d49484452000000100000001008020000009091683600000016494441547801636460f8cfc0c0c0c0c4c0c0c0c0000007e40101e52bd70000000049454e44ae426082', 'hex'), { width: 16, height: 16 }, 'Foto: târg');
-    await staff.expect('buton cu link', { since });
-    await staff.say('Detalii | gal.md/targ', 'Pe ce canal?');
+    await staff.expect('Alegeți mai jos', { since });
+    await staff.say('Detalii | gal.md/targ', 'Butonul a fost adăugat');
+    await staff.tap('bcp:custom', 'Pe ce canal?');
     await staff.tap('bcc:telegram', 'Ce raioane');
     staff.press('bcd:md-soroca');
     await staff.tap('bcd:!done', 'Ce sectoare');
@@ -90,7 +91,7 @@ describe('/broadcast composer', () => {
     await staff.say('/broadcast', 'Mesaj nou în masă');
     t.tg.failNext('sendMessage', 500, 'Internal Server Error');
     staff.send('Un anunț');
-    await t.tg.waitUntil(() => t.tg.callsOf('sendMessage').filter((c) => Number(c.params.chat_id) === 5002 && c.params.text?.includes('buton cu link')).length > 0, 10_000, 'the failed prompt');
+    await t.tg.waitUntil(() => t.tg.callsOf('sendMessage').filter((c) => Number(c.params.chat_id) === 5002 && c.params.text?.includes('Alegeți mai jos')).length > 0, 10_000, 'the failed prompt');
     await new Promise((r) => setTimeout(r, 300));
     await staff.say('/cancel', 'anulat');
     await staff.say('/broadcast', 'Mesaj nou în masă');
@@ -100,8 +101,8 @@ describe('/broadcast composer', () => {
 
   it('cancel stops a paused broadcast and shows the final figures', async () => {
     await staff.say('/broadcast', 'Mesaj nou în masă');
-    await staff.say('Al doilea anunț', 'buton cu link');
-    await staff.tap('bcb:skip', 'Pe ce canal?');
+    await staff.say('Al doilea anunț', 'Alegeți mai jos');
+    await staff.tap('bcp:custom', 'Pe ce canal?');
     await staff.tap('bcc:telegram', 'Ce raioane');
     await staff.tap('bcd:!done', 'Ce sectoare');
     await staff.tap('bcs:!done', 'Ce limbi');
@@ -114,6 +115,10 @@ describe('/broadcast composer', () => {
     await t.tg.waitUntil(() => msg.reply_markup.inline_keyboard[0][0].callback_data === `bc:r:${id}`, 5000, 'the Resume button');
     expect((await t.app.services.broadcasts.byId(id))!.status).toBe('paused');
     staff.press(`bc:x:${id}`);
+    // Cancel asks first; nothing is cancelled until "Yes".
+    await t.tg.waitUntil(() => msg.reply_markup.inline_keyboard[0][0].callback_data === `bc:X:${id}`, 5000, 'the confirmation');
+    expect((await t.app.services.broadcasts.byId(id))!.status).toBe('paused');
+    staff.press(`bc:X:${id}`);
     await t.tg.waitUntil(() => msg.text?.includes('Trimitere anulată'), 5000, 'the final figures');
     expect((await t.app.services.broadcasts.byId(id))!.status).toBe('cancelled');
     const actions = (await t.app.services.staff.recent(20)).map((a) => a.action);
