@@ -10,3 +10,4 @@ export * from './offer.js';
 export * from './match.js';
 export * from './job-lock.js';
 export * from './messenger-event.js';
+export * from './usage-counter.js';

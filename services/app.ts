@@ -22,6 +22,9 @@ import type { Store } from './store/port.js';
 import { UserService } from './users.js';
 import { ImportExportService } from './import-export.js';
 import { StatsService } from './stats.js';
+import { UsageService } from './usage.js';
+import { ReportService } from './report/data.js';
+import { MODERATION_REMINDER_JOB, ModerationReminders } from './moderation-reminders.js';
 
 export interface AppSettings {
   publicUrl: string;
@@ -88,6 +91,12 @@ export interface Services {
   offers: OffersService;
   matching: MatchingService;
   scheduler: Scheduler;
+  /** Anonymous search / contact counters for the reports. */
+  usage: UsageService;
+  /** LAG reports for a period (/stats, /report: text, chart, XLSX, PDF). */
+  reports: ReportService;
+  /** The daily "waiting over 24 h" nudge to staff (a scheduler job). */
+  moderationReminders: ModerationReminders;
 }
 
 export function createServices(opts: { settings: AppSettings; store: Store; log: Logger; clock?: Clock }): Services {
@@ -109,5 +118,11 @@ export function createServices(opts: { settings: AppSettings; store: Store; log:
   services.search = new SearchService(store, { events, clock, log, catalog: () => services.catalogView });
   Object.assign(services, createOfferServices(services, { crossBorderBoost: settings.matchCrossBorderBoost }));
   services.stats = new StatsService(store, { matching: services.matching });
+  services.usage = new UsageService(store, { clock, events, log });
+  services.reports = new ReportService(store, { clock, usage: services.usage });
+  services.moderationReminders = new ModerationReminders({ directory, offers: services.offers, users, notifier });
+  // 09:00 in the LAGs' zone (Chișinău and Riga share it); the lease is held 20 h after a run: once a day.
+  services.scheduler.register(MODERATION_REMINDER_JOB, '0 9 * * *', (now) => services.moderationReminders.run(now),
+    { timezone: 'Europe/Chisinau', minIntervalMs: 20 * 3600_000 });
   return services;
 }

@@ -8,9 +8,9 @@ import { translator } from '../../services/i18n.js';
 import { isAdmin, isStaff } from '../../services/staff.js';
 
 /** Commands everybody sees (each needs a `commands:<name>` description in every locale). */
-export const PUBLIC_COMMANDS: string[] = ['start', 'register', 'mybusiness', 'shop', 'search', 'language', 'help', 'privacy', 'deleteme', 'cancel', 'offer', 'offers', 'matches', 'notifications'];
+export const PUBLIC_COMMANDS: string[] = ['start', 'register', 'mybusiness', 'shop', 'search', 'language', 'help', 'privacy', 'deleteme', 'cancel', 'offer', 'offers', 'matches', 'notifications', 'events'];
 /** Commands only staff and admins see (their chat scope). */
-export const STAFF_COMMANDS: string[] = ['pending', 'lagoffers', 'broadcast', 'stats', 'export', 'import', 'grant', 'revoke'];
+export const STAFF_COMMANDS: string[] = ['pending', 'lagoffers', 'broadcast', 'stats', 'report', 'export', 'import', 'grant', 'revoke'];
 
 /** Of the staff commands, those only admins see. */
 export const ADMIN_COMMANDS: string[] = ['grant', 'revoke'];

@@ -14,6 +14,7 @@ import { searchFeature } from './search.js';
 import { staffFeature } from './staff.js';
 import { staffDataFeature } from './staff-data.js';
 import { shopFeature } from './shop.js';
+import { reportsFeature } from './reports.js';
 
 export type ConvPlugin = (ctx: ConvContext, next: () => Promise<void>) => Promise<void>;
 export type Feature = (plugins: ConvPlugin[]) => Composer<BotContext>;
@@ -26,6 +27,8 @@ export const features: Feature[] = [
   moderationFeature,
   () => staffFeature(),
   broadcastFeature,
+  // Before staffDataFeature: /stats is answered here (period, names, weekly trend).
+  () => reportsFeature(),
   staffDataFeature,
   offersFeature,
   () => privacyFeature(),
