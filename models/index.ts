@@ -11,3 +11,4 @@ export * from './match.js';
 export * from './job-lock.js';
 export * from './messenger-event.js';
 export * from './usage-counter.js';
+export * from './lag-event.js';

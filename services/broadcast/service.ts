@@ -38,6 +38,8 @@ export interface BroadcastDraft {
   photo?: Broadcast['photo'];
   button?: Broadcast['button'];
   paid?: boolean;
+  /** An event invitation (services/lag-events.ts). */
+  eventId?: string;
 }
 
 export class BroadcastNotAllowed extends Error {}

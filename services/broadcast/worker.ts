@@ -28,6 +28,8 @@ export interface BroadcastContent {
   entities: Record<string, unknown>[];
   photo?: Broadcast['photo'];
   button?: Broadcast['button'];
+  /** An event invitation: the channel adds the RSVP buttons. */
+  eventId?: string;
 }
 
 /** A channel's way of sending broadcast content. */
@@ -222,7 +224,7 @@ export class BroadcastWorker {
     const channel = this.deps.channels[user.channel];
     if (!channel) return this.record(d, 'failed', { error: `channel ${user.channel} not enabled` });
     const v = this.service.versionFor(b, user.locale);
-    const outcome = await channel.send(user, { text: v.text, entities: v.entities, photo: b.photo, button: b.button }, { paid: b.paid });
+    const outcome = await channel.send(user, { text: v.text, entities: v.entities, photo: b.photo, button: b.button, eventId: b.eventId }, { paid: b.paid });
     await this.apply(d, user, outcome);
   }
 

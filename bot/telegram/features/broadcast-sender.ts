@@ -18,7 +18,13 @@ import { fit, TEXT_LIMIT } from '../render.js';
 export function telegramBroadcastChannel(api: Api): BroadcastChannel {
   return {
     async send(user, content, opts) {
-      const reply_markup = content.button ? new InlineKeyboard().url(content.button.label, content.button.url) : undefined;
+      let reply_markup = content.button ? new InlineKeyboard().url(content.button.label, content.button.url) : undefined;
+      if (content.eventId) {
+        // An event invitation: the answer buttons, in the recipient's language.
+        const t = translator(user.locale);
+        reply_markup = (reply_markup?.row() ?? new InlineKeyboard())
+          .text(t('events:button.yes'), `ev:y:${content.eventId}`).text(t('events:button.no'), `ev:n:${content.eventId}`);
+      }
       const paid = opts.paid ? { allow_paid_broadcast: true } : {};
       const entities = content.entities as unknown as MessageEntity[];
       try {

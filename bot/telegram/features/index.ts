@@ -15,6 +15,7 @@ import { staffFeature } from './staff.js';
 import { staffDataFeature } from './staff-data.js';
 import { shopFeature } from './shop.js';
 import { reportsFeature } from './reports.js';
+import { eventsFeature } from './events.js';
 
 export type ConvPlugin = (ctx: ConvContext, next: () => Promise<void>) => Promise<void>;
 export type Feature = (plugins: ConvPlugin[]) => Composer<BotContext>;
@@ -29,6 +30,7 @@ export const features: Feature[] = [
   broadcastFeature,
   // Before staffDataFeature: /stats is answered here (period, names, weekly trend).
   () => reportsFeature(),
+  eventsFeature,
   staffDataFeature,
   offersFeature,
   () => privacyFeature(),
