@@ -47,6 +47,7 @@ export interface ReportData {
   offers: { published: number; matched: number };
   introductions: number;
   searches: { total: number; zero: number; zeroRate: number };
+  /** Contact-button taps counted by channels plus accepted introductions. */
   contacts: number;
   broadcasts: { count: number; reached: number };
   weeks: WeekPoint[];
@@ -109,7 +110,8 @@ export class ReportService {
       : 0;
     const introFilter: Record<string, unknown> = { status: 'connected', connectedAt: { $gte: period.from, $lt: period.to } };
     if (lagId) introFilter.lagIds = lagId;
-    const introductions = await this.store.collection(IntroductionModel).count(introFilter);
+    const intros = await this.store.collection(IntroductionModel).find(introFilter, { projection: { connectedAt: 1 } });
+    const introductions = intros.length;
 
     const broadcasts = await this.store.collection(BroadcastModel).find(lagId ? { 'audience.lagId': lagId } : {}, { projection: { _id: 1, startedAt: 1 } });
     const reached = broadcasts.length
@@ -125,6 +127,8 @@ export class ReportService {
       contacts += d.contact ?? 0;
     }
     searches.zeroRate = searches.total ? searches.zero / searches.total : 0;
+    // An accepted introduction puts two businesses in touch: it is a contact too.
+    contacts += introductions;
 
     // Weeks overlapping the period, Monday first, every week present (zeros included).
     const weeks = new Map<string, WeekPoint>();
@@ -135,6 +139,10 @@ export class ReportService {
     for (const l of listings) if (inPeriod(l.createdAt, period)) {
       const w = weeks.get(mondayOf(localDay(new Date(l.createdAt), tz)));
       if (w) w.newListings++;
+    }
+    for (const i of intros) {
+      const w = weeks.get(mondayOf(localDay(new Date(i.connectedAt!), tz)));
+      if (w) w.contacts++;
     }
     for (const [day, d] of usage) {
       const w = weeks.get(mondayOf(day));
