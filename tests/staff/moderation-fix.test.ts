@@ -79,6 +79,27 @@ describe('moderation that fixes', () => {
     expect(audit[0].actorId).toBe((await t.app.services.users.byExternal('telegram', '7002'))!._id);
   });
 
+  it('staff correct a pending offer\'s title and approve it; the owner reads the corrected title', async () => {
+    const s = t.app.services;
+    const o = (await s.users.byExternal('telegram', '7003'))!;
+    const offer = await s.offers.create(o, {
+      kind: 'offer', type: 'supplier', sectors: ['A'], targetCountries: ['MD'], targetDistricts: [], title: 'Mere pntru export', description: 'Livrăm mere de Soroca.', keywords: ['mere'],
+    } as never);
+    const card = await staff.expect('Mere pntru export');
+    expect(buttons(card).map((b) => b.callback_data)).toContain(`omod:ed:${offer._id}`);
+    await staff.tap(`omod:ed:${offer._id}`, 'What do you want to correct in this offer?');
+    await staff.tap('sof:title', 'A short title');
+    await staff.say('x', 'A short title'); // too short: the reason and the question again
+    const corrected = await staff.say('Mere pentru export', 'Corrected by you');
+    expect(corrected.text).toContain('Mere pentru export');
+    const since = owner.messages().length;
+    await staff.tap(`omod:ok:${offer._id}`, 'Mere pentru export');
+    const told = await owner.expect('Echipa GAL a corectat', { since });
+    expect(told.text).toContain('Titlul: Mere pentru export');
+    const audit = await s.offers.audit.find({ targetId: offer._id, action: 'offer.staff_edit' });
+    expect(audit.map((a) => a.note)).toEqual(['title: Mere pntru export → Mere pentru export']);
+  }, 30_000);
+
   it('the daily reminder goes to the waiting LAG\'s staff and admins, once a day, across a restart', async () => {
     const s = t.app.services;
     const o = (await s.users.byExternal('telegram', '7003'))!;

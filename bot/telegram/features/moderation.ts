@@ -13,10 +13,15 @@ import type { BotContext, ConvContext } from '../context.js';
 import { keyboard } from '../render.js';
 import { askField, FIELDS, type Draft } from './listing-steps.js';
 import { OFFER_MODERATION_NOTE } from './offers-steps.js';
-import { askChoice, askModerationNote, REGISTRATION_HINTS, type Conv } from './questions.js';
+import { askChoice, askModerationNote, askText, REGISTRATION_HINTS, type Conv } from './questions.js';
+import { OFFER_LIMITS } from '../../../models/offer.js';
+import { text } from '../../../services/messages.js';
+import { cleanText, parseKeywords } from '../../../services/validation.js';
 
 export const MODERATION_NOTE = 'moderationNote';
 export const STAFF_EDIT = 'staffEdit';
+export const STAFF_EDIT_OFFER = 'staffEditOffer';
+const OFFER_FIELDS = ['title', 'description', 'keywords'] as const;
 
 async function moderationNote(conv: Conv, ctx: ConvContext, listingId: string, decision: 'reject' | 'request_changes'): Promise<void> {
   const note = await askModerationNote(conv, ctx, ctx.t(decision === 'reject' ? 'moderation:ask_reason' : 'moderation:ask_changes'), REGISTRATION_HINTS);
@@ -55,6 +60,25 @@ async function staffEdit(conv: Conv, ctx: ConvContext, listingId: string): Promi
   if (!ok) await ctx.reply(ctx.t('moderation:already_decided'));
 }
 
+/** The same for a pending cooperation offer: title, description or keywords, validated as for the owner. */
+async function staffEditOffer(conv: Conv, ctx: ConvContext, offerId: string): Promise<void> {
+  const field = await askChoice(conv, ctx, ctx.t('moderation:edit.pick_offer'),
+    OFFER_FIELDS.map((f) => [ctx.t(`offers:edit.field.${f}`), f]), 'sof', REGISTRATION_HINTS, 1) as (typeof OFFER_FIELDS)[number];
+  const check = field === 'title' ? (s: string) => cleanText(s, { min: 3, max: OFFER_LIMITS.title })
+    : field === 'description' ? (s: string) => cleanText(s, { min: 10, max: OFFER_LIMITS.description, multiline: true })
+      : (s: string) => parseKeywords(s, { max: OFFER_LIMITS.keywords, maxLength: OFFER_LIMITS.keyword });
+  const value = await askText<string | string[]>(conv, ctx, ctx.t(`offers:ask.${field}`, { max: field === 'keywords' ? OFFER_LIMITS.keywords : OFFER_LIMITS[field] }), check, REGISTRATION_HINTS);
+  const ok = await conv.external(async (outside) => {
+    const edited = await outside.services.offers.staffEdit(outside.user, offerId, { [field]: value });
+    if (!edited) return false;
+    const name = (await outside.services.directory.byId(edited.listingId))?.name ?? '—';
+    const card = outside.services.offers.moderationCard(edited, 'changed', name);
+    await outside.services.notifier.send(outside.user, { ...card, text: [text('moderation:edited'), ...card.text.slice(1)] });
+    return true;
+  });
+  if (!ok) await ctx.reply(ctx.t('offers:moderation.already_decided'));
+}
+
 function confirmKeyboard(ctx: BotContext, yes: string, yesData: string, backData: string): InlineKeyboard {
   return new InlineKeyboard().text(yes, yesData).text(ctx.t('moderation:confirm.back'), backData);
 }
@@ -63,6 +87,7 @@ export function moderationFeature(plugins: ((ctx: ConvContext, next: () => Promi
   const c = new Composer<BotContext>();
   c.use(createConversation<BotContext, ConvContext>(moderationNote, { id: MODERATION_NOTE, plugins }));
   c.use(createConversation<BotContext, ConvContext>(staffEdit, { id: STAFF_EDIT, plugins }));
+  c.use(createConversation<BotContext, ConvContext>(staffEditOffer, { id: STAFF_EDIT_OFFER, plugins }));
 
   c.callbackQuery(/^mod:(ok|no|NO|bk|ch|ed):([\w-]+)$/, async (ctx) => {
     const [, action, id] = ctx.match;
@@ -100,13 +125,17 @@ export function moderationFeature(plugins: ((ctx: ConvContext, next: () => Promi
   });
 
   // Closing or rejecting an offer from a staff card: "really?" first (runs before the offers feature's handler).
-  c.callbackQuery(/^omod:(cl|no|bk|NO):([\w-]+)$/, async (ctx) => {
+  c.callbackQuery(/^omod:(cl|no|bk|NO|ed):([\w-]+)$/, async (ctx) => {
     const [, action, id] = ctx.match;
     const offer = await ctx.services.offers.byId(id);
     if (!isStaff(ctx.user) || !offer || !canManage(ctx.user, offer)) {
       return ctx.answerCallbackQuery({ text: ctx.t('common:not_available'), show_alert: true });
     }
     await ctx.answerCallbackQuery();
+    if (action === 'ed') {
+      if (offer.status !== 'pending') return ctx.reply(ctx.t('offers:moderation.already_decided'));
+      return ctx.conversation.enter(STAFF_EDIT_OFFER, id);
+    }
     if (action === 'NO') {
       if (offer.status !== 'pending') return ctx.reply(ctx.t('offers:moderation.already_decided'));
       await ctx.editMessageReplyMarkup().catch(() => undefined);
