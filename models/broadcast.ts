@@ -47,6 +47,10 @@ export interface Broadcast {
   total: number;
   /** Where the staff member's progress message lives. */
   progress?: { chatId: string; messageId: number };
+  /** An event invitation: recipients get "I'll come" / "Not this time" buttons. */
+  eventId?: string;
+  /** Set once the final report went out: the progress message is never edited after that. */
+  finalReported?: boolean;
   createdAt: Date;
   startedAt?: Date;
   finishedAt?: Date;
@@ -81,10 +85,13 @@ export const BroadcastModel = defineModel<Broadcast>('broadcasts', {
   materialized: { type: Boolean, default: false },
   total: { type: Number, default: 0 },
   progress: { type: new Schema({ chatId: String, messageId: Number }, { _id: false }) },
+  finalReported: { type: Boolean },
+  eventId: { type: String },
   createdAt: { type: Date, default: () => new Date() },
   startedAt: { type: Date },
   finishedAt: { type: Date },
 }, (s) => {
   s.index({ status: 1, sendAt: 1 });
+  s.index({ createdBy: 1, createdAt: -1 });
 });
 

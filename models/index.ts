@@ -10,3 +10,5 @@ export * from './offer.js';
 export * from './match.js';
 export * from './job-lock.js';
 export * from './inbound-update.js';
+export * from './usage-counter.js';
+export * from './lag-event.js';

@@ -25,6 +25,10 @@ import { UserService } from './users.js';
 import { ImportExportService } from './import-export.js';
 import { StatsService } from './stats.js';
 import { Inbox } from './intake/inbox.js';
+import { UsageService } from './usage.js';
+import { ReportService } from './report/data.js';
+import { EVENT_REMINDER_JOB, EventsService } from './lag-events.js';
+import { MODERATION_REMINDER_JOB, ModerationReminders } from './moderation-reminders.js';
 
 export interface AppSettings {
   publicUrl: string;
@@ -93,6 +97,14 @@ export interface Services {
   scheduler: Scheduler;
   /** Updates stored before they are acknowledged (services/intake); handled ones are pruned daily. */
   inbox: Inbox;
+  /** Anonymous search / contact counters for the reports. */
+  usage: UsageService;
+  /** LAG reports for a period (/stats, /report: text, chart, XLSX, PDF). */
+  reports: ReportService;
+  /** LAG events: invitations through the broadcast engine, RSVPs, .ics files, reminders (a scheduler job). */
+  lagEvents: EventsService;
+  /** The daily "waiting over 24 h" nudge to staff (a scheduler job). */
+  moderationReminders: ModerationReminders;
 }
 
 export function createServices(opts: { settings: AppSettings; store: Store; log: Logger; clock?: Clock }): Services {
@@ -120,5 +132,14 @@ export function createServices(opts: { settings: AppSettings; store: Store; log:
   services.stats = new StatsService(store, { matching: services.matching });
   services.inbox = new Inbox(store, { clock, log });
   services.scheduler.register('intake.prune', '23 3 * * *', () => services.inbox.prune());
+  services.usage = new UsageService(store, { clock, events, log });
+  services.reports = new ReportService(store, { clock, usage: services.usage });
+  services.lagEvents = new EventsService(store, { clock, users, notifier, broadcasts: services.broadcasts });
+  privacy.registerEraser((user) => services.lagEvents.forgetUser(user._id));
+  services.scheduler.register(EVENT_REMINDER_JOB, '*/5 * * * *', (now) => services.lagEvents.runReminders(now));
+  services.moderationReminders = new ModerationReminders({ directory, offers: services.offers, users, notifier });
+  // 09:00 in the LAGs' zone (Chișinău and Riga share it); the lease is held 20 h after a run: once a day.
+  services.scheduler.register(MODERATION_REMINDER_JOB, '0 9 * * *', (now) => services.moderationReminders.run(now),
+    { timezone: 'Europe/Chisinau', minIntervalMs: 20 * 3600_000 });
   return services;
 }

@@ -9,7 +9,8 @@ import type { User } from '../models/user.js';
 import type { Clock } from './clock.js';
 import type { EventBus } from './events.js';
 import { newId } from './ids.js';
-import { text, type Notifier, type OutMessage } from './messages.js';
+import { raw, text, type Notifier, type OutMessage, type Text } from './messages.js';
+import { canActIn } from './staff.js';
 import { DuplicateKeyError, type Collection, type Store } from './store/port.js';
 import { profileLines } from './profile.js';
 import { district } from './territories.js';
@@ -31,6 +32,11 @@ export const SPOKEN_LANGUAGES = ['ro', 'ru', 'en', 'lv', 'uk', 'de', 'fr', 'it']
 
 /** Editing these sends a published listing back to moderation: they are what the public reads first. */
 export const MODERATED_FIELDS: ReadonlySet<ListingField> = new Set(['name', 'description', 'activity', 'keywords', 'logoId', 'descriptions']);
+
+/** A spoken language by name in the reader's language (ISO 639-1 codes outside the list stay as they are). */
+export function languageName(code: string): Text {
+  return text(`registration:lang.${code}`, { defaultValue: code });
+}
 
 export class ListingNotFound extends Error {
   constructor() {
@@ -181,29 +187,88 @@ export class DirectoryService {
     this.deps.events.emit('listing.changed', listing);
     if (listing.ownerId) {
       const owner = await this.deps.users.byId(listing.ownerId);
-      if (owner) await this.deps.notifier.send(owner, this.outcomeMessage(listing, decision, note));
+      const changed = decision === 'approve' ? await this.staffChangedFields(listing) : [];
+      if (owner) await this.deps.notifier.send(owner, this.outcomeMessage(listing, decision, note, changed));
     }
     return listing;
   }
 
-  private outcomeMessage(listing: Listing, decision: 'approve' | 'reject' | 'request_changes', note?: string): OutMessage {
+  /**
+   * Staff correct a pending listing before deciding (a typo needs no round trip to the owner). Each changed
+   * field is audited with its old and new value; the owner is told what changed when it is approved.
+   * Null when the listing is gone, already decided, or outside the staff member's LAG.
+   */
+  async staffEdit(staff: User, listingId: string, patch: Partial<ListingDraft>): Promise<Listing | null> {
+    const current = await this.listings.findOne({ _id: listingId, status: 'pending' });
+    if (!current || !canActIn(staff, current.lagId)) return null;
+    const now = this.deps.clock.now();
+    const set: Record<string, unknown> = { ...patch, updatedAt: now };
+    if (patch.districtId) {
+      const d = district(patch.districtId);
+      if (!d) throw new Error(`unknown district ${patch.districtId}`);
+      set.lagId = d.lag;
+      set.country = d.country;
+    }
+    // A name corrected before the first publication also corrects the public address (nobody has it yet).
+    if (patch.name && patch.name !== current.name && !current.publishedAt) set.slug = await this.uniqueSlug(patch.name);
+    const listing = await this.listings.findOneAndUpdate({ _id: listingId, status: 'pending' }, { $set: set });
+    if (!listing) return null;
+    const shown = (v: unknown) => (Array.isArray(v) ? v.join(', ') : v === undefined ? '' : String(v)).slice(0, 450);
+    for (const field of Object.keys(patch) as ListingField[]) {
+      if (field === 'country' || shown(current[field]) === shown(patch[field])) continue;
+      await this.audit.insert({
+        actorId: staff._id, action: 'listing.staff_edit', targetType: 'listing', targetId: listingId,
+        note: `${field}: ${shown(current[field])} → ${shown(patch[field])}`, at: now,
+      });
+    }
+    this.deps.events.emit('listing.changed', listing);
+    return listing;
+  }
+
+  /** Fields staff corrected since the listing was last submitted (from the audit log). */
+  async staffChangedFields(listing: Listing): Promise<ListingField[]> {
+    const since = listing.submittedAt ?? listing.createdAt;
+    const edits = await this.audit.find({ targetId: listing._id, action: 'listing.staff_edit', at: { $gte: since } }, { sort: { at: 1 } });
+    return [...new Set(edits.map((e) => (e.note ?? '').split(':')[0] as ListingField))];
+  }
+
+  /** A field's current value as the owner reads it (names, never codes). */
+  fieldValue(l: Listing, field: ListingField): Text {
+    switch (field) {
+      case 'sectors': return text('moderation:owner.list', { value: l.sectors.map((s) => text(`sectors:${s}`)) });
+      case 'districtId': return text(`territory:district.${l.districtId}`);
+      case 'languages': return text('moderation:owner.list', { value: l.languages.map(languageName) });
+      case 'logoId': return text('moderation:owner.new_photo');
+      case 'keywords': return raw(l.keywords.join(', '));
+      default: return raw(String(l[field] ?? '—'));
+    }
+  }
+
+  private outcomeMessage(listing: Listing, decision: 'approve' | 'reject' | 'request_changes', note?: string, changed: ListingField[] = []): OutMessage {
     const body = [text(`directory:outcome.${decision}`, { name: listing.name })];
     if (note) body.push(text('directory:outcome.note', { note }));
+    if (changed.length) {
+      body.push(text('moderation:owner.changed'));
+      for (const f of changed) body.push(text('moderation:owner.changed_field', { field: text(`registration:field.${f}`), value: this.fieldValue(listing, f) }));
+    }
     if (decision === 'approve') body.push(text('directory:outcome.link', { url: this.publicLink(listing) }));
     const buttons = decision === 'approve' ? [] : [[{ label: text('directory:button.edit'), intent: 'biz:edit' }]];
     return { text: body, buttons };
   }
 
   /** A moderation card (business summary + Approve / Reject) for staff of the listing's LAG. */
-  moderationCard(listing: Listing, reason: 'new' | 'changed'): OutMessage {
+  moderationCard(listing: Listing, reason: 'new' | 'changed' | 'edited'): OutMessage {
     return {
-      text: [text(`directory:moderation.${reason}`), ...this.summary(listing)],
+      text: [text(reason === 'edited' ? 'moderation:edited' : `directory:moderation.${reason}`), ...this.summary(listing)],
       buttons: [[
         { label: text('directory:button.approve'), intent: `mod:ok:${listing._id}` },
-        { label: text('directory:button.reject'), intent: `mod:no:${listing._id}` },
+        { label: text('moderation:button.edit'), intent: `mod:ed:${listing._id}` },
       ], [
         { label: text('directory:button.request_changes'), intent: `mod:ch:${listing._id}` },
+        { label: text('directory:button.reject'), intent: `mod:no:${listing._id}` },
       ]],
+      // Staff see the logo the public will see.
+      ...(listing.logoId ? { photo: { blobId: listing.logoId } } : {}),
     };
   }
 

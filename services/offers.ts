@@ -9,7 +9,7 @@ import type { Country, Sector } from '../models/listing.js';
 import type { User } from '../models/user.js';
 import type { Clock } from './clock.js';
 import type { DirectoryService } from './directory.js';
-import { text, type Notifier, type OutMessage, type Text } from './messages.js';
+import { raw, text, type Notifier, type OutMessage, type Text } from './messages.js';
 import type { Collection, Store } from './store/port.js';
 import { canActIn } from './staff.js';
 import { district } from './territories.js';
@@ -232,14 +232,46 @@ export class OffersService {
     if (!offer) return null;
     await this.audit.insert({ actorId: staff._id, action: `offer.${decision}`, targetType: 'offer', targetId: offerId, note, at: now });
     const owner = await this.deps.users.byId(offer.ownerId);
-    if (owner) await this.deps.notifier.send(owner, this.outcomeMessage(offer, decision, note)).catch(() => undefined);
+    const changed = decision === 'approve' ? await this.staffChangedFields(offer) : [];
+    if (owner) await this.deps.notifier.send(owner, this.outcomeMessage(offer, decision, note, changed)).catch(() => undefined);
     await this.changed(offer);
     return offer;
   }
 
-  private outcomeMessage(offer: Offer, decision: Decision, note?: string): OutMessage {
+  /**
+   * Staff correct a pending offer's title, description or keywords before deciding: each change is audited
+   * with its old and new value, and the owner reads what changed when it is approved. Null when the offer is
+   * gone, already decided, or outside the staff member's LAG.
+   */
+  async staffEdit(staff: User, offerId: string, patch: Partial<Pick<Offer, 'title' | 'description' | 'keywords'>>): Promise<Offer | null> {
+    const current = await this.offers.findOne({ _id: offerId, status: 'pending' });
+    if (!current || !canManage(staff, current)) return null;
+    const now = this.deps.clock.now();
+    const offer = await this.offers.findOneAndUpdate({ _id: offerId, status: 'pending' }, { $set: { ...patch, updatedAt: now } });
+    if (!offer) return null;
+    const shown = (v: unknown) => (Array.isArray(v) ? v.join(', ') : String(v ?? '')).slice(0, 450);
+    for (const field of Object.keys(patch) as ('title' | 'description' | 'keywords')[]) {
+      if (shown(current[field]) === shown(patch[field])) continue;
+      await this.audit.insert({ actorId: staff._id, action: 'offer.staff_edit', targetType: 'offer', targetId: offerId, note: `${field}: ${shown(current[field])} → ${shown(patch[field])}`, at: now });
+    }
+    await this.changed(offer);
+    return offer;
+  }
+
+  private async staffChangedFields(offer: Offer): Promise<('title' | 'description' | 'keywords')[]> {
+    const edits = await this.audit.find({ targetId: offer._id, action: 'offer.staff_edit', at: { $gte: offer.submittedAt ?? offer.createdAt } }, { sort: { at: 1 } });
+    return [...new Set(edits.map((e) => (e.note ?? '').split(':')[0] as 'title' | 'description' | 'keywords'))];
+  }
+
+  private outcomeMessage(offer: Offer, decision: Decision, note?: string, changed: ('title' | 'description' | 'keywords')[] = []): OutMessage {
     const body: Text[] = [text(`offers:outcome.${decision}`, { title: offer.title })];
     if (note) body.push(text('offers:outcome.note', { note }));
+    if (changed.length) {
+      body.push(text('moderation:owner.changed'));
+      for (const f of changed) {
+        body.push(text('moderation:owner.changed_field', { field: text(`offers:edit.field.${f}`), value: raw(f === 'keywords' ? offer.keywords.join(', ') : offer[f]) }));
+      }
+    }
     return { text: body, buttons: [[{ label: text('offers:button.my_offers'), intent: 'ofl' }]] };
   }
 
@@ -277,6 +309,7 @@ export class OffersService {
         { label: text('offers:button.reject'), intent: `omod:no:${offer._id}` },
       ], [
         { label: text('offers:button.request_changes'), intent: `omod:ch:${offer._id}` },
+        { label: text('moderation:button.edit'), intent: `omod:ed:${offer._id}` },
       ]],
     };
   }

@@ -13,11 +13,11 @@ import { isAdmin, isStaff } from '../../services/staff.js';
 /** What a customer can do (the default menu). Each needs a `commands:<name>` description in every locale. */
 export const CUSTOMER_COMMANDS: string[] = ['start', 'search', 'register', 'language', 'help', 'privacy', 'deleteme', 'cancel'];
 /** An owner's commands: their business, shop, offers and matches. */
-export const OWNER_COMMANDS: string[] = ['start', 'mybusiness', 'shop', 'offer', 'offers', 'matches', 'notifications', 'search', 'language', 'help', 'privacy', 'deleteme', 'cancel'];
+export const OWNER_COMMANDS: string[] = ['start', 'mybusiness', 'shop', 'offer', 'offers', 'matches', 'notifications', 'events', 'search', 'language', 'help', 'privacy', 'deleteme', 'cancel'];
 /** Every command a user can run (customer ∪ owner). */
 export const PUBLIC_COMMANDS: string[] = [...new Set([...OWNER_COMMANDS, ...CUSTOMER_COMMANDS])];
 /** Commands only staff and admins see (their chat scope). */
-export const STAFF_COMMANDS: string[] = ['pending', 'lagoffers', 'broadcast', 'stats', 'export', 'import', 'poster', 'grant', 'revoke'];
+export const STAFF_COMMANDS: string[] = ['pending', 'lagoffers', 'broadcast', 'stats', 'report', 'export', 'import', 'poster', 'grant', 'revoke'];
 
 /** Of the staff commands, those only admins see. */
 export const ADMIN_COMMANDS: string[] = ['grant', 'revoke'];

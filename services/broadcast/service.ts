@@ -18,7 +18,11 @@ export function outsideMessengerWindow(user: Pick<User, 'channel' | 'lastInbound
   return !insidePushWindow(user, now);
 }
 
-export type BroadcastCounts = Record<DeliveryStatus, number> & { total: number };
+export type BroadcastCounts = Record<DeliveryStatus, number> & {
+  total: number;
+  /** Channels the recipients are on (reports mention channel-specific outcomes only for these). */
+  channels: Channel[];
+};
 
 export interface AudiencePreview {
   total: number;
@@ -34,6 +38,8 @@ export interface BroadcastDraft {
   photo?: Broadcast['photo'];
   button?: Broadcast['button'];
   paid?: boolean;
+  /** An event invitation (services/lag-events.ts). */
+  eventId?: string;
 }
 
 export class BroadcastNotAllowed extends Error {}
@@ -65,8 +71,11 @@ export class BroadcastService {
       && (!a.sectors.length || l.sectors.some((s) => a.sectors.includes(s)))).map((l) => l.ownerId!));
     // Customers have no territory in our data: a LAG-bound staff audience never includes them.
     const customersAllowed = !a.lagId && !a.districts.length && !a.sectors.length;
+    // "Everyone in my LAG" also reaches the LAG's own staff (they have a LAG, not a listing).
+    const lagStaff = (u: User) => a.role === 'everyone' && !!a.lagId && u.lagId === a.lagId && !a.districts.length && !a.sectors.length;
     return users.filter((u) => {
       if (owners.has(u._id)) return a.role !== 'customers' && matching.has(u._id);
+      if (lagStaff(u)) return true;
       return a.role !== 'entrepreneurs' && customersAllowed;
     });
   }
@@ -132,12 +141,32 @@ export class BroadcastService {
   }
 
   async counts(broadcastId: string): Promise<BroadcastCounts> {
-    const c = { total: 0 } as BroadcastCounts;
+    const c = { total: 0, channels: [] } as unknown as BroadcastCounts;
     for (const s of DELIVERY_STATUSES) {
       c[s] = await this.deliveries.count({ broadcastId, status: s });
       c.total += c[s];
     }
+    c.channels = (await this.deliveries.distinct<Channel>('channel', { broadcastId })).sort();
     return c;
+  }
+
+  /** Where the staff member's one progress message lives (set by the composer before the send starts). */
+  async setProgress(id: string, where: { chatId: string; messageId: number }): Promise<void> {
+    await this.broadcasts.updateOne({ _id: id }, { $set: { progress: where } });
+  }
+
+  /**
+   * Claims the right to write the final report, once per broadcast (the worker's finish and a staff
+   * member's cancel may both try); false when it was already written.
+   */
+  async claimFinalReport(id: string): Promise<boolean> {
+    return !!(await this.broadcasts.findOneAndUpdate({ _id: id, finalReported: { $ne: true } }, { $set: { finalReported: true } }));
+  }
+
+  /** The audience of the staff member's latest broadcast ("last audience" preset). */
+  async lastAudience(staff: User): Promise<Audience | undefined> {
+    const last = await this.broadcasts.findOne({ createdBy: staff._id }, { sort: { createdAt: -1 }, projection: { audience: 1 } });
+    return last && canActIn(staff, last.audience.lagId) ? last.audience : undefined;
   }
 
   /**

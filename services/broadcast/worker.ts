@@ -31,6 +31,8 @@ export interface BroadcastContent {
   entities: Record<string, unknown>[];
   photo?: Broadcast['photo'];
   button?: Broadcast['button'];
+  /** An event invitation: the channel adds the RSVP buttons. */
+  eventId?: string;
 }
 
 /** A channel's way of sending broadcast content. */
@@ -230,7 +232,7 @@ export class BroadcastWorker {
     const channel = this.deps.channels[user.channel];
     if (!channel) return this.record(d, 'failed', { error: `channel ${user.channel} not enabled` });
     const v = this.service.versionFor(b, user.locale);
-    const outcome = await channel.send(user, { text: v.text, entities: v.entities, photo: b.photo, button: b.button }, { paid: b.paid });
+    const outcome = await channel.send(user, { text: v.text, entities: v.entities, photo: b.photo, button: b.button, eventId: b.eventId }, { paid: b.paid });
     await this.apply(d, user, outcome);
   }
 
@@ -267,17 +269,25 @@ export class BroadcastWorker {
     if (done) await this.report(done, true);
   }
 
-  /** Progress about every reportEveryMs; `force` for start and end. Cancelled broadcasts get a final report too. */
+  /**
+   * Progress about every reportEveryMs; `force` for start and end. Whether the report is final is read from
+   * the stored status at that moment (a caller's copy may be stale), and a final report is claimed once: after
+   * it, the progress message is never touched again — it can't go back from "finished" to "sending".
+   */
   async report(b: Broadcast, force: boolean): Promise<void> {
     const reporter = this.deps.reporter;
     if (!reporter) return;
     const last = this.lastReport.get(b._id) ?? -Infinity;
     if (!force && this.now() - last < this.o.reportEveryMs) return;
     this.lastReport.set(b._id, this.now());
-    const final = b.status === 'done' || b.status === 'cancelled';
-    if (final) this.lastReport.delete(b._id);
     try {
       const fresh = (await this.service.byId(b._id)) ?? b;
+      if (fresh.finalReported) return;
+      const final = fresh.status === 'done' || fresh.status === 'cancelled';
+      if (final) {
+        this.lastReport.delete(b._id);
+        if (!(await this.service.claimFinalReport(b._id))) return;
+      }
       if (!this.budgeted.has('telegram')) {
         await this.bucketFor('telegram', false).take();
         await this.windows.get('telegram')?.take();

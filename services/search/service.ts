@@ -8,6 +8,7 @@ import { ListingModel, type Country, type Listing } from '../../models/listing.j
 import type { Clock } from '../clock.js';
 import type { EventBus } from '../events.js';
 import type { Collection, Store } from '../store/port.js';
+import { district } from '../territories.js';
 import { SearchEngine, type Facets, type QueryInput, type Suggestion } from './engine.js';
 
 export type { Facets, SearchFilters, Suggestion } from './engine.js';
@@ -138,6 +139,7 @@ export class SearchService {
     const loaded = ranked.ids.length ? await this.listings.find({ _id: { $in: ranked.ids }, status: 'published' }) : [];
     const byId = new Map(loaded.map((l) => [l._id, l]));
     const listings = ranked.ids.map((id) => byId.get(id)).filter((l): l is Listing => !!l);
+    if (page === 0) this.announce(input, ranked.total, listings);
     return {
       listings,
       total: ranked.total,
@@ -147,6 +149,16 @@ export class SearchService {
       suggestions: ranked.suggestions,
       terms: ranked.terms,
     };
+  }
+
+  /**
+   * Usage statistics hook (services/usage.ts counts it): one event per search, not per page. Its LAGs are the
+   * district filter's, else those of the businesses on the page; nothing about the searcher or the words goes out.
+   */
+  private announce(input: QueryInput, total: number, listings: Listing[]): void {
+    const filtered = input.districtId ? district(input.districtId)?.lag : undefined;
+    const lagIds = filtered ? [filtered] : [...new Set(listings.map((l) => l.lagId))];
+    this.deps.events.emit('search.performed', { lagIds, total });
   }
 
   /** Sectors and districts that have published businesses (for browse menus), most businesses first. */

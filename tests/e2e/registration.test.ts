@@ -122,7 +122,10 @@ describe('registration end to end', () => {
 
     // Reject with a reason; the owner hears it in Russian.
     const ownerSince = u.messages().length;
-    await staff.tap(`mod:no:${listing!._id}`, 'reason for rejecting');
+    // Rejecting asks first, on the card itself.
+    staff.press(`mod:no:${listing!._id}`);
+    await t.tg.waitUntil(() => staff.messages().some((m) => JSON.stringify(m.reply_markup ?? {}).includes(`mod:NO:${listing!._id}`)), 10_000, 'the confirmation');
+    await staff.tap(`mod:NO:${listing!._id}`, 'reason for rejecting');
     await staff.say('Нет описания продукции', 'was rejected');
     const outcome = await u.expect('не одобрена', { since: ownerSince });
     expect(outcome.text).toContain('Нет описания продукции');

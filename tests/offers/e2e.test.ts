@@ -326,7 +326,11 @@ describe('cooperation offers end to end', () => {
     const target = live[0];
     await t.tg.waitUntil(() => admin.messages().slice(since).find((m) => buttons(m).some((b) => b.callback_data === `omod:cl:${target._id}`)));
     const lvSince = lv.messages().length;
-    await admin.tap(`omod:cl:${target._id}`, 'The offer is closed');
+    // Closing asks first; nothing changes until "Yes".
+    admin.press(`omod:cl:${target._id}`);
+    await t.tg.waitUntil(() => admin.messages().some((m) => buttons(m).some((b) => b.callback_data === `omod:CL:${target._id}`)), 10_000, 'the confirmation');
+    expect((await services().offers.byId(target._id))!.status).not.toBe('closed');
+    await admin.tap(`omod:CL:${target._id}`, 'The offer is closed');
     expect((await services().offers.byId(target._id))!.status).toBe('closed');
     await lv.expect('VRG darbinieki slēdza jūsu sadarbības piedāvājumu', { since: lvSince });
   });

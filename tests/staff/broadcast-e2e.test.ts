@@ -78,8 +78,9 @@ describe('broadcast end to end with kill -9', () => {
     await staff.say('/broadcast', 'New broadcast');
     let since = staff.messages().length;
     typed(BASE_TEXT, [{ type: 'italic', offset: 0, length: 4 }]);
-    await staff.expect('link button', { since });
-    await staff.say('Înscriere | https://gal.md/targ', 'On which channel?');
+    await staff.expect('Choose below', { since });
+    await staff.say('Înscriere | https://gal.md/targ', 'Button added');
+    await staff.tap('bcp:custom', 'On which channel?');
     await staff.tap('bcc:telegram', 'Which districts');
     staff.press('bcd:md-soroca');
     staff.press('bcd:md-balti');

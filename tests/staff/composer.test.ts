@@ -30,8 +30,8 @@ describe('/broadcast composer', () => {
 
   it('schedules a two-language broadcast at a local time; each gets their version when due', async () => {
     await staff.say('/broadcast', 'Mesaj nou în masă');
-    await staff.say('Seminar despre fonduri, 3 decembrie', 'buton cu link');
-    await staff.tap('bcb:skip', 'Pe ce canal?');
+    await staff.say('Seminar despre fonduri, 3 decembrie', 'Alegeți mai jos');
+    await staff.tap('bcp:custom', 'Pe ce canal?');
     await staff.tap('bcc:both', 'Ce raioane');
     await staff.tap('bcd:!done', 'Ce sectoare');
     await staff.tap('bcs:!done', 'Ce limbi');
@@ -44,6 +44,8 @@ describe('/broadcast composer', () => {
     await staff.tap('bcgo:later', 'AAAA-LL-ZZ');
     await staff.say('30.02.2026 10:00', 'Nu am înțeles');
     await staff.say('2026-11-26 14:00', 'Programat');
+    // The confirmation is the progress message; the broadcast is queued right after it is sent.
+    for (let i = 0; i < 100 && (await t.app.services.broadcasts.broadcasts.find({}))[0]?.status !== 'scheduled'; i++) await new Promise((r) => setTimeout(r, 20));
     const b = (await t.app.services.broadcasts.broadcasts.find({}))[0];
     expect(b.status).toBe('scheduled');
     expect(b.sendAt!.toISOString()).toBe('2026-11-26T12:00:00.000Z'); // Chișinău is UTC+2 in winter
@@ -63,8 +65,9 @@ describe('/broadcast composer', () => {
     await staff.say('/broadcast', 'Mesaj nou în masă');
     let since = staff.messages().length;
     const fileId = staff.sendPhoto(Buffer.from('89504e470d0a1a0a0000000d49484452000000100000001008020000009091683600000016494441547801636460f8cfc0c0c0c0c4c0c0c0c0000007e40101e52bd70000000049454e44ae426082', 'hex'), { width: 16, height: 16 }, 'Foto: târg');
-    await staff.expect('buton cu link', { since });
-    await staff.say('Detalii | gal.md/targ', 'Pe ce canal?');
+    await staff.expect('Alegeți mai jos', { since });
+    await staff.say('Detalii | gal.md/targ', 'Butonul a fost adăugat');
+    await staff.tap('bcp:custom', 'Pe ce canal?');
     await staff.tap('bcc:telegram', 'Ce raioane');
     staff.press('bcd:md-soroca');
     await staff.tap('bcd:!done', 'Ce sectoare');
@@ -90,7 +93,7 @@ describe('/broadcast composer', () => {
     await staff.say('/broadcast', 'Mesaj nou în masă');
     t.tg.failNext('sendMessage', 500, 'Internal Server Error');
     staff.send('Un anunț');
-    await t.tg.waitUntil(() => t.tg.callsOf('sendMessage').filter((c) => Number(c.params.chat_id) === 5002 && c.params.text?.includes('buton cu link')).length > 0, 10_000, 'the failed prompt');
+    await t.tg.waitUntil(() => t.tg.callsOf('sendMessage').filter((c) => Number(c.params.chat_id) === 5002 && c.params.text?.includes('Alegeți mai jos')).length > 0, 10_000, 'the failed prompt');
     await new Promise((r) => setTimeout(r, 300));
     await staff.say('/cancel', 'anulat');
     await staff.say('/broadcast', 'Mesaj nou în masă');
@@ -100,8 +103,8 @@ describe('/broadcast composer', () => {
 
   it('cancel stops a paused broadcast and shows the final figures', async () => {
     await staff.say('/broadcast', 'Mesaj nou în masă');
-    await staff.say('Al doilea anunț', 'buton cu link');
-    await staff.tap('bcb:skip', 'Pe ce canal?');
+    await staff.say('Al doilea anunț', 'Alegeți mai jos');
+    await staff.tap('bcp:custom', 'Pe ce canal?');
     await staff.tap('bcc:telegram', 'Ce raioane');
     await staff.tap('bcd:!done', 'Ce sectoare');
     await staff.tap('bcs:!done', 'Ce limbi');
@@ -110,16 +113,21 @@ describe('/broadcast composer', () => {
     await staff.tap('bcgo:later', 'AAAA-LL-ZZ');
     const msg = await staff.say('2026-11-27 09:00', 'Programat');
     const id = msg.reply_markup.inline_keyboard[0][1].callback_data.slice(5);
+    for (let i = 0; i < 100 && (await t.app.services.broadcasts.byId(id))?.status !== 'scheduled'; i++) await new Promise((r) => setTimeout(r, 20));
     staff.press(`bc:p:${id}`);
     await t.tg.waitUntil(() => msg.reply_markup.inline_keyboard[0][0].callback_data === `bc:r:${id}`, 5000, 'the Resume button');
     expect((await t.app.services.broadcasts.byId(id))!.status).toBe('paused');
     staff.press(`bc:x:${id}`);
+    // Cancel asks first; nothing is cancelled until "Yes".
+    await t.tg.waitUntil(() => msg.reply_markup.inline_keyboard[0][0].callback_data === `bc:X:${id}`, 5000, 'the confirmation');
+    expect((await t.app.services.broadcasts.byId(id))!.status).toBe('paused');
+    staff.press(`bc:X:${id}`);
     await t.tg.waitUntil(() => msg.text?.includes('Trimitere anulată'), 5000, 'the final figures');
     expect((await t.app.services.broadcasts.byId(id))!.status).toBe('cancelled');
     const actions = (await t.app.services.staff.recent(20)).map((a) => a.action);
     expect(actions).toEqual(expect.arrayContaining(['broadcast.schedule', 'broadcast.pause', 'broadcast.cancel']));
-    // /stats names the delivery outcomes in the staff member's language.
-    const stats = await staff.say('/stats', 'Statistici');
-    expect(stats.text).toMatch(/livrări: livrate: \d+/);
+    // /stats counts the recipients reached this month, in the staff member's language.
+    const stats = await staff.say('/stats', 'Raport de activitate');
+    expect(stats.text).toMatch(/Destinatari atinși: [1-9]/);
   }, 30_000);
 });

@@ -38,7 +38,9 @@ describe('/pending decisions and /stats', () => {
     await staff.say('Adăugați o fotografie, vă rog', 'change request');
     const told = await owner.expect('Adăugați o fotografie', { since });
     expect(told.reply_markup.inline_keyboard.flat().map((b: { callback_data: string }) => b.callback_data)).toContain('biz:edit');
-    await staff.tap(`mod:no:${ids[1]}`, 'reason for rejecting');
+    staff.press(`mod:no:${ids[1]}`);
+    await t.tg.waitUntil(() => staff.messages().some((m) => JSON.stringify(m.reply_markup ?? {}).includes(`mod:NO:${ids[1]}`)), 5000, 'the confirmation');
+    await staff.tap(`mod:NO:${ids[1]}`, 'reason for rejecting');
     await staff.say('Nu este din regiune', 'was rejected');
     const audit = await t.app.services.directory.audit.find({ targetId: { $in: ids } });
     expect(audit.map((a) => a.action).sort()).toEqual(['listing.reject', 'listing.request_changes']);
@@ -61,14 +63,13 @@ describe('/pending decisions and /stats', () => {
   it('/stats answers with figures and a chart image', async () => {
     const since = t.tg.sent.length;
     const callsBefore = t.tg.calls.length;
-    const m = await staff.say('/stats', 'Statistics');
-    expect(m.text).toContain('Listings: 2');
-    expect(m.text).toMatch(/By district: (Soroca|Bălți): 1/);
-    // Channel and language by name, not as codes (the LAG's users: the owner and the staff member).
-    expect(m.text).toContain('By channel: Telegram: 2');
-    expect(m.text).toContain('By language: 🇬🇧 English: 2');
-    // The offer created above (md-nord) is counted for this LAG.
-    expect(m.text).toContain('Cooperation offers: 1; matches: 0; completed introductions: 0');
+    const m = await staff.say('/stats', 'Activity report');
+    expect(m.text).toContain('Businesses published (now): 1');
+    expect(m.text).toContain('Businesses pending review (now): 0');
+    // Every district of the LAG by name, zeros included; sectors by name.
+    expect(m.text).toContain('Ocnița: 0 / 0 / 0');
+    expect(m.text).toMatch(/Soroca: 1 \/ 0 \/ 1/);
+    expect(m.text).toContain('C · Manufacturing: 1 / 0 / 2');
     const photo = await t.tg.waitUntil(() => t.tg.calls.slice(callsBefore).find((c) => c.method === 'sendPhoto' && Number(c.params.chat_id) === 6002));
     const png = photo.params.photo.data as Buffer;
     expect(imageSize(png).type).toBe('png');

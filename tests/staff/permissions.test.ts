@@ -90,8 +90,8 @@ describe('staff permission matrix', () => {
   });
 
   it('/stats, /broadcast and /import open for staff', async () => {
-    await u.staffHere.say('/stats', 'Statistics');
-    await u.admin.say('/stats', 'Statistics for which LAG?');
+    await u.staffHere.say('/stats', 'Activity report');
+    await u.admin.say('/stats', 'For which LAG?');
     await u.staffThere.say('/broadcast', 'New broadcast');
     await u.staffThere.say('/cancel', 'cancelled');
     await u.staffHere.say('/import', '.csv or .xlsx');
@@ -99,7 +99,11 @@ describe('staff permission matrix', () => {
   });
 
   it('/revoke removes the role and the audit log records grant and revoke', async () => {
-    await u.admin.say('/revoke @janis', 'no longer staff');
+    await u.admin.say('/revoke @janis', 'Take staff rights away');
+    expect((await t.app.services.users.byUsername('janis'))!.role).toBe('staff'); // nothing until confirmed
+    const since = u.admin.messages().length;
+    u.admin.pressLabel('Yes, revoke');
+    await u.admin.expect('no longer staff', { since });
     await denied(u.staffThere, 'pending');
     const actions = (await t.app.services.staff.recent(50)).map((a) => a.action);
     expect(actions).toEqual(expect.arrayContaining(['staff.grant', 'staff.revoke']));

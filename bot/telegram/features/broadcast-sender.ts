@@ -22,7 +22,13 @@ import { fit, TEXT_LIMIT } from '../render.js';
 export function telegramBroadcastChannel(api: Api): BroadcastChannel {
   return {
     async send(user, content, opts) {
-      const reply_markup = content.button ? new InlineKeyboard().url(content.button.label, content.button.url) : undefined;
+      let reply_markup = content.button ? new InlineKeyboard().url(content.button.label, content.button.url) : undefined;
+      if (content.eventId) {
+        // An event invitation: the answer buttons, in the recipient's language.
+        const t = translator(user.locale);
+        reply_markup = (reply_markup?.row() ?? new InlineKeyboard())
+          .text(t('events:button.yes'), `ev:y:${content.eventId}`).text(t('events:button.no'), `ev:n:${content.eventId}`);
+      }
       const paid = opts.paid ? { allow_paid_broadcast: true } : {};
       const entities = content.entities as unknown as MessageEntity[];
       try {
@@ -53,8 +59,9 @@ export function reportText(t: TFunction, b: Broadcast, c: BroadcastCounts, final
     t('staff:bc.report.delivered', { count: c.sent }),
     t('staff:bc.report.blocked', { count: c.blocked }),
     t('staff:bc.report.failed', { count: c.failed }),
-    t('staff:bc.report.outside', { count: c.outside_window }),
   ];
+  // Messenger's 24 h window means nothing to a broadcast that reached no one on Messenger.
+  if (c.channels.includes('messenger') || c.outside_window) lines.push(t('staff:bc.report.outside', { count: c.outside_window }));
   if (c.unknown) lines.push(t('staff:bc.report.unknown', { count: c.unknown }));
   if (c.cancelled) lines.push(t('staff:bc.report.not_sent', { count: c.cancelled }));
   return fit(lines.join('\n'), TEXT_LIMIT);
@@ -68,9 +75,33 @@ export function controlsKeyboard(t: TFunction, b: Pick<Broadcast, '_id' | 'statu
   return undefined;
 }
 
+/** Cancelling is final: the Cancel button first asks "really?" on the same message. */
+export function confirmCancelKeyboard(t: TFunction, id: string): InlineKeyboard {
+  return new InlineKeyboard().text(t('staff:bc.cancel_yes'), `bc:X:${id}`).text(t('staff:bc.cancel_no'), `bc:k:${id}`);
+}
+
+/**
+ * Edits of one progress message run one at a time (the worker's reports and a staff member's cancel), and a
+ * progress edit re-reads the broadcast inside the lock: once the final report is written, nothing follows it.
+ */
+const progressLocks = new Map<string, Promise<unknown>>();
+
+async function underProgressLock<T>(id: string, fn: () => Promise<T>): Promise<T> {
+  const before = progressLocks.get(id) ?? Promise.resolve();
+  const run = before.then(fn, fn);
+  const tail = run.catch(() => undefined);
+  progressLocks.set(id, tail);
+  try {
+    return await run;
+  } finally {
+    if (progressLocks.get(id) === tail) progressLocks.delete(id);
+  }
+}
+
 export function telegramReporter(services: Services, api: Api): BroadcastReporter {
   return {
-    async report(b, counts, final) {
+    report: (b, counts, final) => underProgressLock(b._id, async () => {
+      if (!final && (await services.broadcasts.byId(b._id))?.finalReported) return;
       const staff = await services.users.byId(b.createdBy);
       if (!staff || staff.channel !== 'telegram') return;
       const t = translator(staff.locale);
@@ -78,12 +109,13 @@ export function telegramReporter(services: Services, api: Api): BroadcastReporte
       const reply_markup = final ? undefined : controlsKeyboard(t, b);
       if (b.progress) {
         await api.editMessageText(b.progress.chatId, b.progress.messageId, text, { reply_markup }).catch(() => undefined);
+        // A separate short message, so the staff member is notified that it ended (edits make no sound).
         if (final) await api.sendMessage(staff.chatId, text);
         return;
       }
       const m = await api.sendMessage(staff.chatId, text, { reply_markup });
       return { chatId: staff.chatId, messageId: m.message_id };
-    },
+    }),
   };
 }
 

@@ -17,8 +17,8 @@ import { normalizeUrl } from '../../../services/validation.js';
 import type { BotContext, ConvContext } from '../context.js';
 import { downloadPhoto } from '../files.js';
 import { CAPTION_LIMIT, fit, TEXT_LIMIT } from '../render.js';
-import { controlsKeyboard, reportText } from './broadcast-sender.js';
-import { askChoice, askToggles, waitText, type Conv, type Hints } from './questions.js';
+import { confirmCancelKeyboard, controlsKeyboard, telegramBroadcastChannel, telegramReporter } from './broadcast-sender.js';
+import { askChoice, askToggles, type Conv, type Hints } from './questions.js';
 import { LANGUAGE_NAMES } from '../../../services/i18n.js';
 import { lagName, staffOnly } from './staff.js';
 
@@ -59,15 +59,45 @@ async function chooseMany(conv: Conv, ctx: ConvContext, prompt: string, options:
   return r.chosen;
 }
 
-async function askButton(conv: Conv, ctx: ConvContext): Promise<{ label: string; url: string } | undefined> {
-  await ctx.reply(ctx.t('staff:bc.ask_button'), { reply_markup: new InlineKeyboard().text(ctx.t('staff:bc.skip'), 'bcb:skip') });
+type Preset = 'ent' | 'all' | 'last' | 'custom';
+
+/** The two-tap presets (plus the detailed builder), offered on the link-button question. */
+function presetKeyboard(ctx: ConvContext, lagId: string | undefined, hasLast: boolean): InlineKeyboard {
+  const lag = lagName(ctx, lagId);
+  const kb = new InlineKeyboard()
+    .text(ctx.t(lagId ? 'staff:bc.preset.ent' : 'staff:bc.preset.ent_all', { lag }), 'bcp:ent').row()
+    .text(ctx.t(lagId ? 'staff:bc.preset.all' : 'staff:bc.preset.all_all', { lag }), 'bcp:all').row();
+  if (hasLast) kb.text(ctx.t('staff:bc.preset.last'), 'bcp:last').row();
+  return kb.text(ctx.t('staff:bc.preset.custom'), 'bcp:custom');
+}
+
+/**
+ * Asks for an optional link button ("Label | URL") and who gets the broadcast, on one message: tapping a
+ * preset answers both (no button), typing a button first keeps the presets for the next tap.
+ */
+async function askButtonAndPreset(conv: Conv, ctx: ConvContext, lagId: string | undefined, hasLast: boolean):
+  Promise<{ button?: { label: string; url: string }; preset: Preset }> {
+  let button: { label: string; url: string } | undefined;
+  await ctx.reply(ctx.t('staff:bc.ask_button_or_audience'), { reply_markup: presetKeyboard(ctx, lagId, hasLast) });
   for (;;) {
-    const text = await waitText(conv, ctx, HINTS, { skip: 'bcb:skip' });
-    if (text === null) return undefined;
-    const [label, link] = text.split('|').map((s) => s.trim());
+    const next = await conv.wait();
+    const data = next.callbackQuery?.data;
+    if (next.callbackQuery) await next.answerCallbackQuery().catch(() => undefined);
+    const preset = data?.startsWith('bcp:') ? data.slice(4) as Preset : undefined;
+    if (preset && ['ent', 'all', 'custom'].includes(preset) || (preset === 'last' && hasLast)) return { button, preset: preset! };
+    const text = next.message?.text;
+    if (text === undefined || text.startsWith('/')) {
+      await ctx.reply(ctx.t('staff:bc.use_buttons'));
+      continue;
+    }
+    const [label, link] = text.split('|').map((x) => x.trim());
     const url = link ? normalizeUrl(link) : null;
-    if (label && [...label].length <= 40 && url?.ok) return { label, url: url.value };
-    await ctx.reply(ctx.t('staff:bc.bad_button'));
+    if (label && [...label].length <= 40 && url?.ok) {
+      button = { label, url: url.value };
+      await ctx.reply(ctx.t('staff:bc.ask_audience'), { reply_markup: presetKeyboard(ctx, lagId, hasLast) });
+    } else {
+      await ctx.reply(ctx.t('staff:bc.bad_button'));
+    }
   }
 }
 
@@ -80,19 +110,8 @@ function previewText(ctx: ConvContext, p: AudiencePreview): string {
   return lines.join('\n');
 }
 
-async function composer(conv: Conv, ctx: ConvContext): Promise<void> {
-  const lagId = scopeOf(ctx.user);
-  const first = await askMessage(conv, ctx, ctx.t('staff:bc.ask_text'), true);
-  const max = first.photoFileId ? CAPTION_LIMIT : TEXT_LIMIT;
-  if ([...first.text].length > max) {
-    await ctx.reply(ctx.t('staff:bc.too_long', { max }));
-    return;
-  }
-  const blobId = first.photoFileId
-    ? await conv.external((outside) => downloadPhoto(outside, first.photoFileId!).catch(() => undefined))
-    : undefined;
-  const button = await askButton(conv, ctx);
-
+/** The detailed segment builder: role (admins), channel, districts, sectors, languages, per-language versions. */
+async function detailedAudience(conv: Conv, ctx: ConvContext, lagId: string | undefined, versions: BroadcastVersion[], max: number): Promise<Audience> {
   // A LAG's staff reach its entrepreneurs only (customers have no territory).
   const role: AudienceRole = lagId ? 'entrepreneurs' : await askChoice(conv, ctx, ctx.t('staff:bc.ask_role'),
     AUDIENCE_ROLES.map((r) => [ctx.t(`staff:bc.role.${r}`), r]), 'bcr', HINTS) as AudienceRole;
@@ -107,8 +126,6 @@ async function composer(conv: Conv, ctx: ConvContext): Promise<void> {
     sectors = await chooseMany(conv, ctx, ctx.t('staff:bc.ask_sectors'), NACE_SECTIONS.map((s) => [`${s} · ${ctx.t(`sectors:${s}`)}`, s]), 'bcs');
   }
   const locales = await chooseMany(conv, ctx, ctx.t('staff:bc.ask_languages'), LOCALES.map((l) => [LANGUAGE_NAMES[l], l]), 'bcl', 4) as Locale[];
-
-  const versions: BroadcastVersion[] = [{ locale: '*', text: first.text, entities: first.entities }];
   const offerable = locales.length ? locales : [...LOCALES];
   for (;;) {
     const left = offerable.filter((l) => !versions.some((v) => v.locale === l));
@@ -124,10 +141,27 @@ async function composer(conv: Conv, ctx: ConvContext): Promise<void> {
     }
     versions.push({ locale: pick as Locale, text: v.text, entities: v.entities });
   }
+  return { role, channels: channel === 'both' ? [] : [channel], districts: districtIds, sectors, locales, ...(lagId ? { lagId } : {}) };
+}
 
-  const audience: Audience = {
-    role, channels: channel === 'both' ? [] : [channel], districts: districtIds, sectors, locales, ...(lagId ? { lagId } : {}),
-  };
+async function composer(conv: Conv, ctx: ConvContext): Promise<void> {
+  const lagId = scopeOf(ctx.user);
+  const first = await askMessage(conv, ctx, ctx.t('staff:bc.ask_text'), true);
+  const max = first.photoFileId ? CAPTION_LIMIT : TEXT_LIMIT;
+  if ([...first.text].length > max) {
+    await ctx.reply(ctx.t('staff:bc.too_long', { max }));
+    return;
+  }
+  const blobId = first.photoFileId
+    ? await conv.external((outside) => downloadPhoto(outside, first.photoFileId!).catch(() => undefined))
+    : undefined;
+  const last = await conv.external((outside) => outside.services.broadcasts.lastAudience(outside.user));
+  const { button, preset } = await askButtonAndPreset(conv, ctx, lagId, !!last);
+  const versions: BroadcastVersion[] = [{ locale: '*', text: first.text, entities: first.entities }];
+  const audience: Audience = preset === 'custom'
+    ? await detailedAudience(conv, ctx, lagId, versions, max)
+    : preset === 'last' && last ? { ...last }
+    : { role: preset === 'ent' ? 'entrepreneurs' : 'everyone', channels: [], districts: [], sectors: [], locales: [], ...(lagId ? { lagId } : {}) };
   const draft: BroadcastDraft = {
     audience, versions, button,
     ...(first.photoFileId ? { photo: { telegramFileId: first.photoFileId, ...(blobId ? { blobId } : {}) } } : {}),
@@ -151,6 +185,7 @@ async function composer(conv: Conv, ctx: ConvContext): Promise<void> {
   let paid = false;
   for (;;) {
     const kb = new InlineKeyboard().text(ctx.t('staff:bc.send_now'), 'bcgo:now').text(ctx.t('staff:bc.send_later'), 'bcgo:later').row()
+      .text(ctx.t('staff:bc.test_to_me'), 'bcgo:test').row()
       .text(paid ? ctx.t('staff:bc.paid_on') : ctx.t('staff:bc.paid_off'), 'bcgo:paid').row()
       .text(ctx.t('staff:bc.discard'), 'bcgo:discard');
     await ctx.reply(previewText(ctx, preview), { reply_markup: kb });
@@ -160,6 +195,15 @@ async function composer(conv: Conv, ctx: ConvContext): Promise<void> {
     if (data === 'bcgo:paid') {
       paid = !paid;
       if (paid) await ctx.reply(ctx.t('staff:bc.paid_explained'));
+      continue;
+    }
+    if (data === 'bcgo:test') {
+      // Through the same sender recipients get, to the staff member's own chat, in their language's version.
+      const outcome = await conv.external(async (outside) => {
+        const v = outside.services.broadcasts.versionFor({ versions }, outside.user.locale);
+        return telegramBroadcastChannel(outside.api).send(outside.user, { text: v.text, entities: v.entities, photo: draft.photo, button }, { paid: false });
+      });
+      await ctx.reply(ctx.t(outcome.status === 'sent' ? 'staff:bc.test_sent' : 'staff:bc.test_failed'));
       continue;
     }
     if (data === 'bcgo:discard') {
@@ -180,15 +224,16 @@ async function composer(conv: Conv, ctx: ConvContext): Promise<void> {
       await ctx.reply(ctx.t('staff:bc.use_buttons'));
       continue;
     }
-    const b = await conv.external(async (outside) => {
-      const created = await outside.services.broadcasts.create(outside.user, { ...draft, paid });
-      return outside.services.broadcasts.schedule(outside.user, created._id, sendAt);
-    });
-    if (!b) return;
-    await ctx.reply(ctx.t(sendAt ? 'staff:bc.scheduled' : 'staff:bc.queued', {
+    const created = await conv.external((outside) => outside.services.broadcasts.create(outside.user, { ...draft, paid }));
+    // This message is the one progress message: the worker edits it, and only it carries the controls.
+    const progress = await ctx.reply(ctx.t(sendAt ? 'staff:bc.scheduled' : 'staff:bc.queued', {
       recipients: ctx.t('staff:bc.recipients', { count: preview.total }),
       time: sendAt ? new Intl.DateTimeFormat(ctx.locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: tz }).format(sendAt) : '',
-    }), { reply_markup: controlsKeyboard(ctx.t, b) });
+    }), { reply_markup: controlsKeyboard(ctx.t, { _id: created._id, status: 'scheduled' }) });
+    await conv.external(async (outside) => {
+      await outside.services.broadcasts.setProgress(created._id, { chatId: String(progress.chat.id), messageId: progress.message_id });
+      await outside.services.broadcasts.schedule(outside.user, created._id, sendAt);
+    });
     return;
   }
 }
@@ -199,20 +244,29 @@ export function broadcastFeature(plugins: ((ctx: ConvContext, next: () => Promis
   c.command('broadcast', staffOnly(async (ctx) => {
     await ctx.conversation.enter(BROADCAST_COMPOSER);
   }));
-  c.callbackQuery(/^bc:([prx]):([\w-]+)$/, staffOnly(async (ctx) => {
+  c.callbackQuery(/^bc:([prxXk]):([\w-]+)$/, staffOnly(async (ctx) => {
     const [, action, id] = ctx.match!;
-    const b = await ctx.services.broadcasts.byId(id);
-    if (!b || !ctx.services.broadcasts.canControl(ctx.user, b)) {
+    const svc = ctx.services.broadcasts;
+    const b = await svc.byId(id);
+    if (!b || !svc.canControl(ctx.user, b)) {
       await ctx.answerCallbackQuery({ text: ctx.t('common:not_available'), show_alert: true });
       return;
     }
-    const svc = ctx.services.broadcasts;
+    const open = ['draft', 'scheduled', 'sending', 'paused'].includes(b.status);
+    if (action === 'x' || action === 'k') {
+      // Cancel asks first; "No" puts the usual controls back.
+      await ctx.answerCallbackQuery(open ? undefined : { text: ctx.t('staff:bc.control.too_late') });
+      if (!open) return;
+      const reply_markup = action === 'x' ? confirmCancelKeyboard(ctx.t, id) : controlsKeyboard(ctx.t, b);
+      await ctx.editMessageReplyMarkup({ reply_markup }).catch(() => undefined);
+      return;
+    }
     const done = action === 'p' ? await svc.pause(ctx.user, id) : action === 'r' ? await svc.resume(ctx.user, id) : await svc.cancel(ctx.user, id);
-    await ctx.answerCallbackQuery({ text: ctx.t(done ? `staff:bc.control.${action}` : 'staff:bc.control.too_late') });
+    await ctx.answerCallbackQuery({ text: ctx.t(done ? `staff:bc.control.${action.toLowerCase()}` : 'staff:bc.control.too_late') });
     if (!done) return;
     if (done.status === 'cancelled') {
-      // The worker no longer reports a cancelled broadcast: the final figures come here.
-      await ctx.editMessageText(reportText(ctx.t, done, await svc.counts(id), true)).catch(() => undefined);
+      // The worker no longer reports a cancelled broadcast: the final figures come here, once.
+      if (await svc.claimFinalReport(id)) await telegramReporter(ctx.services, ctx.api).report(done, await svc.counts(id), true);
       return;
     }
     await ctx.editMessageReplyMarkup({ reply_markup: controlsKeyboard(ctx.t, done) }).catch(() => undefined);

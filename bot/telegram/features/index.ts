@@ -16,6 +16,8 @@ import { searchFeature } from './search.js';
 import { staffFeature } from './staff.js';
 import { staffDataFeature } from './staff-data.js';
 import { shopFeature } from './shop.js';
+import { reportsFeature } from './reports.js';
+import { eventsFeature } from './events.js';
 
 export type ConvPlugin = (ctx: ConvContext, next: () => Promise<void>) => Promise<void>;
 export type Feature = (plugins: ConvPlugin[]) => Composer<BotContext>;
@@ -28,6 +30,9 @@ export const features: Feature[] = [
   moderationFeature,
   () => staffFeature(),
   broadcastFeature,
+  // Before staffDataFeature: /stats is answered here (period, names, weekly trend).
+  () => reportsFeature(),
+  eventsFeature,
   staffDataFeature,
   offersFeature,
   () => offersBrowseFeature(),

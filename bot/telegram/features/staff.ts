@@ -4,16 +4,15 @@
  */
 import { Composer, InlineKeyboard } from 'grammy';
 import type { User } from '../../../models/user.js';
-import type { OutMessage } from '../../../services/messages.js';
+import { raw, type OutMessage } from '../../../services/messages.js';
 import { translator } from '../../../services/i18n.js';
 import { hasStaffTools, isAdmin, scopeOf } from '../../../services/staff.js';
 import { lag, lags } from '../../../services/territories.js';
 import { syncCommands } from '../commands.js';
 import type { BotContext } from '../context.js';
-import { keyboard, renderText } from '../render.js';
 
 /** Staff commands (all of them answer "not available" to everyone else). */
-export const STAFF_ONLY = ['pending', 'broadcast', 'stats', 'export', 'import'] as const;
+export const STAFF_ONLY = ['pending', 'broadcast', 'stats', 'report', 'export', 'import'] as const;
 export const ADMIN_ONLY = ['grant', 'revoke'] as const;
 const QUEUE_PAGE = 10;
 
@@ -61,6 +60,15 @@ async function grant(ctx: BotContext, target: User, lagId: string): Promise<void
   await ctx.api.sendMessage(r.user.chatId, tt('staff:grant.welcome', { lag: lag(lagId)!.names[r.user.locale] })).catch(() => undefined);
 }
 
+/** "3 days ago", "acum 21 de ore": how long an item has waited, in the reader's language (ICU plurals). */
+export function waitedFor(locale: string, since: Date, now: Date): string {
+  const minutes = Math.max(0, Math.floor((now.getTime() - since.getTime()) / 60_000));
+  const rtf = new Intl.RelativeTimeFormat(locale, { numeric: 'always' });
+  if (minutes < 60) return rtf.format(-minutes, 'minute');
+  if (minutes < 48 * 60) return rtf.format(-Math.floor(minutes / 60), 'hour');
+  return rtf.format(-Math.floor(minutes / 1440), 'day');
+}
+
 async function showQueue(ctx: BotContext): Promise<void> {
   const scope = scopeOf(ctx.user);
   const listings = await ctx.services.directory.pending(scope);
@@ -81,9 +89,12 @@ async function showQueue(ctx: BotContext): Promise<void> {
     return;
   }
   await ctx.reply(ctx.t('staff:queue.head', { lag: lagName(ctx, scope), listings: ctx.t('staff:queue.listings', { count: listings.length }), offers: ctx.t('staff:queue.offers', { count: offers.length }) }));
+  const now = ctx.services.clock.now();
   for (const item of items.slice(0, QUEUE_PAGE)) {
     const card = await item.card();
-    await ctx.reply(renderText(ctx.t, card), { reply_markup: keyboard(ctx.t, card.buttons) });
+    // Through the notifier, so a listing's logo comes with its card; the waiting time leads.
+    const waiting = raw(ctx.t('staff:queue.waiting', { ago: waitedFor(ctx.locale, new Date(item.at), now) }));
+    await ctx.services.notifier.send(ctx.user, { ...card, text: [waiting, ...card.text] });
   }
   if (items.length > QUEUE_PAGE) await ctx.reply(ctx.t('staff:queue.more', { count: items.length - QUEUE_PAGE }));
 }
@@ -111,10 +122,23 @@ export function staffFeature(): Composer<BotContext> {
     await grant(ctx, target, lagId);
   }, { admin: true }));
 
+  // Revoking takes someone's staff tools away: the admin confirms with a tap first.
   c.command('revoke', staffOnly(async (ctx) => {
     const ref = String(ctx.match ?? '').trim();
     if (!ref) return ctx.reply(ctx.t('staff:revoke.usage'));
     const target = await ctx.services.staff.find(ref);
+    if (!target) return ctx.reply(ctx.t('staff:grant.unknown_user'));
+    if (target.role !== 'staff') return ctx.reply(ctx.t(target.role === 'admin' ? 'staff:grant.is_admin' : 'staff:grant.not_staff'));
+    await ctx.reply(ctx.t('staff:revoke.confirm', { user: who(target), lag: lagName(ctx, target.lagId) }), {
+      reply_markup: new InlineKeyboard().text(ctx.t('staff:revoke.yes'), `srv:${target._id}`).text(ctx.t('moderation:confirm.back'), 'srv:no'),
+    });
+  }, { admin: true }));
+
+  c.callbackQuery(/^srv:([\w-]+)$/, staffOnly(async (ctx) => {
+    await ctx.answerCallbackQuery();
+    await ctx.editMessageReplyMarkup().catch(() => undefined);
+    if (ctx.match![1] === 'no') return ctx.reply(ctx.t('staff:revoke.kept'));
+    const target = await ctx.services.users.byId(ctx.match![1]);
     if (!target) return ctx.reply(ctx.t('staff:grant.unknown_user'));
     const r = await ctx.services.staff.revoke(ctx.user, target);
     if (!r.ok) return ctx.reply(ctx.t(`staff:grant.${r.error}`));
