@@ -20,31 +20,31 @@ afterAll(async () => t?.close());
 const chatMenu = (chatId: number) => [...t.tg.callsOf('setMyCommands')].reverse().find((c) => c.params.scope?.chat_id === chatId);
 
 describe('owner and staff journeys', () => {
-  it('a new owner: Step N of 13, Back, leaving keeps the answers, the home resumes them, the summary shows the photo', async () => {
+  it('a new owner: Step N of 19, Back, leaving keeps the answers, the home resumes them, the summary shows the photo', async () => {
     const u = counting(t.tg.user(8301, { language_code: 'ro', first_name: 'Ion' }));
     await u.say('/start', 'Bună ziua, Ion!');
-    await u.tap('menu:register', 'Pasul 1 din 13');
-    await u.say('Prisaca Albina', 'Pasul 2 din 13');
+    await u.tap('menu:register', 'Pasul 1 din 19');
+    await u.say('Prisaca Albina', 'Pasul 2 din 19');
     u.press('sec:A');
-    await u.tap('sec:!done', 'Pasul 3 din 13');
-    const where = await u.say('prisacă', 'Pasul 4 din 13');
+    await u.tap('sec:!done', 'Pasul 3 din 19');
+    const where = await u.say('prisacă', 'Pasul 4 din 19');
     expect(buttons(where).map((b) => b.callback_data)).toContain('reg:back');
     // Back to the previous question, answer it again.
     await u.tap('reg:back', 'Descrieți activitatea');
     await u.say('prisacă, miere și ceară', 'Unde se află afacerea');
-    await u.tap('dst:md-soroca', 'Pasul 5 din 13');
+    await u.tap('dst:md-soroca', 'Pasul 5 din 19');
 
     // A command mid-way asks first; leaving runs it, and the answers stay.
     await u.say('/search', 'Ieșiți din înregistrare? Răspunsurile dvs. sunt păstrate');
     await u.tap('reg:leave', 'Scrieți ce căutați');
-    const home = await u.say('/start', 'Înregistrarea nu este terminată: pasul 5 din 13');
+    const home = await u.say('/start', 'Înregistrarea nu este terminată: pasul 5 din 19');
     expect(buttons(home).map((b) => b.text)).toContain('📝 Continuați înregistrarea (5/13)');
-    await u.tap('menu:register', 'Bine ați revenit! Răspunsurile dvs. sunt păstrate — continuăm cu pasul 5 din 13');
+    await u.tap('menu:register', 'Bine ați revenit! Răspunsurile dvs. sunt păstrate — continuăm cu pasul 5 din 19');
     await u.u.expect('În ce localitate');
 
-    await u.say('Vădeni', 'Pasul 6 din 13');
-    await u.say('Miere de salcâm și polifloră din satul Vădeni.', 'Pasul 7 din 13');
-    await u.say('miere, ceară', 'Pasul 8 din 13');
+    await u.say('Vădeni', 'Pasul 6 din 19');
+    await u.say('Miere de salcâm și polifloră din satul Vădeni.', 'Pasul 7 din 19');
+    await u.say('miere, ceară', 'Pasul 8 din 19');
     await u.say('069123456', 'Adresa de e-mail');
     const email = t.tg.messagesTo(8301).at(-1)!;
     expect(email.text).toContain('Acest pas este opțional');

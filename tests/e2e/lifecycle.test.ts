@@ -38,7 +38,7 @@ describe('registration lifecycle', () => {
     expect(await t.app.services.store.collection(ListingModel).count({ name: 'Jelgava Bakery' })).toBe(0);
     // The answers were kept: /register continues at the locality.
     const back = await u.say('/register', 'Welcome back');
-    expect(back.text).toContain('step 5 of 13');
+    expect(back.text).toContain('step 5 of 19');
     await u.expect('Which locality');
   });
 
@@ -50,7 +50,7 @@ describe('registration lifecycle', () => {
     await u.tap('reg:leave', 'Commands you can use');
     await u.say('Some Name', 'Nothing found for “Some Name”');
     await u.say('/register', 'Welcome back');
-    await u.expect('Step 2 of 13');
+    await u.expect('Step 2 of 19');
   });
 
   it('a 429 inside a conversation is retried transparently; a hard API failure never traps the user', async () => {

@@ -86,7 +86,7 @@ describe('replies under Telegram limits (fake enforcing 30 msg/s and 1 msg/s per
   it('a 429 storm outside and inside a conversation ends in the real answers, never an error message', async () => {
     const u = t.tg.user(6101, { language_code: 'en' });
     t.tg.failNext('sendMessage', 429, 'Too Many Requests: retry after 1', { retryAfter: 1, times: 4 });
-    await u.say('/help', 'What I can do');
+    await u.say('/help', 'Commands you can use');
     await u.say('/register', 'What is the name');
     t.tg.failNext('sendMessage', 429, 'Too Many Requests: retry after 1', { retryAfter: 1, times: 4 });
     await u.say('Storm Ltd', 'Choose your sectors');

@@ -79,7 +79,7 @@ describe('Telegram webhook intake', () => {
     expect(ok.status).toBe(200);
     expect(await app.services.inbox.updates.findById('tg:502')).toMatchObject({ channel: 'telegram', seq: 502 });
     await tg.waitUntil(() => tg.messagesTo(6001).length === 1, 10_000, 'the /help answer');
-    expect(tg.messagesTo(6001)[0].text).toContain('What I can do');
+    expect(tg.messagesTo(6001)[0].text).toContain('Commands you can use');
     await app.idle();
     expect(await app.services.inbox.updates.findById('tg:502')).toMatchObject({ done: true });
 
@@ -98,7 +98,7 @@ describe('Telegram webhook intake', () => {
     }
     await tg.waitUntil(() => tg.messagesTo(6002).length >= 5 && tg.messagesTo(6003).length >= 5, 15_000, 'ten answers');
     for (const chat of [6002, 6003]) {
-      const kinds = tg.messagesTo(chat).map((m) => (m.text?.includes('What I can do') ? '/help' : '/start'));
+      const kinds = tg.messagesTo(chat).map((m) => (m.text?.includes('Commands you can use') ? '/help' : '/start'));
       expect(kinds).toEqual(texts);
     }
   });

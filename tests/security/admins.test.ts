@@ -43,7 +43,7 @@ describe('admins follow STAFF_TELEGRAM_IDS', () => {
     // A start with the same list changes nothing and tells nobody again.
     const told = a.messages().length;
     t = await t.restart();
-    await a.say('/help', 'Ce pot face');
+    await a.say('/help', 'Comenzile pe care le puteți folosi');
     expect(a.messages().slice(told).filter((m) => m.text?.includes('nu mai este administrator'))).toHaveLength(0);
     expect(await t.app.services.store.collection(AuditModel).count({ action: 'admin.revoke' })).toBe(1);
   }, 60_000);

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditModel } from '../../models/audit.js';
 import { ERASED } from '../../services/privacy.js';
+import { skipProfileSteps } from '../helpers/flows.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { buttons } from '../helpers/fake-telegram.js';
 
@@ -49,8 +50,7 @@ describe('/deleteme erases from the data files', () => {
     await u.say('Zzyzx Apicultura Unica', 'Alegeți domeniile');
     u.press('sec:A');
     await u.tap('sec:!done', 'Descrieți activitatea');
-    await u.say('prisacă', 'În ce țară');
-    await u.tap('cty:MD', 'Alegeți raionul');
+    await u.say('prisacă', 'Unde se află afacerea');
     await u.tap('dst:md-soroca', 'În ce localitate');
     await u.say('Vădeni', 'Descrieți afacerea');
     await u.say('Miere de la Zzyzx din Vădeni.', 'Scrieți produsele');
@@ -58,7 +58,8 @@ describe('/deleteme erases from the data files', () => {
     await u.say('069871234', 'Adresa de e-mail');
     await u.tap('step:skip', 'Site-ul web');
     await u.tap('step:skip', 'Pagina de Facebook');
-    await u.tap('step:skip', 'În ce limbi');
+    await u.tap('step:skip', 'Adresa (stradă');
+    await skipProfileSteps(u, 'În ce limbi');
     await u.tap('spk:!done', 'Trimiteți logoul');
     await u.tap('step:skip', 'Verificați datele');
     const since = staff.messages().length;

@@ -61,7 +61,7 @@ describe('hostile input changes nothing', () => {
     ];
     for (const text of texts) attacker.send(text);
     // Everything has been handled once the attacker's last message got its answer and the queue is quiet.
-    await attacker.say('/help', 'What I can do');
+    await attacker.say('/help', 'Commands you can use');
     await t.tg.waitUntil(() => t.tg.callsOf('answerCallbackQuery').length >= forged.length - 4, 10_000).catch(() => undefined);
     await new Promise((r) => setTimeout(r, 500));
 

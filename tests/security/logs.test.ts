@@ -100,7 +100,7 @@ describe('secrets out of logs', () => {
     const post = (secret: string) => fetch(`${b.url}/tg/hook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secret }, body: JSON.stringify(update) });
     expect((await post('wrong')).status).toBe(401);
     expect((await post(SECRETS.TELEGRAM_WEBHOOK_SECRET)).status).toBe(200);
-    await tg.waitUntil(() => tg.messagesTo(7703).find((m) => m.text?.includes('What I can do')));
+    await tg.waitUntil(() => tg.messagesTo(7703).find((m) => m.text?.includes('Commands you can use')));
     await b.stop();
     app = undefined;
 
