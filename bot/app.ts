@@ -7,7 +7,10 @@ import type { DestinationStream, Logger } from 'pino';
 import { syncAdmins } from '../services/admins.js';
 import { createServices, type Services } from '../services/app.js';
 import type { Clock } from '../services/clock.js';
+import type { Update } from 'grammy/types';
+import { pickLocale, translator } from '../services/i18n.js';
 import { Metrics } from '../services/metrics.js';
+import { isStoreUnavailable } from '../services/store/port.js';
 import { LocalBudget, type OutboundBudget } from '../services/outbound/budget.js';
 import { observeStoreErrors, openStore, type Store } from '../services/store/index.js';
 import type { Config } from './config.js';
@@ -113,7 +116,23 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     log.info({ path: webhook.path }, 'telegram webhook mode');
   } else {
     await bot.api.deleteWebhook();
-    poller = new DurablePoller(bot.api, intake, { allowedUpdates: ALLOWED_UPDATES, log: log.child({ module: 'polling' }) });
+    // The store cannot write: the batch stays unconfirmed (it is handled once the store works again), and each
+    // sender is told once, in their language, to try again later — never silence, never a false success.
+    const told = new Set<number>();
+    const onUnstored = async (updates: Update[], err: unknown) => {
+      if (!isStoreUnavailable(err)) return;
+      for (const u of updates) {
+        if (told.has(u.update_id)) continue;
+        told.add(u.update_id);
+        if (told.size > 10_000) told.clear();
+        const from = u.message?.from ?? u.callback_query?.from;
+        const chatId = u.message?.chat.id ?? u.callback_query?.message?.chat.id;
+        if (chatId === undefined) continue;
+        const t = translator(pickLocale(from?.language_code, config.DEFAULT_LOCALE));
+        await bot.api.sendMessage(chatId, t('store:unavailable')).catch(() => undefined);
+      }
+    };
+    poller = new DurablePoller(bot.api, intake, { allowedUpdates: ALLOWED_UPDATES, log: log.child({ module: 'polling' }), onUnstored });
     poller.start();
     log.info('telegram long polling');
   }

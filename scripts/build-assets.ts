@@ -10,7 +10,7 @@ const ROOT = join(import.meta.dirname, '..');
 const OUT = resolve(process.argv[2] ?? join(ROOT, 'dist'));
 
 /** Folders (relative to the repository root) whose files the code opens at run time. */
-export const RUNTIME_ASSETS = ['locales', 'services/reference', 'bot/demo/assets'];
+export const RUNTIME_ASSETS = ['locales', 'services/reference', 'bot/demo/assets', 'bot/web/static'];
 
 for (const rel of RUNTIME_ASSETS) {
   const from = join(ROOT, rel);

@@ -21,6 +21,8 @@ export interface PollerOptions {
   /** The poller stops fetching while this many updates are queued. */
   maxQueued?: number;
   log: Pick<Logger, 'info' | 'warn' | 'error'>;
+  /** Told when a batch could not be stored (it stays unconfirmed), e.g. to tell the senders to come back later. */
+  onUnstored?(updates: Update[], err: unknown): Promise<void>;
 }
 
 export class DurablePoller {
@@ -80,6 +82,7 @@ export class DurablePoller {
         // Not stored → not confirmed: the same batch comes again with the next getUpdates.
         backoffMs = Math.min(30_000, Math.max(500, backoffMs * 2));
         this.o.log.error({ err: String(err), backoffMs }, 'could not store updates; they stay unconfirmed at Telegram');
+        await this.o.onUnstored?.(updates, err).catch(() => undefined);
         continue;
       }
       backoffMs = 0;

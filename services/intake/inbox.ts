@@ -34,8 +34,10 @@ export const INTAKE_KEEP_MS = 7 * 24 * 60 * 60 * 1000;
 
 export class Inbox {
   readonly updates: Collection<InboundUpdate>;
+  /** An erasure ran while updates (at least the one asking for it) still held their payloads: see markDone. */
+  private compactWhenDone = false;
 
-  constructor(store: Store, private readonly deps: { clock: Clock; log: Pick<Logger, 'warn' | 'error'> }) {
+  constructor(private readonly store: Store, private readonly deps: { clock: Clock; log: Pick<Logger, 'warn' | 'error'> }) {
     this.updates = store.collection(InboundUpdateModel);
   }
 
@@ -88,6 +90,21 @@ export class Inbox {
    */
   async markDone(id: string): Promise<void> {
     await this.updates.updateOne({ _id: id }, { $set: { done: true, doneAt: this.deps.clock.now(), payload: '{}' } });
+    // After an erasure the payloads cleared here (e.g. the erased person's own "delete me" update) may still be
+    // readable in the engine's files: compact once no update is in flight any more.
+    if (this.compactWhenDone && (await this.updates.count({ done: false })) === 0) {
+      this.compactWhenDone = false;
+      try {
+        await this.store.compact();
+      } catch (err) {
+        this.deps.log.warn({ err: String(err) }, 'compaction after an erasure failed; cleared updates may stay in the data files until the next one');
+      }
+    }
+  }
+
+  /** Called by an erasure: the data files are compacted again once the updates being handled are done. */
+  compactAfterHandled(): void {
+    this.compactWhenDone = true;
   }
 
   /** Forgets handled updates older than `keepMs` (scheduler job). */

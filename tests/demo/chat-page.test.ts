@@ -46,7 +46,7 @@ async function opened(p: Page): Promise<void> {
 /** Number of messages on screen (new bot replies are looked for after it). */
 const count = (p: Page) => p.locator('#messages .msg').count();
 
-async function waitForBot(p: Page, needle: string, since: number, timeout = 20_000): Promise<void> {
+async function waitForBot(p: Page, needle: string, since: number, timeout = 60_000): Promise<void> {
   await p.waitForFunction(([n, s]) => [...document.querySelectorAll('#messages .msg')].slice(s as number)
     .some((m: any) => m.classList.contains('bot') && (m.textContent ?? '').includes(n as string)), [needle, since], { timeout });
 }
@@ -65,18 +65,17 @@ async function tap(p: Page, data: string, expectText: string): Promise<void> {
 }
 
 describe('demo chat page', () => {
-  it('a new entrepreneur registers through the page, staff approve, a customer finds the business', { timeout: 240_000 }, async () => {
+  it('a new entrepreneur registers through the page, staff approve, a customer finds the business', { timeout: 600_000 }, async () => {
     await page.goto(url());
     await page.waitForSelector('#messages .empty');
     expect(await page.textContent('#send')).toBe('Trimiteți');
-    await say(page, '/start', 'Bună, Elena');
+    await say(page, '/start', 'Bună ziua, Elena');
     await say(page, '/register', 'Cum se numește afacerea?');
     await say(page, 'Stupina Demo <b>Albina</b>', 'Alegeți domeniile');
     await page.locator('.inline-kb .kb-btn[data-data="sec:A"]').last().click();
     await page.waitForFunction(() => [...document.querySelectorAll('.kb-btn[data-data="sec:A"]')].some((b) => b.textContent?.includes('✅')));
     await tap(page, 'sec:!done', 'Descrieți activitatea');
-    await say(page, 'miere și ceară', 'În ce țară');
-    await tap(page, 'cty:MD', 'Alegeți raionul');
+    await say(page, 'miere și ceară', 'Unde se află afacerea');
     await tap(page, 'dst:md-soroca', 'În ce localitate');
     await say(page, 'Vădeni', 'Descrieți afacerea');
     await say(page, 'Miere de salcâm din satul Vădeni.', 'Scrieți produsele');
@@ -88,7 +87,14 @@ describe('demo chat page', () => {
     await expect.poll(() => page.locator('#reply-kb').isHidden()).toBe(true);
     await tap(page, 'step:skip', 'Site-ul web');
     await tap(page, 'step:skip', 'Pagina de Facebook');
-    await tap(page, 'step:skip', 'În ce limbi');
+    // The optional page questions (address, hours, messengers, other languages), all skipped.
+    await tap(page, 'step:skip', 'Adresa (stradă');
+    await tap(page, 'step:skip', 'Programul de lucru (opțional)');
+    await tap(page, 'step:skip', 'Numele de utilizator Telegram');
+    await tap(page, 'step:skip', 'Numărul de Viber');
+    await tap(page, 'step:skip', 'Numărul de WhatsApp');
+    await tap(page, 'step:skip', 'descrierea și în altă limbă');
+    await tap(page, 'dsc:!done', 'În ce limbi');
     await tap(page, 'spk:!done', 'Trimiteți logoul');
     const photo = await sharp({ create: { width: 600, height: 600, channels: 3, background: '#e0a020' } }).png().toBuffer();
     const before = await count(page);
@@ -146,7 +152,8 @@ describe('demo chat page', () => {
     await expect.poll(() => page.textContent('#send')).toBe('Trimiteți');
     await say(page, '/broadcast', 'Mesaj nou în masă');
     await say(page, 'Târg de primăvară la Soroca, 12 aprilie', 'buton cu link');
-    await tap(page, 'bcb:skip', 'Cine să-l primească?');
+    // The presets come with the optional link button; "choose in detail" leads to the role question.
+    await tap(page, 'bcp:custom', 'Clienții');
     await tap(page, 'bcr:everyone', 'Pe ce canal?');
     await tap(page, 'bcc:telegram', 'Ce limbi');
     await tap(page, 'bcl:!done', 'altă limbă');

@@ -1,5 +1,5 @@
 /** Reusable user journeys for end-to-end tests. */
-import type { FakeUser } from './fake-telegram.js';
+import type { FakeUser, SentMessage } from './fake-telegram.js';
 
 /** Walks every step with valid answers; returns after the summary card appears. */
 export async function registerRomanian(u: FakeUser, name = 'Prisaca „Albina” SRL'): Promise<void> {
@@ -29,11 +29,11 @@ export async function registerRomanian(u: FakeUser, name = 'Prisaca „Albina”
 }
 
 /** Skips the optional page questions (address, hours, messengers, other languages) up to `next`. */
-export async function skipProfileSteps(u: FakeUser, next: string): Promise<void> {
+export async function skipProfileSteps(u: Pick<FakeUser, 'tap'>, next: string | RegExp): Promise<SentMessage> {
   await u.tap('step:skip', 'Programul de lucru');
   await u.tap('step:skip', 'Telegram');
   await u.tap('step:skip', 'Viber');
   await u.tap('step:skip', 'WhatsApp');
   await u.tap('step:skip', 'în altă limbă');
-  await u.tap('dsc:!done', next);
+  return u.tap('dsc:!done', next);
 }

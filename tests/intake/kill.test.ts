@@ -11,7 +11,7 @@ import { startBotProcess, type BotProcess } from '../helpers/process.js';
 
 const USERS = 60;
 const FIRST = 91_000;
-const welcomes = (tg: FakeTelegram, id: number) => tg.messagesTo(id).filter((m) => m.text?.startsWith('Bună, U')).length;
+const welcomes = (tg: FakeTelegram, id: number) => tg.messagesTo(id).filter((m) => m.text?.startsWith('Bună ziua, U')).length;
 
 describe('durable intake under kill -9', () => {
   let tg: FakeTelegram;

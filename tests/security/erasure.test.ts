@@ -85,6 +85,11 @@ describe('/deleteme erases from the data files', () => {
     u.press('del:yes');
     await u.expect('Datele dvs. au fost șterse', { since: before });
 
+    // The "yes, delete" update itself carries the owner's id and names until it is marked handled (its payload
+    // cleared), just after the answer went out; the store compacts again then (services/intake/inbox.ts).
+    const handled = async () => (await s.inbox.updates.count({ done: false })) === 0;
+    for (let i = 0; i < 50 && !(await handled()); i++) await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 200));
     expect(grep(t.dataDir)).toEqual([]);
     // Staff actions stay in the audit log, pseudonymised.
     const audit = await s.store.collection(AuditModel).find({ targetId: ERASED });

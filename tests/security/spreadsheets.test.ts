@@ -6,12 +6,13 @@
  * refused with a reason while memory stays bounded; a 100,000-row CSV reports the rows beyond the limit;
  * the uploaded file lives in the blob store, not in the conversation state.
  */
-import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KvModel } from '../../models/kv.js';
 import { OfferModel } from '../../models/offer.js';
+import { DB_FILE } from '../../services/store/embedded.js';
 import { ImportRefused, readTable, type ReadLimits, DEFAULT_READ_LIMITS } from '../../services/import-reader.js';
 import { neutraliseFormula, unneutraliseFormula } from '../../services/spreadsheet.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
@@ -159,7 +160,16 @@ describe('import and export end to end', () => {
   }, 30_000);
   afterAll(async () => t?.close());
 
-  const blobs = () => readdirSync(join(t.dataDir, 'blobs'));
+  // Blobs are rows of the store's own database (the `_blobs` table of DATA_DIR/store.sqlite), not files: list
+  // them through a read-only connection to that file (the app's store is wrapped by the test helpers).
+  const blobs = (): string[] => {
+    const db = new Database(join(t.dataDir, DB_FILE), { readonly: true, fileMustExist: true });
+    try {
+      return (db.prepare('SELECT id FROM _blobs').all() as { id: string }[]).map((r) => r.id);
+    } finally {
+      db.close();
+    }
+  };
   const conversationBytes = async () => {
     const e = await t.app.services.store.collection(KvModel).findById('conversations:9301');
     return e?.value.length ?? 0;
