@@ -55,7 +55,8 @@ describe('posters and deep links in the bot and on the web', () => {
   beforeAll(async () => {
     t = await startTestApp({ env: { STAFF_TELEGRAM_IDS: String(STAFF_ID) } });
   });
-  afterAll(async () => t?.close());
+  // Closing waits for the background search index and the intake to go idle: slow on a loaded machine.
+  afterAll(async () => t?.close(), 120_000);
 
   it('the owner gets the PDF from /mybusiness once published; the URL serves it; the deep link opens the card', async () => {
     const staff = t.tg.user(STAFF_ID, { language_code: 'en' });
