@@ -5,7 +5,7 @@ import { COUNTRIES, NACE_SECTIONS, type Country, type Sector } from './listing.j
 export const OFFER_KINDS = ['offer', 'request'] as const;
 export type OfferKind = (typeof OFFER_KINDS)[number];
 
-/** Partnership types, after the Enterprise Europe Network's cooperation profiles (see PLATFORMS.md). */
+/** Partnership types, after the Enterprise Europe Network's cooperation profiles. */
 export const PARTNERSHIP_TYPES = [
   'supplier', 'buyer_distribution', 'production_outsourcing', 'tourism_study_visits',
   'export_import', 'investment', 'know_how_training', 'joint_project_event',

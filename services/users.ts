@@ -4,7 +4,7 @@ import type { EventBus } from './events.js';
 import type { Collection, Store } from './store/port.js';
 import { pickLocale } from './i18n.js';
 
-/** Messenger allows promotional messages only within 24 hours of the user's last message (PLATFORMS.md). */
+/** Messenger allows promotional messages only within 24 hours of the user's last message. */
 export const MESSENGER_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 /**

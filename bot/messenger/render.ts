@@ -1,5 +1,5 @@
 /**
- * Messenger payloads that always fit the platform limits (PLATFORMS.md): long content is cut cleanly at a
+ * Messenger payloads that always fit the platform limits: long content is cut cleanly at a
  * word boundary with an ellipsis, extra items are dropped — Meta never gets a payload it would reject.
  */
 import { encode } from '../../services/actions.js';

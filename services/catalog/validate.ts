@@ -1,5 +1,5 @@
 /**
- * Meta's catalog feed rules (PLATFORMS.md, "Meta product catalog"), checked on the item exactly as it would
+ * Meta's catalog feed rules, checked on the item exactly as it would
  * appear in the feed. Each problem is a translation key + params, explained to the owner in their language.
  */
 import { AVAILABILITIES, CONDITIONS, PRODUCT_LIMITS, type ProductPhoto } from '../../models/product.js';

@@ -1,7 +1,7 @@
 /**
  * Headless Chromium for browser tests, with nothing installed on the system: the binary ships inside the
  * `@sparticuz/chromium` npm package (unpacked to the temp folder on first use). `CHROMIUM_PATH` overrides it
- * (e.g. Debian's /usr/bin/chromium or google-chrome on a CI runner). A test that needs a browser never skips:
+ * (another Chromium or Chrome build installed on the machine). A test that needs a browser never skips:
  * if no browser can be found, launching fails and the test fails with the reason.
  */
 import { chromium, type Browser } from 'playwright-core';
