@@ -2,6 +2,7 @@
  * Wires config → store → services → channels → HTTP server, and stops them in reverse order.
  * main.ts runs it for real; end-to-end tests run it in-process against fake platform servers.
  */
+import { performance } from 'node:perf_hooks';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { DestinationStream, Logger } from 'pino';
 import { syncAdmins } from '../services/admins.js';
@@ -62,7 +63,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
   const opened = await openStore({ mongodbUri: config.MONGODB_URI, dataDir: config.DATA_DIR, inMemory: opts.inMemoryStore, synchronous: config.SQLITE_SYNCHRONOUS, log: log.child({ module: 'store' }) });
   // Tests wrap the store to cross-check every query against MongoDB semantics; every store error is counted.
   const store = observeStoreErrors(opts.wrapStore ? opts.wrapStore(opened) : opened, (c, op, err) => metrics.storeError(c, op, err));
-  log.info({ engine: store.engine }, 'store ready');
+  log.info({ engine: store.engine, sinceProcessStartMs: Math.round(performance.now()) }, 'store ready');
   const services = createServices({
     settings: { publicUrl: config.PUBLIC_URL, defaultLocale: config.DEFAULT_LOCALE, bootstrapAdmins: config.STAFF_TELEGRAM_IDS, matchCrossBorderBoost: config.MATCH_CROSS_BORDER_BOOST },
     store,
@@ -78,7 +79,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
   });
   const bot = createBot(config.TELEGRAM_BOT_TOKEN, { services, apiRoot: config.TELEGRAM_API_ROOT, ratePerMinute: config.RATE_LIMIT_PER_MINUTE, budget, metrics });
   await bot.init();
-  log.info({ username: bot.botInfo.username }, 'telegram bot ready');
+  log.info({ username: bot.botInfo.username, sinceProcessStartMs: Math.round(performance.now()) }, 'telegram bot ready');
   // After the bot exists: the remaining admins are told through its notifier route.
   await syncAdmins(services, config.STAFF_TELEGRAM_IDS);
 
@@ -100,6 +101,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
   });
   const address = await server.listen({ port: config.PORT, host: config.HOST });
   const url = address.replace('[::]', '127.0.0.1').replace('0.0.0.0', '127.0.0.1');
+  log.info({ url, sinceProcessStartMs: Math.round(performance.now()) }, 'http server ready');
 
   const broadcastWorker = createBroadcastWorker(services, {
     token: config.TELEGRAM_BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT, budget, metrics, rates: { telegram: config.BROADCAST_RATE_PER_SECOND },

@@ -155,7 +155,7 @@ export async function measureStart(runner: Runner, entry: 'bot/main' | 'scripts/
   user.send('/start'); // waiting in the fake's queue before the bot exists
   const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'production', ...testEnv(tg, dataDir, { PORT: String(port), LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info' }) };
   const started = performance.now();
-  const child = spawn(process.execPath, runner.args(entry), { cwd: runner.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), ...runner.args(entry)], { cwd: runner.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let indexedAt = NaN;
   child.stdout?.on('data', (d) => {

@@ -1,11 +1,10 @@
 /**
  * A report as files to attach: an XLSX workbook (one sheet per table, exceljs) and a one-page A4 PDF (pdfkit
- * with DejaVu Sans embedded from the dejavu-fonts-ttf package, so ș ț ā ž ё print as they are).
+ * with DejaVu Sans embedded from the dejavu-fonts-ttf package, so ș ț ā ž ё print as they are). exceljs and
+ * pdfkit load on first use: together they add ~0.6 s to the bot's start, and reports are rare.
  */
 import { join } from 'node:path';
-import ExcelJS from 'exceljs';
-import PDFDocument from 'pdfkit';
-import { FONT_DIR } from './chart.js';
+import { FONT_DIR } from './fonts.js';
 import type { ReportView, Table } from './view.js';
 
 /**
@@ -17,6 +16,7 @@ function cell(v: string | number): string | number {
 }
 
 export async function reportXlsx(view: ReportView): Promise<Buffer> {
+  const { default: ExcelJS } = await import('exceljs');
   const wb = new ExcelJS.Workbook();
   wb.creator = 'LAG assistant';
   const add = (table: Table, intro?: string[]) => {
@@ -36,6 +36,7 @@ export async function reportXlsx(view: ReportView): Promise<Buffer> {
 
 /** One A4 page: title, period, the summary, districts and sectors side by side, and the trend chart. */
 export async function reportPdf(view: ReportView, chartPng: Buffer): Promise<Buffer> {
+  const { default: PDFDocument } = await import('pdfkit');
   const doc = new PDFDocument({ size: 'A4', margin: 36, info: { Title: view.title, Subject: view.subtitle } });
   doc.registerFont('body', join(FONT_DIR, 'DejaVuSans.ttf'));
   doc.registerFont('bold', join(FONT_DIR, 'DejaVuSans-Bold.ttf'));

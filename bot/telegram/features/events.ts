@@ -13,7 +13,6 @@ import { LANGUAGE_NAMES } from '../../../services/i18n.js';
 import { eventText, eventWhen } from '../../../services/lag-events.js';
 import { canActIn, hasStaffTools, scopeOf } from '../../../services/staff.js';
 import { cleanText, normalizeUrl, type Checked } from '../../../services/validation.js';
-import ExcelJS from 'exceljs';
 import { stringify } from 'csv-stringify/sync';
 import type { BotContext, ConvContext } from '../context.js';
 import { controlsKeyboard } from './broadcast-sender.js';
@@ -194,6 +193,7 @@ export function eventsFeature(plugins: ((ctx: ConvContext, next: () => Promise<v
       await ctx.replyWithDocument(new InputFile(Buffer.from(csv, 'utf8'), `${name}.csv`));
       return;
     }
+    const { default: ExcelJS } = await import('exceljs'); // loaded on first use: ~0.4 s the bot's start need not pay
     const wb = new ExcelJS.Workbook();
     const ws = wb.addWorksheet(ctx.t('events:sheet').slice(0, 31));
     rows.forEach((r, i) => {
