@@ -6,9 +6,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import i18next, { type i18n, type TOptions } from 'i18next';
 import { LOCALES, type Locale } from '../models/user.js';
+import { assetPath } from './assets.js';
 import { countries, districts, lags } from './territories.js';
 
-export const LOCALES_DIR = join(import.meta.dirname, '..', 'locales');
+export const LOCALES_DIR = assetPath('locales');
 
 /** Each language by its own name, with a flag: the same in every locale (language pickers, labels). */
 export const LANGUAGE_NAMES: Record<Locale, string> = { ro: '🇲🇩 Română', ru: '🇷🇺 Русский', en: '🇬🇧 English', lv: '🇱🇻 Latviešu' };

@@ -8,11 +8,12 @@ import { join } from 'node:path';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { imageSize } from 'image-size';
 import { LOCALES } from '../../models/user.js';
+import { assetPath } from '../../services/assets.js';
 import { i18n, isLocale, LANGUAGE_NAMES } from '../../services/i18n.js';
 import type { DemoChats } from './chats.js';
 import { renderDemoPage } from './page.js';
 
-const ASSETS = join(import.meta.dirname, 'assets');
+const ASSETS = assetPath('bot', 'demo', 'assets');
 const PHOTO_LIMIT = 10 * 1024 * 1024;
 const LONG_POLL_MS = 20_000;
 

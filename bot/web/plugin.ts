@@ -8,13 +8,13 @@
  * never a 400 or a 500.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { NACE_SECTIONS } from '../../models/listing.js';
 import { LOCALES, type Locale } from '../../models/user.js';
 import type { Services } from '../../services/app.js';
 import type { RenderedFeed } from '../../services/catalog/service.js';
+import { assetPath } from '../../services/assets.js';
 import { pickLocale } from '../../services/i18n.js';
 import { posterForBusiness, posterForLag, renderPosterPdf } from '../../services/poster.js';
 import { districtsOfLag, lag as lagById, lags } from '../../services/territories.js';
@@ -34,7 +34,7 @@ const PAGE_HEADERS = {
   'content-security-policy': CSP,
 };
 
-const SHARE_JS = readFileSync(join(import.meta.dirname, 'static', 'share.js'), 'utf8');
+const SHARE_JS = readFileSync(assetPath('bot', 'web', 'static', 'share.js'), 'utf8');
 
 const lang = z.enum(LOCALES).optional().catch(undefined);
 const LangQuery = z.object({ lang });

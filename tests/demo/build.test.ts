@@ -1,7 +1,8 @@
 /**
- * The compiled program runs: `npm run build`'s two steps into a scratch folder, then `node <out>/bot/main.js
- * --demo` starts (locales, reference data and the web chat's files found beside the compiled code) and
- * answers /healthz and /demo. Also: without demo mode there is no /demo.
+ * The compiled program runs: `npm run build`'s three steps (tsc, assets, bundle) into a scratch folder, then
+ * `node <out>/bot/main.js --demo` (the bundle) starts — locales, reference data and the web chat's files found
+ * beside it, the libraries kept outside the bundle (pdfkit, qrcode, fonts) found in node_modules — and answers
+ * /healthz, /demo, a LAG page and a poster. Also: without demo mode there is no /demo.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
@@ -33,6 +34,7 @@ describe('compiled build', () => {
         throw new Error(`${err.message}\n${err.stdout ?? ''}`);
       });
     await run(process.execPath, ['--import', 'tsx', 'scripts/build-assets.ts', out], { cwd: ROOT, timeout: 30_000 });
+    await run(process.execPath, ['--import', 'tsx', 'scripts/bundle.ts', out], { cwd: ROOT, timeout: 120_000 });
     proc = startBotProcess({ DOTENV_CONFIG_PATH: '/nonexistent', PORT: '0', HOST: '127.0.0.1', DEMO_DATA_DIR: dataDir, DEMO_LISTINGS: '30', LOG_LEVEL: 'warn' }, join(out, 'bot', 'main.js'), 20_000, [], ['--demo']);
     const [, url] = await proc.ready(/Demo ready: open (http:\/\/localhost:\d+)\/demo/, 120_000);
     const health = await fetch(`${url}/healthz`);
@@ -45,6 +47,14 @@ describe('compiled build', () => {
     expect(js.status).toBe(200);
     const session = await (await fetch(`${url}/demo/api/session`)).json() as { strings: Record<string, Record<string, string>> };
     expect(session.strings.lv.send).toBe('Sūtīt');
+    const lagPage = await fetch(`${url}/`);
+    expect(lagPage.status).toBe(200);
+    const lagId = (await lagPage.text()).match(/href="\/lag\/([a-z0-9-]+)/)?.[1];
+    expect(lagId).toBeTruthy();
+    const poster = await fetch(`${url}/poster/lag/${lagId}.pdf?lang=ro`);
+    expect(poster.status).toBe(200);
+    expect(poster.headers.get('content-type')).toContain('application/pdf');
+    expect(Buffer.from(await poster.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
   });
 
   it('npm start without a token says it starts a demo and how to get a token, then serves the demo', { timeout: 120_000 }, async () => {
