@@ -15,6 +15,8 @@ export interface InboundUpdate {
   /** The update as the platform sent it (JSON text). */
   payload: string;
   done: boolean;
+  /** Messages already sent while handling it (JSON of SentRecord each), so a second handling skips them. */
+  sent?: string[];
   receivedAt: Date;
   doneAt?: Date;
 }
@@ -24,6 +26,7 @@ export const InboundUpdateModel = defineModel<InboundUpdate>('inbound_updates', 
   seq: { type: Number, required: true },
   payload: { type: String, required: true },
   done: { type: Boolean, required: true, default: false },
+  sent: { type: [String], default: undefined },
   receivedAt: { type: Date, required: true },
   doneAt: { type: Date },
 }, (s) => {

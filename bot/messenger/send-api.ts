@@ -2,6 +2,7 @@
  * The Messenger Send API and Messenger Profile API over axios. Errors become typed outcomes; rate limits
  * (codes 4 and 613) are retried with exponential backoff; a bad token (190) is logged loudly, without it.
  */
+import { currentScope } from '../../services/intake/journal.js';
 import axios, { type AxiosInstance } from 'axios';
 import type { Logger } from 'pino';
 
@@ -53,9 +54,18 @@ export class SendApi {
     });
   }
 
-  /** POST /me/messages with retries on rate limits. */
-  send(body: Record<string, unknown>): Promise<SendOutcome> {
-    return this.post('/me/messages', body);
+  /**
+   * POST /me/messages with retries on rate limits. While an event is being handled, a message an interrupted
+   * earlier handling of it already sent is not sent again (the replies journal, services/intake/journal.ts).
+   */
+  async send(body: Record<string, unknown>): Promise<SendOutcome> {
+    const scope = currentScope();
+    const to = String((body.recipient as { id?: unknown } | undefined)?.id);
+    const earlier = scope?.alreadySent('send', to);
+    if (earlier) return earlier.result as SendOutcome;
+    const outcome = await this.post('/me/messages', body);
+    if (outcome.ok) await scope?.sent('send', to, outcome);
+    return outcome;
   }
 
   /** POST /me/messenger_profile (Get Started, greeting, persistent menu). */

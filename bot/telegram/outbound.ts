@@ -4,8 +4,11 @@
  * is retried — the caller sees the real answer, never "too many requests". Installed on bot.api (and so on
  * every ctx.api), on each conversation's ctx.api (the conversations plugin builds its own Api, without
  * bot.api's transformers) and on the broadcast worker's Api with bulk priority.
+ * While an update is being handled, each message also goes through the replies journal
+ * (services/intake/journal.ts): one an interrupted earlier handling already sent is not sent again.
  */
 import type { Transformer } from 'grammy';
+import { currentScope } from '../../services/intake/journal.js';
 import type { Metrics } from '../../services/metrics.js';
 import type { OutboundBudget, Priority } from '../../services/outbound/budget.js';
 
@@ -31,10 +34,18 @@ export function outbound(budget: OutboundBudget, o: OutboundOptions): Transforme
   return async (prev, method, payload, signal) => {
     const p = payload as Record<string, unknown> | undefined;
     const paced = MESSAGE_METHODS.test(method) && p?.chat_id !== undefined;
+    const scope = paced ? currentScope() : undefined;
+    const chat = String(p?.chat_id);
+    const earlier = scope?.alreadySent(method, chat);
+    if (earlier) return { ok: true, result: earlier.result as never }; // the recorded answer of this very method
     for (let attempt = 1; ; attempt++) {
       if (paced) await budget.acquire({ chat: String(p!.chat_id), group: isGroup(p!.chat_id), priority: o.priority, paid: p!.allow_paid_broadcast === true });
       const res = await prev(method, payload, signal);
-      if (res.ok || res.error_code !== 429) return res;
+      if (res.ok) {
+        await scope?.sent(method, chat, res.result);
+        return res;
+      }
+      if (res.error_code !== 429) return res;
       o.metrics?.rateLimited.inc({ channel: 'telegram' });
       const retryAfter = Math.max(1, Number(res.parameters?.retry_after ?? 1));
       if (retryAfter > maxWait || attempt >= maxAttempts) return res;

@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { InboundUpdateModel, type InboundUpdate } from '../../models/inbound-update.js';
 import type { Clock } from '../clock.js';
 import { DuplicateKeyError, type Collection, type Store } from '../store/port.js';
+import type { SentRecord } from './journal.js';
 
 export type IntakeChannel = InboundUpdate['channel'];
 
@@ -25,6 +26,8 @@ export interface Pending {
   payload: unknown;
   /** When this process took it in (performance.now()); absent for updates recovered at start. */
   arrivedAt?: number;
+  /** Messages an earlier, interrupted handling already sent (recovered updates only). */
+  sent?: SentRecord[];
 }
 
 const PREFIX: Record<IntakeChannel, string> = { telegram: 'tg', messenger: 'fb' };
@@ -81,15 +84,21 @@ export class Inbox {
   /** Everything stored but not handled yet, oldest first (handled before new updates at start). */
   async pending(channel: IntakeChannel): Promise<Pending[]> {
     const docs = await this.updates.find({ done: false, channel }, { sort: { seq: 1 } });
-    return docs.map((d) => ({ id: d._id, seq: d.seq, payload: JSON.parse(d.payload) as unknown }));
+    return docs.map((d) => ({ id: d._id, seq: d.seq, payload: JSON.parse(d.payload) as unknown, sent: (d.sent ?? []).map((s) => JSON.parse(s) as SentRecord) }));
+  }
+
+  /** One message went out while handling `id` (see journal.ts). */
+  async recordSent(id: string, rec: SentRecord): Promise<void> {
+    await this.updates.updateOne({ _id: id }, { $push: { sent: JSON.stringify(rec) } });
   }
 
   /**
    * The update was handled: a redelivery or a restart will not handle it again. What the user sent is dropped
-   * here — a handled update keeps only its id and times (for dedupe), so no message text outlives its handling.
+   * here — a handled update keeps only its id and times (for dedupe), so no message text outlives its handling
+   * (nor do the replies recorded in its journal).
    */
   async markDone(id: string): Promise<void> {
-    await this.updates.updateOne({ _id: id }, { $set: { done: true, doneAt: this.deps.clock.now(), payload: '{}' } });
+    await this.updates.updateOne({ _id: id }, { $set: { done: true, doneAt: this.deps.clock.now(), payload: '{}' }, $unset: { sent: '' } });
     // After an erasure the payloads cleared here (e.g. the erased person's own "delete me" update) may still be
     // readable in the engine's files: compact once no update is in flight any more.
     if (this.compactWhenDone && (await this.updates.count({ done: false })) === 0) {

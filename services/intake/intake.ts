@@ -5,6 +5,7 @@
  */
 import type { Logger } from 'pino';
 import { Inbox, type Arrival, type IntakeChannel, type Pending } from './inbox.js';
+import { HandlingScope, runInScope } from './journal.js';
 import { KeyedQueue } from './queue.js';
 
 export interface IntakeOptions {
@@ -55,14 +56,18 @@ export class Intake {
 
   private async process(p: Pending): Promise<void> {
     const from = p.arrivedAt ?? performance.now();
+    const scope = new HandlingScope(p.id, p.sent ?? [], (rec) => this.inbox.recordSent(p.id, rec), (err) => {
+      this.o.log.error({ channel: this.o.channel, update: p.id, err: String(err) }, 'could not record a sent reply; a crash before this update is done would send it again');
+    });
     try {
-      await this.o.handle(p.payload);
+      await runInScope(scope, () => this.o.handle(p.payload));
+      if (scope.replayed) this.o.log.info({ channel: this.o.channel, update: p.id, skipped: scope.replayed }, 'handled again after a restart; replies already sent were not repeated');
       this.o.observe?.(p.payload, (performance.now() - from) / 1000);
     } catch (err) {
       this.o.log.error({ channel: this.o.channel, update: p.id, err: String(err) }, 'update handler failed');
     }
-    // Marked right after the answer went out: a crash between the two is the one window in which an
-    // update is handled again after a restart.
+    // Marked right after the answers went out. A crash before this handles the update again after the restart;
+    // the replies journal (journal.ts) keeps the replies already sent from going out twice.
     try {
       await this.inbox.markDone(p.id);
     } catch (err) {

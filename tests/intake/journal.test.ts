@@ -1,0 +1,109 @@
+/**
+ * The replies journal: an update whose handling was cut off (the process died after some replies went out,
+ * before it was marked done) is handled again at start without sending those replies twice — through the
+ * real grammY Api, the outbound transformer and the fake Bot API over HTTP.
+ */
+import { rmSync } from 'node:fs';
+import { Bot } from 'grammy';
+import type { Update } from 'grammy/types';
+import pino from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { outbound } from '../../bot/telegram/outbound.js';
+import { ManualClock } from '../../services/clock.js';
+import { Inbox } from '../../services/intake/inbox.js';
+import { Intake } from '../../services/intake/intake.js';
+import { LocalBudget } from '../../services/outbound/budget.js';
+import { openStore, type Store } from '../../services/store/index.js';
+import { tempDir } from '../helpers/app.js';
+import { FakeTelegram } from '../helpers/fake-telegram.js';
+import { EMULATOR_TOKEN } from '../../bot/demo/emulator.js';
+
+const USER = 5101;
+const STAFF = 5102;
+const log = pino({ level: 'silent' });
+let tg: FakeTelegram;
+let dataDir: string;
+let store: Store;
+
+beforeEach(async () => {
+  tg = await FakeTelegram.start();
+  dataDir = tempDir('journal-');
+  store = await openStore({ dataDir });
+});
+afterEach(async () => {
+  await store.close();
+  await tg.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const update = (id: number, text: string): Update => ({
+  update_id: id,
+  message: { message_id: id, date: 1_700_000_000, chat: { id: USER, type: 'private', first_name: 'A' }, from: { id: USER, is_bot: false, first_name: 'A' }, text },
+});
+
+/**
+ * A bot whose handler replies, tells staff, waits at `gate` (a crash point), then replies again. With
+ * `staffFirst` it takes another path: staff first.
+ */
+async function bot(gate: Promise<void> | undefined, staffFirst = false): Promise<Bot> {
+  const b = new Bot(EMULATOR_TOKEN, { client: { apiRoot: tg.apiRoot } });
+  b.api.config.use(outbound(new LocalBudget(), { priority: 'reply' }));
+  b.on('message', async (ctx) => {
+    if (staffFirst) await ctx.api.sendMessage(STAFF, 'staff first');
+    const first = await ctx.reply('one');
+    if (!staffFirst) await ctx.api.sendMessage(STAFF, `staff note about message ${first.message_id}`);
+    if (gate) await gate;
+    await ctx.reply('two');
+  });
+  await b.init();
+  return b;
+}
+
+function intakeFor(b: Bot, inbox: Inbox): Intake {
+  return new Intake(inbox, { channel: 'telegram', log, keyOf: () => String(USER), handle: (p) => b.handleUpdate(p as Update) });
+}
+
+const texts = (chat: number) => tg.messagesTo(chat).map((m) => m.text);
+
+describe('replies journal', () => {
+  it('a handling cut off after two messages sends only the rest when the update is handled again', async () => {
+    const clock = new ManualClock(new Date('2026-12-01T10:00:00Z'));
+    const inbox = new Inbox(store, { clock, log });
+    const cut = new Promise<void>(() => undefined); // never resolves: the process "dies" here
+    const first = intakeFor(await bot(cut), inbox);
+    await first.accept([{ id: '1', seq: 1, payload: update(1, 'hello') }]);
+    await tg.waitUntil(() => texts(STAFF).length === 1, 10_000, 'the staff note');
+    expect(texts(USER)).toEqual(['one']);
+    const stored = await inbox.updates.findById('tg:1');
+    expect(stored?.done).toBe(false);
+    expect(stored?.sent).toHaveLength(2);
+
+    // "Restart": a new bot and intake on the same store; the stored update is handled again.
+    const second = intakeFor(await bot(undefined), new Inbox(store, { clock, log }));
+    expect(await second.recover()).toBe(1);
+    await second.idle();
+    expect(texts(USER)).toEqual(['one', 'two']);
+    // The handler got the recorded answer back: the staff note names the first reply's real message id.
+    expect(texts(STAFF)).toEqual([`staff note about message ${tg.messagesTo(USER)[0].message_id}`]);
+    const done = await inbox.updates.findById('tg:1');
+    expect(done?.done).toBe(true);
+    expect(done?.sent).toBeUndefined();
+    expect(done?.payload).toBe('{}');
+  });
+
+  it('when the second handling takes another path (another recipient first), its messages go out', async () => {
+    const clock = new ManualClock(new Date('2026-12-01T10:00:00Z'));
+    const inbox = new Inbox(store, { clock, log });
+    const first = intakeFor(await bot(new Promise<void>(() => undefined)), inbox);
+    await first.accept([{ id: '2', seq: 2, payload: update(2, 'hello') }]);
+    await tg.waitUntil(() => texts(STAFF).length === 1, 10_000, 'the staff note');
+
+    const second = intakeFor(await bot(undefined, true), new Inbox(store, { clock, log }));
+    await second.recover();
+    await second.idle();
+    // The recorded first message went to USER; this handling writes to STAFF first: no longer the same
+    // handling, so nothing is skipped from there on.
+    expect(texts(STAFF)).toEqual([expect.stringMatching(/^staff note about message \d+$/), 'staff first']);
+    expect(texts(USER)).toEqual(['one', 'one', 'two']);
+  });
+});
