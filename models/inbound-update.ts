@@ -15,7 +15,7 @@ export interface InboundUpdate {
   /** The update as the platform sent it (JSON text). */
   payload: string;
   done: boolean;
-  /** Messages already sent while handling it (JSON of SentRecord each), so a second handling skips them. */
+  /** The replies journal while it is being handled (JSON lines, services/intake/journal.ts): a second handling skips what went out. */
   sent?: string[];
   receivedAt: Date;
   doneAt?: Date;

@@ -62,9 +62,11 @@ export class SendApi {
     const scope = currentScope();
     const to = String((body.recipient as { id?: unknown } | undefined)?.id);
     const earlier = scope?.alreadySent('send', to);
-    if (earlier) return earlier.result as SendOutcome;
+    // Sent by the earlier handling (or on the wire when it died): the answer recorded, or a plain success.
+    if (earlier) return earlier.state === 'sent' ? (earlier.result as SendOutcome) : { ok: true, messageId: undefined };
+    const k = await scope?.sending('send', to);
     const outcome = await this.post('/me/messages', body);
-    if (outcome.ok) await scope?.sent('send', to, outcome);
+    if (scope) await (outcome.ok ? scope.sent(k!, 'send', to, outcome) : scope.notSent(k!, 'send', to));
     return outcome;
   }
 

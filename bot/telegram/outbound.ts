@@ -28,6 +28,21 @@ function isGroup(chatId: unknown): boolean {
   return (typeof chatId === 'number' && chatId < 0) || (typeof chatId === 'string' && (chatId.startsWith('-') || chatId.startsWith('@')));
 }
 
+/**
+ * What a replayed send returns when the earlier handling had the message on the wire but never saw the answer:
+ * the platform has it, but its id is unknown. Only the id is made up (0); everything else is what was sent.
+ */
+function standIn(chat: string, payload: Record<string, unknown>): unknown {
+  const id = Number(chat);
+  return {
+    message_id: 0,
+    date: Math.floor(Date.now() / 1000),
+    chat: { id: Number.isFinite(id) ? id : chat, type: isGroup(payload.chat_id) ? 'supergroup' : 'private' },
+    ...(typeof payload.text === 'string' ? { text: payload.text } : {}),
+    ...(typeof payload.caption === 'string' ? { caption: payload.caption } : {}),
+  };
+}
+
 export function outbound(budget: OutboundBudget, o: OutboundOptions): Transformer {
   const maxWait = o.maxRetryAfterSec ?? 300;
   const maxAttempts = o.maxAttempts ?? 20;
@@ -37,14 +52,21 @@ export function outbound(budget: OutboundBudget, o: OutboundOptions): Transforme
     const scope = paced ? currentScope() : undefined;
     const chat = String(p?.chat_id);
     const earlier = scope?.alreadySent(method, chat);
-    if (earlier) return { ok: true, result: earlier.result as never }; // the recorded answer of this very method
+    // The recorded answer of this very method (or a stand-in for it): the message is not sent again.
+    if (earlier) return { ok: true, result: (earlier.state === 'sent' ? earlier.result : standIn(chat, p!)) as never };
+    let k: number | undefined;
     for (let attempt = 1; ; attempt++) {
-      if (paced) await budget.acquire({ chat: String(p!.chat_id), group: isGroup(p!.chat_id), priority: o.priority, paid: p!.allow_paid_broadcast === true });
+      if (paced) await budget.acquire({ chat, group: isGroup(p!.chat_id), priority: o.priority, paid: p!.allow_paid_broadcast === true });
+      if (scope) {
+        if (k === undefined) k = await scope.sending(method, chat);
+        else await scope.retrying(k, method, chat);
+      }
       const res = await prev(method, payload, signal);
       if (res.ok) {
-        await scope?.sent(method, chat, res.result);
+        if (scope) await scope.sent(k!, method, chat, res.result);
         return res;
       }
+      if (scope) await scope.notSent(k!, method, chat);
       if (res.error_code !== 429) return res;
       o.metrics?.rateLimited.inc({ channel: 'telegram' });
       const retryAfter = Math.max(1, Number(res.parameters?.retry_after ?? 1));

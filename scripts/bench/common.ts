@@ -1,13 +1,17 @@
 /** Shared pieces of the intake/throughput benchmarks: the fake, the bot process, timing helpers. */
+import { translator } from '../../services/i18n.js';
 import { tempDir, testEnv } from '../../tests/helpers/app.js';
 import type { FakeTelegram } from '../../tests/helpers/fake-telegram.js';
 import { startBotProcess, type BotProcess } from '../../tests/helpers/process.js';
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** The welcome /start answers with, in Romanian (the default locale). */
-export const isWelcome = (text: string | undefined) => !!text && text.startsWith('Bună, ');
-export const isError = (text: string | undefined) => !!text && text.startsWith('Ceva nu a mers bine');
+const ro = translator('ro');
+const GREETING = ro('home:hello', { name: '\u0000' }).split('\u0000')[0];
+const ERROR = ro('common:error');
+/** The welcome /start answers with, in Romanian (the default locale), taken from the locale files. */
+export const isWelcome = (text: string | undefined) => !!text && text.startsWith(GREETING);
+export const isError = (text: string | undefined) => text === ERROR;
 
 export function botEnv(tg: FakeTelegram, dataDir: string, extra: Record<string, string> = {}): Record<string, string> {
   return { ...testEnv(tg, dataDir, { LOG_LEVEL: 'warn', TELEGRAM_CHAT_INTERVAL_MS: '1000', ...extra }), DOTENV_CONFIG_PATH: '/nonexistent' };

@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import { InboundUpdateModel, type InboundUpdate } from '../../models/inbound-update.js';
 import type { Clock } from '../clock.js';
 import { DuplicateKeyError, type Collection, type Store } from '../store/port.js';
-import type { SentRecord } from './journal.js';
+import type { JournalLine } from './journal.js';
 
 export type IntakeChannel = InboundUpdate['channel'];
 
@@ -26,8 +26,8 @@ export interface Pending {
   payload: unknown;
   /** When this process took it in (performance.now()); absent for updates recovered at start. */
   arrivedAt?: number;
-  /** Messages an earlier, interrupted handling already sent (recovered updates only). */
-  sent?: SentRecord[];
+  /** The replies journal of an earlier, interrupted handling (recovered updates only). */
+  sent?: JournalLine[];
 }
 
 const PREFIX: Record<IntakeChannel, string> = { telegram: 'tg', messenger: 'fb' };
@@ -84,12 +84,12 @@ export class Inbox {
   /** Everything stored but not handled yet, oldest first (handled before new updates at start). */
   async pending(channel: IntakeChannel): Promise<Pending[]> {
     const docs = await this.updates.find({ done: false, channel }, { sort: { seq: 1 } });
-    return docs.map((d) => ({ id: d._id, seq: d.seq, payload: JSON.parse(d.payload) as unknown, sent: (d.sent ?? []).map((s) => JSON.parse(s) as SentRecord) }));
+    return docs.map((d) => ({ id: d._id, seq: d.seq, payload: JSON.parse(d.payload) as unknown, sent: (d.sent ?? []).map((s) => JSON.parse(s) as JournalLine) }));
   }
 
-  /** One message went out while handling `id` (see journal.ts). */
-  async recordSent(id: string, rec: SentRecord): Promise<void> {
-    await this.updates.updateOne({ _id: id }, { $push: { sent: JSON.stringify(rec) } });
+  /** One line of the replies journal of update `id` (see journal.ts). */
+  async recordSent(id: string, line: JournalLine): Promise<void> {
+    await this.updates.updateOne({ _id: id }, { $push: { sent: JSON.stringify(line) } });
   }
 
   /**

@@ -61,7 +61,7 @@ export class Intake {
     });
     try {
       await runInScope(scope, () => this.o.handle(p.payload));
-      if (scope.replayed) this.o.log.info({ channel: this.o.channel, update: p.id, skipped: scope.replayed }, 'handled again after a restart; replies already sent were not repeated');
+      if (scope.skipped) this.o.log.info({ channel: this.o.channel, update: p.id, skipped: scope.skipped }, 'handled again after a restart; replies already sent were not repeated');
       this.o.observe?.(p.payload, (performance.now() - from) / 1000);
     } catch (err) {
       this.o.log.error({ channel: this.o.channel, update: p.id, err: String(err) }, 'update handler failed');

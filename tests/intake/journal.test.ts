@@ -76,7 +76,8 @@ describe('replies journal', () => {
     expect(texts(USER)).toEqual(['one']);
     const stored = await inbox.updates.findById('tg:1');
     expect(stored?.done).toBe(false);
-    expect(stored?.sent).toHaveLength(2);
+    // Two messages, each recorded as "sending" before the request and "sent" with the answer.
+    expect(stored?.sent?.map((l) => JSON.parse(l).phase)).toEqual(['sending', 'sent', 'sending', 'sent']);
 
     // "Restart": a new bot and intake on the same store; the stored update is handled again.
     const second = intakeFor(await bot(undefined), new Inbox(store, { clock, log }));
@@ -105,5 +106,47 @@ describe('replies journal', () => {
     // handling, so nothing is skipped from there on.
     expect(texts(STAFF)).toEqual([expect.stringMatching(/^staff note about message \d+$/), 'staff first']);
     expect(texts(USER)).toEqual(['one', 'one', 'two']);
+  });
+
+  it('a message on the wire when the process died (Telegram has it, no answer came back) is not sent again', async () => {
+    const clock = new ManualClock(new Date('2026-12-01T10:00:00Z'));
+    const inbox = new Inbox(store, { clock, log });
+    let held = 0;
+    tg.afterAnswer = async (method, params) => {
+      if (method === 'sendMessage' && String(params.chat_id) === String(USER)) {
+        held++;
+        await new Promise<void>(() => undefined); // the answer never comes back
+      }
+    };
+    const first = intakeFor(await bot(undefined), inbox);
+    await first.accept([{ id: '3', seq: 3, payload: update(3, 'hello') }]);
+    await tg.waitUntil(() => held === 1, 10_000, 'the first reply on the wire');
+    expect(texts(USER)).toEqual(['one']);
+    tg.afterAnswer = undefined;
+
+    const second = intakeFor(await bot(undefined), new Inbox(store, { clock, log }));
+    await second.recover();
+    await second.idle();
+    expect(texts(USER)).toEqual(['one', 'two']);
+    // The handler went on with a stand-in answer (the real message id was never heard).
+    expect(texts(STAFF)).toEqual(['staff note about message 0']);
+  });
+
+  it('a message Telegram refused with 429 when the process died is sent after the restart', async () => {
+    const clock = new ManualClock(new Date('2026-12-01T10:00:00Z'));
+    const inbox = new Inbox(store, { clock, log });
+    tg.failNext('sendMessage', 429, 'Too Many Requests: retry after 60', { retryAfter: 60 });
+    const first = intakeFor(await bot(undefined), inbox);
+    await first.accept([{ id: '4', seq: 4, payload: update(4, 'hello') }]);
+    await tg.waitUntil(() => tg.callsOf('sendMessage').length === 1, 10_000, 'the refused reply');
+    const stored = await inbox.updates.findById('tg:4');
+    expect(stored?.sent?.map((l) => JSON.parse(l).phase)).toEqual(['sending', 'not-sent']);
+    expect(texts(USER)).toEqual([]);
+
+    const second = intakeFor(await bot(undefined), new Inbox(store, { clock, log }));
+    await second.recover();
+    await second.idle();
+    expect(texts(USER)).toEqual(['one', 'two']);
+    expect(texts(STAFF)).toHaveLength(1);
   });
 });

@@ -1,6 +1,7 @@
 /**
- * kill -9 of the real bot process (bot/main.ts) while a burst of /start is being answered: after the
- * restart every user has exactly one welcome. Also: Telegram re-sending updates whose confirmation it did
+ * kill -9 of the real bot process (bot/main.ts) while a burst of /start is being answered, with replies on
+ * the wire (Telegram has them, the bot has not heard back): after the restart every user has exactly one
+ * welcome — the replies journal keeps those from being sent again. Also: Telegram re-sending updates whose confirmation it did
  * not see (before and after the crash) changes nothing.
  */
 import { rmSync } from 'node:fs';
@@ -32,11 +33,11 @@ describe('durable intake under kill -9', () => {
     run = startBotProcess(env);
     await run.ready(undefined, 60_000);
 
-    // Replies pass until 20 are out, then they are held in flight (not delivered).
-    // Held calls are never answered: the bot dies with them in flight (Telegram never got them).
+    // Replies pass until 20 are out; after that Telegram takes each one (it is delivered) but never answers:
+    // the bot dies with them on the wire.
     let gate: Promise<void> | undefined;
     let held = 0;
-    tg.beforeAnswer = async (method) => {
+    tg.afterAnswer = async (method) => {
       if (method !== 'sendMessage') return;
       if (!gate && tg.callsOf('sendMessage').length >= 20) gate = new Promise<void>(() => undefined);
       if (gate) {
@@ -55,7 +56,7 @@ describe('durable intake under kill -9', () => {
     expect(before).toBeGreaterThanOrEqual(20);
     expect(before).toBeLessThan(USERS);
     await run.kill9();
-    tg.beforeAnswer = undefined;
+    tg.afterAnswer = undefined;
     // After the crash Telegram sends again what it has not seen confirmed.
     tg.ignoreOffsetTimes = 2;
 
@@ -68,5 +69,6 @@ describe('durable intake under kill -9', () => {
     expect(counts.filter((n) => n === 0)).toHaveLength(0);
     expect(counts.filter((n) => n > 1)).toHaveLength(0);
     expect(run.output()).toContain('handling updates stored before the restart');
+    expect(run.output()).toContain('replies already sent were not repeated');
   }, 180_000);
 });
