@@ -50,10 +50,27 @@ export async function registerCommands(api: Api, defaultLocale: Locale): Promise
  */
 export async function syncCommands(api: Api, user: User, opts: { owner?: boolean } = {}): Promise<void> {
   const role: HomeRole = isStaff(user) ? 'staff' : opts.owner === false ? 'customer' : 'owner';
-  if (role === 'customer' && !user.localeChosen) {
+  const menu = role === 'customer' && !user.localeChosen ? 'default' : `${role}:${user.locale}:${isAdmin(user)}`;
+  // A menu this process already set for the chat is not set again (a returning user's /start makes no call).
+  const synced = syncedMenus(api);
+  const chat = String(user.chatId);
+  if (synced.get(chat) === menu) return;
+  if (menu === 'default') {
     // The default menu already fits; drop a menu left from an earlier role.
     await api.deleteMyCommands({ scope: { type: 'chat', chat_id: Number(user.chatId) } });
-    return;
+  } else {
+    await api.setMyCommands(commandsFor(user.locale, role, isAdmin(user)), { scope: { type: 'chat', chat_id: Number(user.chatId) } });
   }
-  await api.setMyCommands(commandsFor(user.locale, role, isAdmin(user)), { scope: { type: 'chat', chat_id: Number(user.chatId) } });
+  synced.delete(chat);
+  synced.set(chat, menu);
+  if (synced.size > SYNCED_MAX) synced.delete(synced.keys().next().value!);
+}
+
+/** The menus set per chat, per Api (one bot), most recent last; bounded. */
+const SYNCED_MAX = 50_000;
+const syncedByApi = new WeakMap<Api, Map<string, string>>();
+function syncedMenus(api: Api): Map<string, string> {
+  let m = syncedByApi.get(api);
+  if (!m) syncedByApi.set(api, (m = new Map()));
+  return m;
 }

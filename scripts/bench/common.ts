@@ -19,7 +19,9 @@ export function botEnv(tg: FakeTelegram, dataDir: string, extra: Record<string, 
 
 /** Starts bot/main.ts (or another entry) and waits until it polls. */
 export async function startBot(env: Record<string, string>, opts: { entry?: string; probe?: boolean } = {}): Promise<BotProcess> {
-  const run = startBotProcess({ ...env, LOG_LEVEL: 'info' }, opts.entry ?? 'bot/main.ts', 200_000, opts.probe ? ['--import', './scripts/bench/loop-probe.ts'] : []);
+  // BENCH_NODE_ARGS: extra node flags for the bot process (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
+  const extra = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const run = startBotProcess({ ...env, LOG_LEVEL: 'info' }, opts.entry ?? 'bot/main.ts', 200_000, [...extra, ...(opts.probe ? ['--import', './scripts/bench/loop-probe.ts'] : [])]);
   await run.ready(undefined, 120_000);
   return run;
 }

@@ -31,7 +31,7 @@ import {
 } from './port.js';
 import { SchemaInfo, declaredIndexes, splitPath } from './schema-paths.js';
 import { compileFilter, compileSort, indexExpression } from './sql-filter.js';
-import { castAndValidate } from './validate.js';
+import { castAndValidate, quickUpdate } from './validate.js';
 
 type Db = Database.Database;
 
@@ -272,6 +272,7 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
 
   /** Applies `update` to a stored document and validates the result (nothing is written here). */
   private async next(doc: T, update: Update): Promise<T> {
+    if (quickUpdate(this.def, doc as Record<string, unknown>, update as Record<string, unknown>)) return doc;
     applyUpdate(doc as Record<string, unknown>, update as never);
     return castAndValidate<T>(this.def, doc as Record<string, unknown>);
   }

@@ -1,0 +1,61 @@
+/**
+ * The embedded engine's quick update (services/store/validate.ts quickUpdate) gives exactly the document the
+ * full way (mingo's updater + mongoose cast and validation) gives, and declines whatever mongoose would cast,
+ * check or fill in.
+ */
+import { update as applyUpdate } from 'mingo/updater';
+import { describe, expect, it } from 'vitest';
+import { InboundUpdateModel } from '../../models/inbound-update.js';
+import { ListingModel } from '../../models/listing.js';
+import { UserModel } from '../../models/user.js';
+import type { Doc, ModelDef } from '../../services/store/port.js';
+import { castAndValidate, quickUpdate } from '../../services/store/validate.js';
+
+const user = () => ({ _id: 'u1', channel: 'telegram', externalId: '1', chatId: '1', locale: 'ro', localeChosen: false, role: 'user', reachable: true, lastInboundAt: new Date('2026-01-01T00:00:00Z'), matchCadence: 'daily', createdAt: new Date('2026-01-01T00:00:00Z') });
+const inbound = () => ({ _id: 'tg:1', channel: 'telegram', seq: 1, payload: '{"update_id":1}', done: false, receivedAt: new Date('2026-01-01T00:00:00Z') });
+
+async function fullWay(def: ModelDef<Doc>, doc: Record<string, unknown>, update: Record<string, unknown>) {
+  applyUpdate(doc, update as never);
+  return castAndValidate<Record<string, unknown>>(def, doc);
+}
+
+describe('quick update', () => {
+  const same: [string, ModelDef<Doc>, () => Record<string, unknown>, Record<string, unknown>][] = [
+    ['last seen (a date with a default)', UserModel as ModelDef<Doc>, user, { $set: { lastInboundAt: new Date('2026-02-01T00:00:00Z') } }],
+    ['a boolean', UserModel as ModelDef<Doc>, user, { $set: { localeChosen: true } }],
+    ['unset an optional date', InboundUpdateModel as ModelDef<Doc>, () => ({ ...inbound(), doneAt: new Date() }), { $unset: { doneAt: '' } }],
+    ['journal line pushed (first and next)', InboundUpdateModel as ModelDef<Doc>, inbound, { $push: { sent: '{"k":0}' } }],
+    ['journal line pushed onto lines', InboundUpdateModel as ModelDef<Doc>, () => ({ ...inbound(), sent: ['a'] }), { $push: { sent: 'b' } }],
+    ['marked done', InboundUpdateModel as ModelDef<Doc>, () => ({ ...inbound(), sent: ['a'] }), { $set: { done: true, doneAt: new Date('2026-01-02T00:00:00Z'), payload: '{}' }, $unset: { sent: '' } }],
+    ['a counter', InboundUpdateModel as ModelDef<Doc>, inbound, { $inc: { seq: 2 } }],
+  ];
+  for (const [name, def, doc, update] of same) {
+    it(`takes the quick way and matches the full way: ${name}`, async () => {
+      const quick = doc();
+      expect(quickUpdate(def, quick, update)).toBe(true);
+      expect(quick).toEqual(await fullWay(def, doc(), update));
+    });
+  }
+
+  const declined: [string, ModelDef<Doc>, () => Record<string, unknown>, Record<string, unknown>][] = [
+    ['an enum', UserModel as ModelDef<Doc>, user, { $set: { locale: 'xx' } }],
+    ['a maxlength (even when the value fits)', UserModel as ModelDef<Doc>, user, { $set: { lagId: 'md-nord' } }],
+    ['a maxlength', UserModel as ModelDef<Doc>, user, { $set: { firstName: 'y'.repeat(300) } }],
+    ['a value to cast (number as text)', InboundUpdateModel as ModelDef<Doc>, inbound, { $set: { seq: '5' } }],
+    ['a date as text', InboundUpdateModel as ModelDef<Doc>, inbound, { $set: { receivedAt: '2026-01-01' } }],
+    ['a required field emptied', InboundUpdateModel as ModelDef<Doc>, inbound, { $set: { payload: '' } }],
+    ['a required field unset', InboundUpdateModel as ModelDef<Doc>, inbound, { $unset: { payload: '' } }],
+    ['a field with a default unset', UserModel as ModelDef<Doc>, user, { $unset: { reachable: '' } }],
+    ['an unknown field', UserModel as ModelDef<Doc>, user, { $set: { nope: 1 } }],
+    ['a nested path', ListingModel as ModelDef<Doc>, () => ({ _id: 'l1' }), { $set: { 'hours.mon': 'x' } }],
+    ['another operator', UserModel as ModelDef<Doc>, user, { $addToSet: { x: 1 } }],
+    ['one field in two operators', InboundUpdateModel as ModelDef<Doc>, inbound, { $set: { seq: 1 }, $inc: { seq: 1 } }],
+  ];
+  for (const [name, def, doc, update] of declined) {
+    it(`declines ${name} and leaves the document untouched`, () => {
+      const d = doc();
+      expect(quickUpdate(def, d, update)).toBe(false);
+      expect(d).toEqual(doc());
+    });
+  }
+});
