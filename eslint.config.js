@@ -23,6 +23,11 @@ export default tseslint.config(
     rules: { 'no-console': 'off' },
   },
   {
+    // Plain JavaScript preloaded into Node processes by the benchmarks.
+    files: ['scripts/**/*.mjs'],
+    languageOptions: { globals: globals.node },
+  },
+  {
     // The domain must stay channel-free: no chat SDKs or HTTP clients in services/.
     files: ['services/**'],
     rules: {

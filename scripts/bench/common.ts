@@ -1,8 +1,10 @@
 /** Shared pieces of the intake/throughput benchmarks: the fake, the bot process, timing helpers. */
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { translator } from '../../services/i18n.js';
 import { tempDir, testEnv } from '../../tests/helpers/app.js';
 import type { FakeTelegram } from '../../tests/helpers/fake-telegram.js';
-import { startBotProcess, type BotProcess } from '../../tests/helpers/process.js';
+import { ROOT, startBotProcess, type BotProcess } from '../../tests/helpers/process.js';
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -17,11 +19,26 @@ export function botEnv(tg: FakeTelegram, dataDir: string, extra: Record<string, 
   return { ...testEnv(tg, dataDir, { LOG_LEVEL: 'warn', TELEGRAM_CHAT_INTERVAL_MS: '1000', ...extra }), DOTENV_CONFIG_PATH: '/nonexistent' };
 }
 
-/** Starts bot/main.ts (or another entry) and waits until it polls. */
+/**
+ * The bot as production runs it: the build (dist/bot/main.js, `npm run build`) when there is one, else the
+ * sources through tsx (BENCH_TSX=1 forces the sources). Said once, so a stale build is noticed.
+ */
+export function botEntry(): string {
+  const built = join(ROOT, 'dist', 'bot', 'main.js');
+  const entry = existsSync(built) && process.env.BENCH_TSX !== '1' ? built : 'bot/main.ts';
+  if (!announced) {
+    announced = true;
+    console.log(entry === built ? `bot: the build in dist/ (npm run build at ${statSync(built).mtime.toISOString()})` : 'bot: the sources via tsx (no dist/: run npm run build to measure the build)');
+  }
+  return entry;
+}
+let announced = false;
+
+/** Starts the bot (botEntry(), or another entry) and waits until it polls. */
 export async function startBot(env: Record<string, string>, opts: { entry?: string; probe?: boolean } = {}): Promise<BotProcess> {
   // BENCH_NODE_ARGS: extra node flags for the bot process (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
   const extra = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const run = startBotProcess({ ...env, LOG_LEVEL: 'info' }, opts.entry ?? 'bot/main.ts', 200_000, [...extra, ...(opts.probe ? ['--import', './scripts/bench/loop-probe.ts'] : [])]);
+  const run = startBotProcess({ ...env, LOG_LEVEL: 'info' }, opts.entry ?? botEntry(), 200_000, [...extra, ...(opts.probe ? ['--import', './scripts/bench/loop-probe.mjs'] : [])]);
   await run.ready(undefined, 120_000);
   return run;
 }
