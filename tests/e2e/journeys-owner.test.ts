@@ -71,7 +71,7 @@ describe('owner and staff journeys', () => {
     const menu = await t.tg.waitUntil(() => chatMenu(8301));
     expect(menu.params.commands.map((c: { command: string }) => c.command)).toEqual(expect.arrayContaining(['mybusiness', 'shop', 'offer', 'matches']));
     expect(await t.app.services.store.kv('registration-drafts').read(String((await t.app.services.users.byExternal('telegram', '8301'))!._id))).toBeUndefined();
-  }, 90_000); // the whole 19-step registration (six optional page questions), replayed step by step; slow on a loaded machine
+  });
 
   it('a returning owner: the home shows the business with its status and counts, as buttons', async () => {
     const u = counting(t.tg.user(8302, { language_code: 'ro', first_name: 'Ana' }));

@@ -64,7 +64,7 @@ describe('registration end to end', () => {
     const res = await fetch(`${t.app.url}/media/${listing!.logoId}`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('image/png');
-  }, 90_000); // the whole 19-step registration (six optional page questions), replayed step by step; slow on a loaded machine
+  });
 
   it('registers in Russian with a shared contact, bad answers re-prompted, and a rejection with reason', async () => {
     const staff = t.tg.user(STAFF_ID);
@@ -131,7 +131,7 @@ describe('registration end to end', () => {
     expect(outcome.text).toContain('Нет описания продукции');
     expect(buttons(outcome).map((b) => b.callback_data)).toContain('biz:edit');
     expect((await t.app.services.directory.byId(listing!._id))?.status).toBe('rejected');
-  }, 90_000); // the whole 19-step registration (six optional page questions), replayed step by step; slow on a loaded machine
+  });
 
   it('refuses moderation to a non-staff user and reveals nothing', async () => {
     const u = t.tg.user(2003, { language_code: 'en' });
