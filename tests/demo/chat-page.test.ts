@@ -65,7 +65,7 @@ async function tap(p: Page, data: string, expectText: string): Promise<void> {
 }
 
 describe('demo chat page', () => {
-  it('a new entrepreneur registers through the page, staff approve, a customer finds the business', { timeout: 600_000 }, async () => {
+  it('a new entrepreneur registers through the page, staff approve, a customer finds the business', { timeout: 90_000 }, async () => {
     await page.goto(url());
     await page.waitForSelector('#messages .empty');
     expect(await page.textContent('#send')).toBe('Trimiteți');
