@@ -152,7 +152,7 @@ describe('demo chat page', () => {
     await page.selectOption('#persona', 'staff');
     await page.selectOption('#language', 'ro');
     await expect.poll(() => page.textContent('#send')).toBe('Trimiteți');
-    await say(page, '/broadcast', 'Mesaj nou în masă');
+    await say(page, '/broadcast', 'Anunț nou');
     await say(page, 'Târg de primăvară la Soroca, 12 aprilie', 'buton cu link');
     // The presets come with the optional link button; "choose in detail" leads to the role question.
     await tap(page, 'bcp:custom', 'Clienții');
