@@ -52,6 +52,12 @@ export function i18n(): i18n {
       returnNull: false,
       interpolation: { escapeValue: false },
     });
+    // `{{date, day}}`: a calendar day (a Date or an ISO string such as "2027-03-05") in the reader's language —
+    // "5 martie 2027", «5 марта 2027 г.», "2027. gada 5. marts" — never the ISO string itself.
+    instance.services.formatter?.add('day', (value: unknown, lng: string | undefined) => {
+      const d = value instanceof Date ? value : new Date(String(value));
+      return Number.isNaN(d.getTime()) ? String(value) : new Intl.DateTimeFormat(lng, { dateStyle: 'long', timeZone: 'UTC' }).format(d);
+    });
   }
   return instance;
 }

@@ -6,7 +6,7 @@
 import { autoRetry } from '@grammyjs/auto-retry';
 import { conversations } from '@grammyjs/conversations';
 import { limit } from '@grammyjs/ratelimiter';
-import { Bot, GrammyError, type Context } from 'grammy';
+import { Api, Bot, GrammyError, type Context } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Services } from '../../services/app.js';
 import { pickLocale, translator } from '../../services/i18n.js';
@@ -63,10 +63,16 @@ export function createBot(token: string, deps: BotDeps): Bot<BotContext> {
 
   // Contexts inside conversations are built by the plugin and bypass bot.api's transformers: give them
   // the same user/translator, the same outbound budget and the same bounded retry on network errors.
+  // The plugin's own transformer answers the calls of earlier steps from its log when it replays a
+  // conversation; it must stay outermost, so that only calls that really go out take a slot in the budget
+  // (installed after it, the budget would space every replayed message too: 1.1 s each in one chat).
   const conversationPlugins: ConvPlugin[] = [
     userMiddleware(services, { touch: false, apiRoot: deps.apiRoot }) as unknown as ConvPlugin,
     async (ctx, next) => {
-      ctx.api.config.use(paced, autoRetry(RETRY));
+      const replay = ctx.api.config.installedTransformers();
+      const api = new Api(ctx.api.token, ctx.api.options);
+      api.config.use(paced, autoRetry(RETRY), ...replay);
+      (ctx as { api: Api }).api = api;
       await next();
     },
   ];
@@ -90,8 +96,10 @@ export function createBot(token: string, deps: BotDeps): Bot<BotContext> {
     }),
     userMiddleware(services, { touch: true, apiRoot: deps.apiRoot }),
     conversations<BotContext, ConvContext>({
-      // Only chats known to have conversation state are read from the store (see known-keys.ts).
-      storage: { type: 'key', version: 1, adapter: knownKeys(services.store.kv('conversations')), getStorageKey: chatKey },
+      // Only chats known to have conversation state are read from the store (see known-keys.ts). Version 2:
+      // registration runs as short chained conversations; a replay log of the one long flow is dropped (the
+      // answers are in the registration draft, and /register continues from it).
+      storage: { type: 'key', version: 2, adapter: knownKeys(services.store.kv('conversations')), getStorageKey: chatKey },
     }),
     // Menu buttons start commands; any command leaves the current flow (registration asks first).
     flowGuard(),

@@ -65,7 +65,7 @@ async function tap(p: Page, data: string, expectText: string): Promise<void> {
 }
 
 describe('demo chat page', () => {
-  it('a new entrepreneur registers through the page, staff approve, a customer finds the business', { timeout: 600_000 }, async () => {
+  it('a new entrepreneur registers through the page, staff approve, a customer finds the business', { timeout: 90_000 }, async () => {
     await page.goto(url());
     await page.waitForSelector('#messages .empty');
     expect(await page.textContent('#send')).toBe('Trimiteți');
@@ -152,7 +152,7 @@ describe('demo chat page', () => {
     await page.selectOption('#persona', 'staff');
     await page.selectOption('#language', 'ro');
     await expect.poll(() => page.textContent('#send')).toBe('Trimiteți');
-    await say(page, '/broadcast', 'Mesaj nou în masă');
+    await say(page, '/broadcast', 'Anunț nou');
     await say(page, 'Târg de primăvară la Soroca, 12 aprilie', 'buton cu link');
     // The presets come with the optional link button; "choose in detail" leads to the role question.
     await tap(page, 'bcp:custom', 'Clienții');

@@ -101,7 +101,7 @@ describe('registration lifecycle', () => {
     expect(now.status).toBe('pending');
     expect(now.description).toContain('suc de mere');
     await staff.expect('Changed business to review', { since: staffSince });
-  }, 90_000); // the whole 19-step registration (six optional page questions), replayed step by step; slow on a loaded machine
+  });
 
   it('/deleteme removes the user, their listing, photos and conversation state', async () => {
     const u = t.tg.user(3005, { language_code: 'ro' });
@@ -129,7 +129,7 @@ describe('registration lifecycle', () => {
     expect(await store.blobs.get(listing.logoId!)).toBeNull();
     expect(await store.collection(UserModel).findOne({ externalId: '3005' })).toBeNull();
     expect(await store.kv('conversations').read('3005')).toBeUndefined();
-  }, 90_000); // the whole 19-step registration (six optional page questions), replayed step by step; slow on a loaded machine
+  });
 
   it('marks a user unreachable when they block the bot, and reachable again when they write', async () => {
     const u = t.tg.user(3006, { language_code: 'en' });

@@ -64,20 +64,20 @@ describe('registration end to end', () => {
     const res = await fetch(`${t.app.url}/media/${listing!.logoId}`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('image/png');
-  }, 90_000); // the whole 19-step registration (six optional page questions), replayed step by step; slow on a loaded machine
+  });
 
   it('registers in Russian with a shared contact, bad answers re-prompted, and a rejection with reason', async () => {
     const staff = t.tg.user(STAFF_ID);
     const u = t.tg.user(2002, { language_code: 'ru', first_name: 'Анна' });
-    await u.say('/register', 'Как называется ваш бизнес?');
+    await u.say('/register', 'Как называется Ваше предприятие?');
     await u.say('X', 'Слишком коротко');
-    await u.say('<b>&" Мёд', 'Выберите сферы');
+    await u.say('<b>&" Мёд', 'Выберите отрасли');
     u.send('просто текст');
     await u.expect('выберите одну из кнопок');
     const alertsBefore = t.tg.callsOf('answerCallbackQuery').length;
     u.press('sec:!done'); // none chosen → an alert, and the question stays
     const alert = await t.tg.waitUntil(() => t.tg.callsOf('answerCallbackQuery').slice(alertsBefore).find((c) => c.params.show_alert));
-    expect(alert.params.text).toBe('Выберите хотя бы одну сферу.');
+    expect(alert.params.text).toBe('Выберите хотя бы одну отрасль.');
     u.press('sec:A');
     await u.tap('sec:!done', 'Опишите деятельность');
     await u.say('a'.repeat(201), 'Слишком длинно: максимум 200');
@@ -112,7 +112,7 @@ describe('registration end to end', () => {
     // User text is shown literally (no parse_mode, so no markup interpretation).
     expect(summary.text).toContain('<b>&" Мёд');
     expect(summary.params.parse_mode).toBeUndefined();
-    await u.tap('reg:confirm', 'отправлена команде ГМД');
+    await u.tap('reg:confirm', 'отправлено команде ГМД'); // agrees with «предприятие», never with the name
 
     const listing = await t.app.services.store.collection(ListingModel).findOne({ ownerId: { $exists: true }, country: 'LV' });
     expect(listing?.name).toBe('<b>&" Мёд');
@@ -127,11 +127,11 @@ describe('registration end to end', () => {
     await t.tg.waitUntil(() => staff.messages().some((m) => JSON.stringify(m.reply_markup ?? {}).includes(`mod:NO:${listing!._id}`)), 10_000, 'the confirmation');
     await staff.tap(`mod:NO:${listing!._id}`, 'reason for rejecting');
     await staff.say('Нет описания продукции', 'was rejected');
-    const outcome = await u.expect('не одобрена', { since: ownerSince });
+    const outcome = await u.expect('не одобрено', { since: ownerSince });
     expect(outcome.text).toContain('Нет описания продукции');
     expect(buttons(outcome).map((b) => b.callback_data)).toContain('biz:edit');
     expect((await t.app.services.directory.byId(listing!._id))?.status).toBe('rejected');
-  }, 90_000); // the whole 19-step registration (six optional page questions), replayed step by step; slow on a loaded machine
+  });
 
   it('refuses moderation to a non-staff user and reveals nothing', async () => {
     const u = t.tg.user(2003, { language_code: 'en' });

@@ -255,7 +255,7 @@ describe('cooperation offers end to end', () => {
     const [mdOffer] = await services().offers.byOwner((await userOf(md))._id);
     clock.set(new Date(mdOffer.validUntil.getTime() - 13 * DAY));
     await runJob(JOBS.lifecycle);
-    const reminder = await md.expect('expiră la');
+    const reminder = await md.expect('expiră pe');
     expect(buttons(reminder).map((b) => b.callback_data)).toEqual([`ofx:${mdOffer._id}`]);
     // The 90-day offer of the third business has expired meanwhile.
     await third.expect('has expired');
@@ -265,8 +265,10 @@ describe('cooperation offers end to end', () => {
     await runJob(JOBS.lifecycle);
     expect(md.messages().length).toBe(count);
 
-    const expected = new Date(mdOffer.validUntil.getTime() + 365 * DAY).toISOString().slice(0, 10);
-    await md.tap(`ofx:${mdOffer._id}`, `Prelungită până la ${expected}`);
+    // The date in words, in the reader's language ("5 martie 2027"), never the ISO form.
+    const expected = new Intl.DateTimeFormat('ro', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(mdOffer.validUntil.getTime() + 365 * DAY));
+    const ext = await md.tap(`ofx:${mdOffer._id}`, `Prelungită până la ${expected}`);
+    expect(ext.text).not.toMatch(/\d{4}-\d{2}-\d{2}/);
     const extended = (await services().offers.byId(mdOffer._id))!;
     expect(extended.extended).toBe(true);
     await expect(services().offers.extend(await userOf(md), mdOffer._id)).rejects.toThrow(/already_extended/);

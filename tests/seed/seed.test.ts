@@ -101,7 +101,7 @@ describe('seed', () => {
   it('LAG staff see the seeded pending listings in /pending (in the staff member\'s stored language)', async () => {
     const admin = t.tg.user(Number(seeded.telegramIds.admin), { language_code: 'en' });
     const m = await admin.say('/pending', 'În așteptarea verificării');
-    expect(m.text).toMatch(new RegExp(`\\b${seeded.pending} (de )?înregistrări`));
+    expect(m.text).toMatch(new RegExp(`\\b${seeded.pending} (de )?afaceri`));
     // The queue's cards follow the head message (the waiting time first, then the card; a logo makes it a
     // photo with a caption), each with its decision buttons.
     const card = await t.tg.waitUntil(() => admin.messages().find((x) => (x.text ?? x.caption)?.startsWith('⏳') && (x.text ?? x.caption)?.includes('🆕')

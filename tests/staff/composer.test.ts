@@ -29,7 +29,7 @@ describe('/broadcast composer', () => {
   afterAll(async () => t?.close());
 
   it('schedules a two-language broadcast at a local time; each gets their version when due', async () => {
-    await staff.say('/broadcast', 'Mesaj nou în masă');
+    await staff.say('/broadcast', 'Anunț nou');
     await staff.say('Seminar despre fonduri, 3 decembrie', 'Alegeți mai jos');
     await staff.tap('bcp:custom', 'Pe ce canal?');
     await staff.tap('bcc:both', 'Ce raioane');
@@ -62,7 +62,7 @@ describe('/broadcast composer', () => {
   }, 30_000);
 
   it('a photo with a caption and a link button goes out as sendPhoto with the same file and caption', async () => {
-    await staff.say('/broadcast', 'Mesaj nou în masă');
+    await staff.say('/broadcast', 'Anunț nou');
     let since = staff.messages().length;
     const fileId = staff.sendPhoto(Buffer.from('89504e470d0a1a0a0000000d49484452000000100000001008020000009091683600000016494441547801636460f8cfc0c0c0c0c4c0c0c0c0000007e40101e52bd70000000049454e44ae426082', 'hex'), { width: 16, height: 16 }, 'Foto: târg');
     await staff.expect('Alegeți mai jos', { since });
@@ -90,19 +90,19 @@ describe('/broadcast composer', () => {
   }, 30_000);
 
   it('a Bot API failure mid-composer never traps the staff member', async () => {
-    await staff.say('/broadcast', 'Mesaj nou în masă');
+    await staff.say('/broadcast', 'Anunț nou');
     t.tg.failNext('sendMessage', 500, 'Internal Server Error');
     staff.send('Un anunț');
     await t.tg.waitUntil(() => t.tg.callsOf('sendMessage').filter((c) => Number(c.params.chat_id) === 5002 && c.params.text?.includes('Alegeți mai jos')).length > 0, 10_000, 'the failed prompt');
     await new Promise((r) => setTimeout(r, 300));
     await staff.say('/cancel', 'anulat');
-    await staff.say('/broadcast', 'Mesaj nou în masă');
+    await staff.say('/broadcast', 'Anunț nou');
     await staff.say('/cancel', 'anulat');
     expect(await t.app.services.broadcasts.broadcasts.count({ 'versions.text': 'Un anunț' })).toBe(0);
   }, 30_000);
 
   it('cancel stops a paused broadcast and shows the final figures', async () => {
-    await staff.say('/broadcast', 'Mesaj nou în masă');
+    await staff.say('/broadcast', 'Anunț nou');
     await staff.say('Al doilea anunț', 'Alegeți mai jos');
     await staff.tap('bcp:custom', 'Pe ce canal?');
     await staff.tap('bcc:telegram', 'Ce raioane');

@@ -118,7 +118,7 @@ describe('posters and deep links in the bot and on the web', () => {
     now = (await t.app.services.directory.byId(listing._id))!;
     expect(now.descriptions).toMatchObject({ en: 'Acacia and wildflower honey from Vădeni, Soroca district.', ru: expect.stringContaining('Акациевый') });
     expect(now.status).toBe('pending');
-  }, 90_000); // the whole 19-step registration (six optional page questions), replayed step by step; slow on a loaded machine
+  });
 
   it('the LAG poster link starts registration; staff get their LAG poster, admins choose the LAG', async () => {
     const newcomer = t.tg.user(9304, { language_code: 'lv' });

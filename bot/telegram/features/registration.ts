@@ -44,25 +44,17 @@ async function save(conv: Conv, draft: Draft, done: ListingField[]): Promise<voi
   await conv.external((outside) => drafts(outside).save(outside.user._id, draft, done));
 }
 
-/** Asks the fields not answered yet, in order; Back steps to the previous question. */
-async function walk(conv: Conv, ctx: ConvContext, draft: Draft, done: ListingField[]): Promise<void> {
-  let i = FIELDS.findIndex((f) => !done.includes(f));
-  while (i >= 0 && i < FIELDS.length) {
-    const field = FIELDS[i];
-    try {
-      await askField(conv, ctx, field, draft, false, { step: i + 1, steps: FIELDS.length, back: i > 0 });
-    } catch (err) {
-      if (!(err instanceof GoBack)) throw err;
-      i = Math.max(0, i - 1);
-      const previous = FIELDS[i];
-      done.splice(done.indexOf(previous), 1);
-      await save(conv, draft, done);
-      continue;
-    }
-    done.push(field);
-    await save(conv, draft, done);
-    i++;
-  }
+/**
+ * Marks the outside context: when this short conversation has returned, the next one starts on the same
+ * update (see registrationFeature).
+ */
+const CHAIN = Symbol('registration-chain');
+type Chained = BotContext & { [CHAIN]?: boolean };
+
+async function chain(conv: Conv): Promise<void> {
+  await conv.external((outside) => {
+    (outside as Chained)[CHAIN] = true;
+  });
 }
 
 async function showSummary(conv: Conv, ctx: ConvContext, draft: Draft): Promise<void> {
@@ -78,41 +70,71 @@ async function showSummary(conv: Conv, ctx: ConvContext, draft: Draft): Promise<
   await conv.external((outside) => replyOut(outside as unknown as BotContext, msg).then(() => undefined));
 }
 
-async function registration(conv: Conv, ctx: ConvContext): Promise<void> {
+/** What a registration conversation is entered with: `next` when it continues the one that just ended. */
+interface RegistrationArgs { next?: boolean }
+
+/**
+ * One short stretch of the registration: the first unanswered question (or, all answered, the summary and
+ * one change), then it saves the draft and returns, and the next stretch starts afresh from the draft.
+ * The conversations plugin replays every earlier step of a conversation on each update; kept short, a
+ * conversation replays one question, whatever the step — the answers live in the draft, not in the replay log.
+ */
+async function registration(conv: Conv, ctx: ConvContext, args: RegistrationArgs = {}): Promise<void> {
   const saved = await conv.external((outside) => drafts(outside).load(outside.user._id));
   const draft: Draft = saved?.answers ?? {};
   const done: ListingField[] = saved?.done.filter((f) => FIELDS.includes(f)) ?? [];
-  if (done.length) {
-    const step = Math.min(done.length + 1, FIELDS.length);
-    await replyOut(ctx, {
-      text: [text('registration:resumed', { step, steps: FIELDS.length })],
-      buttons: [[{ label: text('registration:start_over'), action: act('reg.restart') }]],
-    });
-  } else {
-    await ctx.reply(ctx.t('registration:intro', { steps: FIELDS.length }));
-  }
-  await walk(conv, ctx, draft, done);
-
-  for (;;) {
-    await showSummary(conv, ctx, draft);
-    const next = await conv.waitFor('callback_query:data', { otherwise: (c) => c.reply(ctx.t('registration:use_buttons')) });
-    await next.answerCallbackQuery().catch(() => undefined);
-    const data = next.callbackQuery.data;
-    if (decodeAs(data, 'reg.cancel')) {
-      await ctx.reply(ctx.t('registration:paused'));
-      return;
+  if (!args.next) {
+    if (done.length) {
+      const step = Math.min(done.length + 1, FIELDS.length);
+      await replyOut(ctx, {
+        text: [text('registration:resumed', { step, steps: FIELDS.length })],
+        buttons: [[{ label: text('registration:start_over'), action: act('reg.restart') }]],
+      });
+    } else {
+      await ctx.reply(ctx.t('registration:intro', { steps: FIELDS.length }));
     }
-    if (decodeAs(data, 'reg.confirm')) break;
+  }
+
+  const i = FIELDS.findIndex((f) => !done.includes(f));
+  if (i >= 0) {
+    // The next question; Back steps to the previous one.
+    const field = FIELDS[i];
+    try {
+      await askField(conv, ctx, field, draft, false, { step: i + 1, steps: FIELDS.length, back: i > 0 });
+      done.push(field);
+    } catch (err) {
+      if (!(err instanceof GoBack)) throw err;
+      const previous = FIELDS[Math.max(0, i - 1)];
+      if (done.includes(previous)) done.splice(done.indexOf(previous), 1);
+    }
+    await save(conv, draft, done);
+    await chain(conv);
+    return;
+  }
+
+  // Every question answered: the summary, and one change (or confirm, or pause).
+  await showSummary(conv, ctx, draft);
+  const next = await conv.waitFor('callback_query:data', { otherwise: (c) => c.reply(ctx.t('registration:use_buttons')) });
+  await next.answerCallbackQuery().catch(() => undefined);
+  const data = next.callbackQuery.data;
+  if (decodeAs(data, 'reg.cancel')) {
+    await ctx.reply(ctx.t('registration:paused'));
+    return;
+  }
+  if (!decodeAs(data, 'reg.confirm')) {
     const group = decodeAs(data, 'reg.group')?.group;
     const single = decodeAs(data, 'reg.edit')?.field;
     const field = single ?? (group ? await pickField(conv, ctx, group) : undefined);
-    if (!field || !FIELDS.includes(field)) continue;
-    try {
-      await askField(conv, ctx, field, draft, true, { step: FIELDS.indexOf(field) + 1, steps: FIELDS.length, back: true });
-      await save(conv, draft, done);
-    } catch (err) {
-      if (!(err instanceof GoBack)) throw err; // Back from an edit: the summary again, unchanged
+    if (field && FIELDS.includes(field)) {
+      try {
+        await askField(conv, ctx, field, draft, true, { step: FIELDS.indexOf(field) + 1, steps: FIELDS.length, back: true });
+        await save(conv, draft, done);
+      } catch (err) {
+        if (!(err instanceof GoBack)) throw err; // Back from an edit: the summary again, unchanged
+      }
     }
+    await chain(conv);
+    return;
   }
 
   const listing = await conv.external(async (outside) => {
@@ -141,7 +163,15 @@ async function pickField(conv: Conv, ctx: ConvContext, group: EditGroup): Promis
 
 export function registrationFeature(plugins: ((ctx: ConvContext, next: () => Promise<void>) => Promise<void>)[]): Composer<BotContext> {
   const c = new Composer<BotContext>();
-  c.use(createConversation<BotContext, ConvContext>(registration, { id: REGISTRATION, plugins }));
+  const conversation = createConversation<BotContext, ConvContext>(registration, { id: REGISTRATION, plugins });
+  c.use(async (ctx, next) => {
+    await conversation(ctx, next);
+    // A stretch of the registration has ended on this update: the next one asks the next question now.
+    if ((ctx as Chained)[CHAIN]) {
+      (ctx as Chained)[CHAIN] = false;
+      await ctx.conversation.enter(REGISTRATION, { next: true } satisfies RegistrationArgs);
+    }
+  });
 
   const start = async (ctx: BotContext) => {
     const existing = await ctx.services.directory.byOwner(ctx.user._id);
