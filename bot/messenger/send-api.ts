@@ -64,10 +64,17 @@ export class SendApi {
     const earlier = scope?.alreadySent('send', to);
     // Sent by the earlier handling (or on the wire when it died): the answer recorded, or a plain success.
     if (earlier) return earlier.state === 'sent' ? (earlier.result as SendOutcome) : { ok: true, messageId: undefined };
-    const k = await scope?.sending('send', to);
-    const outcome = await this.post('/me/messages', body);
-    if (scope) await (outcome.ok ? scope.sent(k!, 'send', to, outcome) : scope.notSent(k!, 'send', to));
-    return outcome;
+    if (!scope) return this.post('/me/messages', body);
+    let k: number | undefined;
+    // Each attempt is recorded before it goes on the wire and after its answer: a crash while backing off
+    // from a rate limit leaves it "not sent", and the restart sends it.
+    return this.post('/me/messages', body, {
+      before: async () => {
+        if (k === undefined) k = await scope.sending('send', to);
+        else await scope.retrying(k, 'send', to);
+      },
+      after: (outcome) => (outcome.ok ? scope.sent(k!, 'send', to, outcome) : scope.notSent(k!, 'send', to)),
+    });
   }
 
   /** POST /me/messenger_profile (Get Started, greeting, persistent menu). */
@@ -75,11 +82,12 @@ export class SendApi {
     return this.post('/me/messenger_profile', body);
   }
 
-  private async post(path: string, body: Record<string, unknown>): Promise<SendOutcome> {
+  private async post(path: string, body: Record<string, unknown>, journal?: { before(): Promise<void>; after(o: SendOutcome): Promise<void> }): Promise<SendOutcome> {
     const retries = this.opts.retries ?? 3;
     let wait = this.opts.backoffMs ?? 1000;
     for (let attempt = 0; ; attempt++) {
       let outcome: SendOutcome;
+      await journal?.before();
       try {
         const res = await this.http.post(path, body, { params: { access_token: this.opts.pageAccessToken } });
         outcome = res.status >= 200 && res.status < 300
@@ -88,6 +96,7 @@ export class SendApi {
       } catch (err) {
         outcome = { ok: false, kind: 'failed', message: (err as Error).message?.replace(this.opts.pageAccessToken, '[token]') ?? 'network error', retryable: true };
       }
+      await journal?.after(outcome);
       if (outcome.ok) return outcome;
       if (outcome.kind === 'invalid_token') {
         this.opts.log.error({ path, code: outcome.code, message: outcome.message }, 'MESSENGER_PAGE_ACCESS_TOKEN was refused by the Graph API (code 190): generate a new Page access token');

@@ -30,6 +30,8 @@ export class FakeGraph {
   private nextId = 1;
   /** Awaited before a call is recorded (hold Send API calls in flight); a call whose client went away is dropped. */
   beforeRecord?: (path: string) => Promise<void> | void;
+  /** Awaited after a call is recorded, before it is answered (Meta has it; the answer is held). */
+  afterRecord?: (path: string) => Promise<void> | void;
 
   static async start(): Promise<FakeGraph> {
     const g = new FakeGraph();
@@ -79,6 +81,7 @@ export class FakeGraph {
       if (gone || res.destroyed) return;
     }
     this.calls.push(call);
+    if (this.afterRecord) await this.afterRecord(call.path);
     const json = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));

@@ -32,7 +32,7 @@ describe('Messenger intake across kill -9', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('an event acknowledged with 200 is answered after a crash, once', async () => {
+  it('an event acknowledged with 200 is answered after a crash, once; an answer Meta took is not sent again', async () => {
     const env = {
       ...testEnv(tg, dataDir, {
         LOG_LEVEL: 'info', MESSENGER_PAGE_ACCESS_TOKEN: PAGE_TOKEN, MESSENGER_APP_SECRET: APP_SECRET, MESSENGER_VERIFY_TOKEN: VERIFY_TOKEN,
@@ -50,27 +50,38 @@ describe('Messenger intake across kill -9', () => {
       });
     };
 
-    // The Send API holds every call: the bot dies with its answer in flight.
-    let held = 0;
-    graph.beforeRecord = async () => {
-      held++;
-      await new Promise<void>(() => undefined);
-    };
+    // 1. The Send API refuses the answer (rate limit): the bot dies while backing off, nothing delivered.
+    graph.failNext('/me/messages', 400, { message: 'Calls to this api have exceeded the rate limit.', code: 4 });
     const ev = textEvent('8101', 'miere');
     const res = await post(run, envelope(ev));
     expect(res.status).toBe(200);
-    await tg.waitUntil(() => held >= 1, 10_000, 'the answer in flight');
+    await tg.waitUntil(() => graph.messages('8101').length >= 1, 10_000, 'the refused answer');
     await run.kill9();
-    graph.beforeRecord = undefined;
-    expect(graph.messages('8101')).toHaveLength(0);
 
     run = startBotProcess(env);
     await run.ready(undefined, 60_000);
-    await tg.waitUntil(() => graph.messages('8101').length >= 1, 15_000, 'the answer after the restart');
-    expect(graph.messages('8101')[0].body.message.text).toContain('Alegeți limba');
+    await tg.waitUntil(() => graph.messages('8101').length >= 2, 15_000, 'the answer after the restart');
+    expect(graph.messages('8101')[1].body.message.text).toContain('Alegeți limba');
     // Meta redelivers the same POST (it never saw our 200 as final): nothing is answered twice.
     expect((await post(run, envelope(ev))).status).toBe(200);
     await new Promise((r) => setTimeout(r, 1000));
-    expect(graph.messages('8101')).toHaveLength(1);
+    expect(graph.messages('8101')).toHaveLength(2);
+
+    // 2. Meta takes the answer but the bot dies before hearing back: after the restart it is not sent again.
+    let held = 0;
+    graph.afterRecord = async () => {
+      held++;
+      await new Promise<void>(() => undefined);
+    };
+    expect((await post(run, envelope(textEvent('8102', 'vin')))).status).toBe(200);
+    await tg.waitUntil(() => held >= 1, 10_000, 'the answer on the wire');
+    await run.kill9();
+    graph.afterRecord = undefined;
+    expect(graph.messages('8102')).toHaveLength(1);
+    run = startBotProcess(env);
+    await run.ready(undefined, 60_000);
+    await tg.waitUntil(() => run!.output().includes('replies already sent were not repeated'), 15_000, 'the journal replayed');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(graph.messages('8102')).toHaveLength(1);
   }, 180_000);
 });
