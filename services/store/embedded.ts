@@ -397,7 +397,11 @@ export function openDatabase(file: string, synchronous: 'normal' | 'full' = 'nor
   return db;
 }
 
+/** How often the planner's statistics are refreshed (cheap when nothing changed much). */
+const OPTIMIZE_EVERY_MS = 60 * 60 * 1000;
+
 export class EmbeddedStore implements Store {
+  private optimizeTimer?: NodeJS.Timeout;
   readonly engine = 'embedded' as const;
   private readonly collections = new Map<string, EmbeddedCollection<any>>();
   private core?: Engine;
@@ -473,6 +477,26 @@ export class EmbeddedStore implements Store {
     this.core = new Engine(db, this.healthState);
     this.blobStore = new SqliteBlobStore(this.core);
     for (const def of registeredModels()) this.collection(def);
+    this.optimize(true);
+    // Statistics follow the data as it grows (SQLite re-analyzes only the tables that changed a lot).
+    this.optimizeTimer = setInterval(() => this.optimize(false), OPTIMIZE_EVERY_MS);
+    this.optimizeTimer.unref();
+  }
+
+  /**
+   * Keeps the query planner's statistics current (SQLite's advice for long-lived connections: PRAGMA optimize
+   * at open and then periodically, analysis bounded by analysis_limit). Without them the planner guesses, and
+   * it guesses wrong on this schema: `{ _id: { $in: ids }, status: 'published' }` (a search page) walked the
+   * status index — every published listing, 16 ms at 10k — instead of 10 primary-key lookups (0.4 ms).
+   */
+  private optimize(atOpen: boolean): void {
+    if (!this.core) return;
+    try {
+      this.core.db.pragma('analysis_limit = 1000');
+      this.core.db.pragma(atOpen ? 'optimize = 0x10002' : 'optimize');
+    } catch (err) {
+      this.opts.log?.warn({ err: String(err) }, 'PRAGMA optimize failed; queries still work, perhaps slower');
+    }
   }
 
   async ping(): Promise<boolean> {
@@ -505,6 +529,8 @@ export class EmbeddedStore implements Store {
 
   async close(): Promise<void> {
     if (!this.core) return;
+    clearInterval(this.optimizeTimer);
+    this.optimize(false);
     const db = this.core.db;
     this.core = undefined;
     this.collections.clear();

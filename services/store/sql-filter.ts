@@ -151,6 +151,14 @@ export class FilterCompiler {
 
 export function compileFilter(filter: Filter, info: SchemaInfo): Sql {
   const c = new FilterCompiler(info);
+  const { _id: id, ...rest } = filter as Record<string, unknown>;
+  if (id !== undefined && Object.keys(rest).length > 0) {
+    // Documents picked by _id: the primary key is always the way in. The other conditions are wrapped in a
+    // unary + so that no index on them can be chosen instead (the planner, before statistics exist, would
+    // rather walk e.g. every published listing than look up ten ids).
+    const byId = c.where({ _id: id } as Filter);
+    return { sql: `${byId} AND +(${c.where(rest as Filter)})`, params: c.params };
+  }
   const sql = c.where(filter);
   return { sql, params: c.params };
 }
