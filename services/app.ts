@@ -133,7 +133,6 @@ export function createServices(opts: { settings: AppSettings; store: Store; log:
   services.inbox = new Inbox(store, { clock, log });
   // The update asking for an erasure still holds the person's ids until it is marked handled: compact after that too.
   privacy.registerEraser(async () => services.inbox.compactAfterHandled());
-  services.scheduler.register('intake.prune', '23 3 * * *', () => services.inbox.prune());
   services.usage = new UsageService(store, { clock, events, log });
   services.reports = new ReportService(store, { clock, usage: services.usage });
   services.lagEvents = new EventsService(store, { clock, users, notifier, broadcasts: services.broadcasts });

@@ -32,9 +32,6 @@ export interface Pending {
 
 const PREFIX: Record<IntakeChannel, string> = { telegram: 'tg', messenger: 'fb' };
 
-/** How long handled updates are remembered (Telegram keeps unconfirmed updates 24 h; Meta retries for hours). */
-export const INTAKE_KEEP_MS = 7 * 24 * 60 * 60 * 1000;
-
 export class Inbox {
   readonly updates: Collection<InboundUpdate>;
   /** An erasure ran while updates (at least the one asking for it) still held their payloads: see markDone. */
@@ -114,11 +111,5 @@ export class Inbox {
   /** Called by an erasure: the data files are compacted again once the updates being handled are done. */
   compactAfterHandled(): void {
     this.compactWhenDone = true;
-  }
-
-  /** Forgets handled updates older than `keepMs` (scheduler job). */
-  async prune(keepMs = INTAKE_KEEP_MS): Promise<number> {
-    const cutoff = new Date(this.deps.clock.now().getTime() - keepMs);
-    return this.updates.deleteMany({ done: true, doneAt: { $lt: cutoff } });
   }
 }

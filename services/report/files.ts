@@ -4,15 +4,13 @@
  * pdfkit load on first use: together they add ~0.6 s to the bot's start, and reports are rare.
  */
 import { join } from 'node:path';
+import { neutraliseFormula } from '../spreadsheet.js';
 import { FONT_DIR } from './fonts.js';
 import type { ReportView, Table } from './view.js';
 
-/**
- * A spreadsheet cell never starts a formula: text beginning with = + - @ tab or CR gets a leading apostrophe
- * (the same rule as the directory export).
- */
+/** A spreadsheet cell never starts a formula (the directory export's rule, services/spreadsheet.ts). */
 function cell(v: string | number): string | number {
-  return typeof v === 'string' && /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+  return typeof v === 'string' ? neutraliseFormula(v) : v;
 }
 
 export async function reportXlsx(view: ReportView): Promise<Buffer> {

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../services/clock.js';
 import { Inbox } from '../../services/intake/inbox.js';
 import { KeyedQueue } from '../../services/intake/queue.js';
+import { sweepExpired } from '../../services/retention.js';
 import { openStore, type Store } from '../../services/store/index.js';
 import { tempDir } from '../helpers/app.js';
 
@@ -33,12 +34,12 @@ describe('Inbox', () => {
     expect((await inbox.accept('messenger', [{ id: 'm.1', seq: 1, payload: { x: 1 } }])).map((p) => p.id)).toEqual(['fb:m.1']);
   });
 
-  it('prunes handled updates after the retention period only', async () => {
+  it('forgets handled updates after the retention period only (the retention sweep)', async () => {
     await inbox.accept('telegram', [arrival(10), arrival(11)]);
     await inbox.markDone('tg:10');
     clock.advance(8 * 24 * 3600_000);
     await inbox.markDone('tg:11');
-    expect(await inbox.prune()).toBe(1);
+    expect((await sweepExpired(store, clock.now())).messengerEvents).toBe(1);
     expect(await inbox.updates.findById('tg:10')).toBeNull();
     expect(await inbox.updates.findById('tg:11')).not.toBeNull();
   });

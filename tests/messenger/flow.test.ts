@@ -245,13 +245,13 @@ describe('Messenger customer flow', () => {
     expect(last(psid).message.text).toMatch(/^Write what you are looking for/);
   });
 
-  it('forgets handled events after a week (the daily intake.prune job), keeps recent and unhandled ones', async () => {
+  it('forgets handled events after a week (the hourly retention sweep), keeps recent and unhandled ones', async () => {
     const inbox = t.app.services.inbox;
     const day = 86_400_000;
     await inbox.updates.insert({ _id: 'fb:m.old', channel: 'messenger', seq: 1, payload: '{}', done: true, receivedAt: new Date(Date.now() - 9 * day), doneAt: new Date(Date.now() - 8 * day) });
     await inbox.updates.insert({ _id: 'fb:m.recent', channel: 'messenger', seq: 2, payload: '{}', done: true, receivedAt: new Date(Date.now() - day), doneAt: new Date(Date.now() - day) });
     await deliver(t, textEvent('7011', 'x'));
-    expect(await t.app.services.scheduler.run('intake.prune')).toBe(true);
+    expect(await t.app.services.scheduler.run('retention.sweep')).toBe(true);
     expect(await inbox.updates.findById('fb:m.old')).toBeNull();
     expect(await inbox.updates.findById('fb:m.recent')).not.toBeNull();
     expect(await inbox.updates.count({ channel: 'messenger', done: true })).toBeGreaterThan(1);

@@ -14,6 +14,7 @@ import { eventText, eventWhen } from '../../../services/lag-events.js';
 import { canActIn, hasStaffTools, scopeOf } from '../../../services/staff.js';
 import { cleanText, normalizeUrl, type Checked } from '../../../services/validation.js';
 import { stringify } from 'csv-stringify/sync';
+import { neutraliseFormula } from '../../../services/spreadsheet.js';
 import type { BotContext, ConvContext } from '../context.js';
 import { controlsKeyboard } from './broadcast-sender.js';
 import { askChoice, askText, type Conv, type Hints } from './questions.js';
@@ -21,14 +22,6 @@ import { lagName, staffOnly } from './staff.js';
 
 export const EVENT_COMPOSER = 'eventComposer';
 const HINTS: Hints = { text: 'events:text_expected', buttons: 'events:use_buttons' };
-
-/**
- * A cell never starts a spreadsheet formula: text beginning with = + - @ tab or CR gets a leading apostrophe
- * (it mirrors the rule of the directory export).
- */
-function safeCell(v: string): string {
-  return /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
-}
 
 const bad = (error: string, params?: Record<string, unknown>): Checked<never> => ({ ok: false, error, params });
 
@@ -189,7 +182,7 @@ export function eventsFeature(plugins: ((ctx: ConvContext, next: () => Promise<v
     }
     const name = `event-${e.startsAt.toISOString().slice(0, 10)}`;
     if (format === 'csv') {
-      const csv = `\uFEFF${stringify(rows.map((r) => r.map(safeCell)))}`;
+      const csv = `\uFEFF${stringify(rows.map((r) => r.map(neutraliseFormula)))}`;
       await ctx.replyWithDocument(new InputFile(Buffer.from(csv, 'utf8'), `${name}.csv`));
       return;
     }
@@ -197,7 +190,7 @@ export function eventsFeature(plugins: ((ctx: ConvContext, next: () => Promise<v
     const wb = new ExcelJS.Workbook();
     const ws = wb.addWorksheet(ctx.t('events:sheet').slice(0, 31));
     rows.forEach((r, i) => {
-      ws.addRow(r.map(safeCell)).font = { bold: i === 0 };
+      ws.addRow(r.map(neutraliseFormula)).font = { bold: i === 0 };
     });
     await ctx.replyWithDocument(new InputFile(Buffer.from(await wb.xlsx.writeBuffer()), `${name}.xlsx`));
   }));
