@@ -23,7 +23,6 @@ import { StaffService } from './staff.js';
 import type { Store } from './store/port.js';
 import { UserService } from './users.js';
 import { ImportExportService } from './import-export.js';
-import { StatsService } from './stats.js';
 import { Inbox } from './intake/inbox.js';
 import { UsageService } from './usage.js';
 import { ReportService } from './report/data.js';
@@ -84,7 +83,6 @@ export interface Services {
   broadcasts: BroadcastService;
   /** Directory import (CSV/XLSX, dry run, claim codes) and export; LAG statistics. */
   importExport: ImportExportService;
-  stats: StatsService;
   /** Directory search (Messenger, Telegram); `init()` builds the index at start. */
   search: SearchService;
   /** Set by the catalog feature when present. */
@@ -129,7 +127,6 @@ export function createServices(opts: { settings: AppSettings; store: Store; log:
   services.search = new SearchService(store, { events, clock, log, catalog: () => services.catalogView });
   Object.assign(services, createOfferServices(services, { crossBorderBoost: settings.matchCrossBorderBoost }));
   services.scheduler.register(RETENTION_JOB, RETENTION_SCHEDULE, (now) => sweepExpired(store, now));
-  services.stats = new StatsService(store, { matching: services.matching });
   services.inbox = new Inbox(store, { clock, log });
   // The update asking for an erasure still holds the person's ids until it is marked handled: compact after that too.
   privacy.registerEraser(async () => services.inbox.compactAfterHandled());

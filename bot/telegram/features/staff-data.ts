@@ -1,50 +1,16 @@
-/** /stats (text + chart), /export (CSV documents), /import (CSV/XLSX with mapping and dry run) and /claim. */
+/** /export (CSV documents), /import (CSV/XLSX with mapping and dry run) and /claim. (/stats: reports.ts.) */
 import { createConversation } from '@grammyjs/conversations';
 import { Composer, InlineKeyboard, InputFile } from 'grammy';
-import type { Locale } from '../../../models/user.js';
 import { detectMapping, IMPORT_FIELDS, ImportExportService, ImportRefused, MAX_IMPORT_ROWS, REQUIRED_FIELDS, type ImportField, type Mapping, type StagedImport } from '../../../services/import-export.js';
 import { scopeOf } from '../../../services/staff.js';
-import { barChartSvg, type Tally } from '../../../services/stats.js';
-import { lag, lags } from '../../../services/territories.js';
 import type { BotContext, ConvContext } from '../context.js';
 import { downloadTelegramFile } from '../files.js';
 import { fit, TEXT_LIMIT } from '../render.js';
 import type { Conv } from './questions.js';
-import { lagName, staffOnly } from './staff.js';
-import { LANGUAGE_NAMES } from '../../../services/i18n.js';
+import { staffOnly } from './staff.js';
 
 export const IMPORT_CONVERSATION = 'staffImport';
 const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
-
-function line(t: Tally, label: (k: string) => string): string {
-  const e = Object.entries(t).sort((a, b) => b[1] - a[1]);
-  return e.length ? e.map(([k, v]) => `${label(k)}: ${v}`).join(', ') : '—';
-}
-
-async function sendStats(ctx: BotContext, lagId: string | undefined): Promise<void> {
-  const s = await ctx.services.stats.compute(lagId);
-  const t = ctx.t;
-  const lagTitle = lagName(ctx, lagId);
-  const text = [
-    t('staff:stats.head', { lag: lagTitle }),
-    t('staff:stats.users', {
-      total: s.users.total,
-      channels: line(s.users.byChannel, (k) => t(`staff:bc.channel.${k}`)),
-      languages: line(s.users.byLocale, (k) => LANGUAGE_NAMES[k as Locale] ?? k),
-      roles: line(s.users.byRole, (k) => t(`staff:stats.role.${k}`)),
-    }),
-    t('staff:stats.listings', { total: s.listings.total, statuses: line(s.listings.byStatus, (k) => t(`directory:status.${k}`)), districts: line(s.listings.byDistrict, (k) => t(`territory:district.${k}`)), sectors: line(s.listings.bySector, (k) => k) }),
-    t('staff:stats.offers', { offers: s.offers, matches: s.matches, introductions: s.introductions }),
-    t('staff:stats.broadcasts', { count: s.broadcasts.count, outcomes: line(s.broadcasts.outcomes, (k) => t(`staff:stats.outcome.${k}`)) }),
-  ].join('\n\n');
-  await ctx.reply(fit(text, TEXT_LIMIT));
-  const bars = Object.entries(s.listings.byDistrict).map(([k, v]) => ({ label: t(`territory:district.${k}`), value: v }));
-  const svg = barChartSvg(t('staff:stats.chart_title', { lag: lagTitle }), bars.length ? bars : [{ label: '—', value: 0 }]);
-  // Loaded on first use (a native module that slows the bot's start-up).
-  const { default: sharp } = await import('sharp');
-  const png = await sharp(Buffer.from(svg)).png().toBuffer();
-  await ctx.replyWithPhoto(new InputFile(png, 'stats.png'));
-}
 
 function mappingText(ctx: ConvContext, headers: string[], m: Mapping): string {
   return IMPORT_FIELDS.map((f) => `${f}${REQUIRED_FIELDS.includes(f) ? '*' : ''} → ${m[f] !== undefined ? `${m[f]! + 1}. ${headers[m[f]!] ?? ''}` : '—'}`).join('\n')
@@ -175,18 +141,6 @@ export async function handleClaim(ctx: BotContext, code: string): Promise<void> 
 export function staffDataFeature(plugins: ((ctx: ConvContext, next: () => Promise<void>) => Promise<void>)[]): Composer<BotContext> {
   const c = new Composer<BotContext>();
   c.use(createConversation<BotContext, ConvContext>(importFlow, { id: IMPORT_CONVERSATION, plugins }));
-
-  c.command('stats', staffOnly(async (ctx) => {
-    if (ctx.user.role !== 'admin') return sendStats(ctx, scopeOf(ctx.user));
-    const kb = new InlineKeyboard().text(ctx.t('staff:all_lags'), 'st:all').row();
-    for (const l of lags) kb.text(l.names[ctx.locale], `st:${l.id}`).row();
-    await ctx.reply(ctx.t('staff:stats.pick'), { reply_markup: kb });
-  }));
-  c.callbackQuery(/^st:([\w-]+)$/, staffOnly(async (ctx) => {
-    await ctx.answerCallbackQuery();
-    const id = ctx.match![1];
-    await sendStats(ctx, id === 'all' || !lag(id) ? undefined : id);
-  }, { admin: true }));
 
   c.command('export', staffOnly(async (ctx) => {
     const scope = scopeOf(ctx.user);
