@@ -66,6 +66,7 @@ export interface ProductView {
 /** What other channels/features may ask of the catalog without depending on it. */
 export interface CatalogView {
   activeProducts(listing: Pick<Listing, '_id' | 'slug'>, limit?: number): Promise<ProductView[]>;
+  activeTitles?(listingIds: string[], limit: number): Promise<Map<string, string[]>>;
 }
 
 export interface Services {

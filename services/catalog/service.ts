@@ -314,6 +314,22 @@ export class CatalogService implements CatalogView {
     return this.products.find({ listingId, status: 'active' }, { sort: { createdAt: 1 }, limit });
   }
 
+  /**
+   * The active products' titles of many listings at once, oldest first, at most `limit` each: one query for a
+   * whole batch of the search index build instead of one per listing.
+   */
+  async activeTitles(listingIds: string[], limit: number): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>();
+    if (listingIds.length === 0) return out;
+    const rows = await this.products.find({ listingId: { $in: listingIds }, status: 'active' }, { sort: { createdAt: 1 }, projection: { listingId: 1, title: 1 } });
+    for (const p of rows) {
+      const titles = out.get(p.listingId) ?? [];
+      if (titles.length < limit) titles.push(p.title);
+      out.set(p.listingId, titles);
+    }
+    return out;
+  }
+
   /** The caller already holds the listing (search, Messenger): no second read for its slug. */
   async activeProducts(listing: Pick<Listing, '_id' | 'slug'>, limit = 10): Promise<ProductView[]> {
     return (await this.activeList(listing._id, limit)).map((p) => this.view(p, listing));

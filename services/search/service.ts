@@ -3,6 +3,7 @@
  * the published listings, updated on listing events) and answers queries with one page of listings loaded by id.
  * The same service serves Messenger and Telegram.
  */
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { ListingModel, type Country, type Listing } from '../../models/listing.js';
 import type { Clock } from '../clock.js';
@@ -16,6 +17,8 @@ export type { Facets, SearchFilters, Suggestion } from './engine.js';
 /** The slice of the catalog the index reads (services.catalogView). */
 export interface ProductTitles {
   activeProducts(listing: Pick<Listing, '_id' | 'slug'>, limit?: number): Promise<{ title: string }[]>;
+  /** Titles for many listings at once (the index build); without it, one activeProducts per listing. */
+  activeTitles?(listingIds: string[], limit: number): Promise<Map<string, string[]>>;
 }
 
 /** Text, filters and page: the engine's own query input. */
@@ -35,6 +38,8 @@ export interface SearchResult {
 }
 
 const PAGE = 500;
+/** Longest stretch the index build runs before letting other work in. */
+const SLICE_MS = 8;
 const PRODUCTS_PER_LISTING = 50;
 
 export class SearchService {
@@ -77,10 +82,21 @@ export class SearchService {
     // One streamed pass over the published listings (the store yields to other work between batches).
     let batch: Listing[] = [];
     const flush = async () => {
-      const items = await Promise.all(batch.map(async (listing) => ({ listing, products: await this.productTitles(listing) })));
-      // A listing an event touched meanwhile is already in its latest state (or gone): don't overwrite it.
-      this.engine.addAll(items.filter((i) => !this.touchedWhileBuilding?.has(i.listing._id)));
+      const titles = await this.batchTitles(batch);
+      const items = batch.map((listing) => ({ listing, products: titles.get(listing._id) ?? [] }));
       batch = [];
+      // Added in slices of a few milliseconds: updates and web requests are served in between, so the bot
+      // answers at full speed while a large directory is being indexed.
+      let slice = performance.now();
+      for (const item of items) {
+        // A listing an event touched meanwhile is already in its latest state (or gone): don't overwrite it.
+        if (this.touchedWhileBuilding?.has(item.listing._id)) continue;
+        this.engine.addAll([item]);
+        if (performance.now() - slice > SLICE_MS) {
+          await yieldToLoop();
+          slice = performance.now();
+        }
+      }
     };
     for await (const listing of this.listings.stream({ status: 'published' }, { batchSize: PAGE })) {
       batch.push(listing);
@@ -89,6 +105,19 @@ export class SearchService {
     await flush();
     this.touchedWhileBuilding = undefined;
     this.deps.log.info({ listings: this.engine.size, ms: Date.now() - started }, 'search index built');
+  }
+
+  /** Product titles for a batch of listings (one query); a failure indexes them without products. */
+  private async batchTitles(listings: Listing[]): Promise<Map<string, string[]>> {
+    const catalog = this.deps.catalog();
+    if (!catalog || listings.length === 0) return new Map();
+    try {
+      if (catalog.activeTitles) return await catalog.activeTitles(listings.map((l) => l._id), PRODUCTS_PER_LISTING);
+      return new Map(await Promise.all(listings.map(async (l) => [l._id, await this.productTitles(l)] as const)));
+    } catch (err) {
+      this.deps.log.warn({ err: String(err), listings: listings.length }, 'products unavailable for the search index');
+      return new Map();
+    }
   }
 
   private async productTitles(listing: Listing): Promise<string[]> {

@@ -152,4 +152,18 @@ describe('catalog service', () => {
     expect(ld).not.toMatch(/[<>]/);
     expect(JSON.parse(ld)[0].name).toBe('<script>alert(1)</script>');
   });
+
+  it('gives the active product titles of many listings in one call, oldest first, at most the limit each', async () => {
+    const a = await business(21, 'md-soroca', 'MD');
+    const b = await business(22, 'md-soroca', 'MD');
+    const first = await s.catalog.add(owners[0], a, product('Miere de salcâm', 1000));
+    await s.catalog.add(owners[0], a, product('Ceară', 500));
+    await s.catalog.add(owners[0], a, product('Polen', 700));
+    const paused = await s.catalog.add(owners[1], b, product('Vin roșu', 900));
+    await s.catalog.setStatus(b._id, paused._id, 'paused');
+    const titles = await s.catalogView!.activeTitles!([a._id, b._id, 'none'], 2);
+    expect(titles.get(a._id)).toEqual([first.title, 'Ceară']);
+    expect(titles.has(b._id)).toBe(false);
+    expect(titles.has('none')).toBe(false);
+  });
 });
