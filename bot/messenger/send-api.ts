@@ -61,19 +61,15 @@ export class SendApi {
   async send(body: Record<string, unknown>): Promise<SendOutcome> {
     const scope = currentScope();
     const to = String((body.recipient as { id?: unknown } | undefined)?.id);
-    const earlier = scope?.alreadySent('send', to);
+    const msg = scope?.next('send', to);
     // Sent by the earlier handling (or on the wire when it died): the answer recorded, or a plain success.
-    if (earlier) return earlier.state === 'sent' ? (earlier.result as SendOutcome) : { ok: true, messageId: undefined };
-    if (!scope) return this.post('/me/messages', body);
-    let k: number | undefined;
+    if (msg?.earlier) return msg.earlier.state === 'sent' ? (msg.earlier.result as SendOutcome) : { ok: true, messageId: undefined };
+    if (!msg) return this.post('/me/messages', body);
     // Each attempt is recorded before it goes on the wire and after its answer: a crash while backing off
     // from a rate limit leaves it "not sent", and the restart sends it.
     return this.post('/me/messages', body, {
-      before: async () => {
-        if (k === undefined) k = await scope.sending('send', to);
-        else await scope.retrying(k, 'send', to);
-      },
-      after: (outcome) => (outcome.ok ? scope.sent(k!, 'send', to, outcome) : scope.notSent(k!, 'send', to)),
+      before: () => scope!.sending(msg.k, 'send', to),
+      after: (outcome) => (outcome.ok ? scope!.sent(msg.k, 'send', to, outcome) : scope!.notSent(msg.k, 'send', to)),
     });
   }
 

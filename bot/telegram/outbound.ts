@@ -51,22 +51,18 @@ export function outbound(budget: OutboundBudget, o: OutboundOptions): Transforme
     const paced = MESSAGE_METHODS.test(method) && p?.chat_id !== undefined;
     const scope = paced ? currentScope() : undefined;
     const chat = String(p?.chat_id);
-    const earlier = scope?.alreadySent(method, chat);
-    // The recorded answer of this very method (or a stand-in for it): the message is not sent again.
-    if (earlier) return { ok: true, result: (earlier.state === 'sent' ? earlier.result : standIn(chat, p!)) as never };
-    let k: number | undefined;
+    const msg = scope?.next(method, chat);
+    // The recorded answer of this very message (or a stand-in for it): it is not sent again.
+    if (msg?.earlier) return { ok: true, result: (msg.earlier.state === 'sent' ? msg.earlier.result : standIn(chat, p!)) as never };
     for (let attempt = 1; ; attempt++) {
       if (paced) await budget.acquire({ chat, group: isGroup(p!.chat_id), priority: o.priority, paid: p!.allow_paid_broadcast === true });
-      if (scope) {
-        if (k === undefined) k = await scope.sending(method, chat);
-        else await scope.retrying(k, method, chat);
-      }
+      if (msg) await scope!.sending(msg.k, method, chat);
       const res = await prev(method, payload, signal);
       if (res.ok) {
-        if (scope) await scope.sent(k!, method, chat, res.result);
+        if (msg) await scope!.sent(msg.k, method, chat, res.result);
         return res;
       }
-      if (scope) await scope.notSent(k!, method, chat);
+      if (msg) await scope!.notSent(msg.k, method, chat);
       if (res.error_code !== 429) return res;
       o.metrics?.rateLimited.inc({ channel: 'telegram' });
       const retryAfter = Math.max(1, Number(res.parameters?.retry_after ?? 1));

@@ -11,17 +11,18 @@
  *   - a message recorded as sending with no answer was on the wire when the process died. The request was
  *     written to the socket right after its record, so the platform has it: it is not sent again either
  *     (the sender gets `unknownResult`, and builds a stand-in answer);
- *   - everything after those is sent and recorded as usual. The first message that differs from the record
- *     (another method or recipient) ends the replay: the handler is taking another path from there.
+ *   - everything else is sent and recorded as usual. Messages are told apart by recipient, method and their
+ *     order per recipient, so staff notified in parallel are recognised whatever order they go out in.
  * What is left: a kill -9 in the microseconds between a record and its request reaching the socket loses that
  * one message — instead of every in-flight reply being sent twice, as before the journal.
  * The journal is cleared with the payload when the update is marked done.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 
-/** One line of the journal; the lines of one message share `k` (its position in the handling). */
+/** One line of the journal; the lines of one message share `k`. */
 export interface JournalLine {
-  k: number;
+  /** The message: its method, recipient and how many messages to that recipient by that method came before. */
+  k: string;
   /** Platform method (e.g. sendMessage; "send" for Messenger). */
   method: string;
   /** Recipient (chat id, PSID). */
@@ -33,11 +34,15 @@ export interface JournalLine {
 
 type Earlier = { state: 'sent'; result: unknown } | { state: 'unknownResult' };
 
+/**
+ * Messages are matched by recipient and method, in order per recipient — not by their place among all the
+ * handling's messages: messages to several people (staff notified at once) may go out in another order the
+ * second time, and must still be recognised.
+ */
 export class HandlingScope {
-  /** What an earlier handling did with each message, by position (last line per position wins). */
-  private readonly earlier: { method: string; chat: string; phase: JournalLine['phase']; result?: unknown }[] = [];
-  private position = 0;
-  private replaying: boolean;
+  /** What an earlier handling did with each message (last line per message wins). */
+  private readonly earlier = new Map<string, { phase: JournalLine['phase']; result?: unknown }>();
+  private readonly counts = new Map<string, number>();
 
   constructor(
     readonly updateId: string,
@@ -45,48 +50,39 @@ export class HandlingScope {
     private readonly store: (line: JournalLine) => Promise<void>,
     private readonly onStoreError: (err: unknown) => void = () => undefined,
   ) {
-    for (const l of journal) this.earlier[l.k] = { method: l.method, chat: l.chat, phase: l.phase, result: l.result };
-    this.replaying = this.earlier.length > 0;
+    for (const l of journal) this.earlier.set(l.k, { phase: l.phase, result: l.result });
   }
 
   /** How many messages this handling did not send because an earlier one already had. */
   skipped = 0;
 
   /**
-   * Asked before a message is sent: when an earlier handling of this update already sent it (or had it on the
-   * wire), what it got back; else undefined, and the caller sends it (calling sending / sent / notSent).
+   * Called once per message before it is sent: its key (for sending / sent / notSent) and, when an earlier
+   * handling of this update already sent it (or had it on the wire), what it got back — then it is not sent.
    */
-  alreadySent(method: string, chat: string): Earlier | undefined {
-    if (!this.replaying) return undefined;
-    const e = this.earlier[this.position];
-    if (!e || e.method !== method || e.chat !== chat || e.phase === 'not-sent') {
-      this.replaying = false; // another path, or the message never went out: send from here on
-      return undefined;
-    }
-    this.position++;
+  next(method: string, chat: string): { k: string; earlier?: Earlier } {
+    const pair = `${method} ${chat}`;
+    const n = this.counts.get(pair) ?? 0;
+    this.counts.set(pair, n + 1);
+    const k = `${pair} ${n}`;
+    const e = this.earlier.get(k);
+    if (!e || e.phase === 'not-sent') return { k };
     this.skipped++;
-    return e.phase === 'sent' ? { state: 'sent', result: e.result } : { state: 'unknownResult' };
+    return { k, earlier: e.phase === 'sent' ? { state: 'sent', result: e.result } : { state: 'unknownResult' } };
   }
 
-  /** Right before the request is written; returns the message's position for sent / notSent. */
-  async sending(method: string, chat: string): Promise<number> {
-    const k = this.position++;
+  /** Right before the request (each attempt) is written. */
+  async sending(k: string, method: string, chat: string): Promise<void> {
     await this.write({ k, method, chat, phase: 'sending' });
-    return k;
   }
 
-  async sent(k: number, method: string, chat: string, result: unknown): Promise<void> {
+  async sent(k: string, method: string, chat: string, result: unknown): Promise<void> {
     await this.write({ k, method, chat, phase: 'sent', result });
   }
 
-  /** The platform refused it (it did not go out); a retry calls `sending` again with the same position. */
-  async notSent(k: number, method: string, chat: string): Promise<void> {
+  /** The platform refused it (it did not go out). */
+  async notSent(k: string, method: string, chat: string): Promise<void> {
     await this.write({ k, method, chat, phase: 'not-sent' });
-  }
-
-  /** A retry of the message at position k. */
-  async retrying(k: number, method: string, chat: string): Promise<void> {
-    await this.write({ k, method, chat, phase: 'sending' });
   }
 
   private async write(line: JournalLine): Promise<void> {
