@@ -9,7 +9,9 @@
  */
 import { NACE_SECTIONS, type Sector } from '../models/listing.js';
 import { OFFER_KINDS } from '../models/offer.js';
+import { CHECKLIST_STEPS, PRODUCT_EDIT_FIELDS } from '../models/product.js';
 import { LOCALES, type Locale } from '../models/user.js';
+import { CATEGORY_KEYS } from './catalog/categories.js';
 import type { ListingField } from './directory.js';
 import { byteLength } from './messages.js';
 import { district } from './territories.js';
@@ -86,6 +88,35 @@ const SPEC = {
   'biz.show': { code: 'biz:show', fields: {} },
   'biz.edit': { code: 'biz:edit', fields: {} },
   'biz.field': { code: 'biz:f', fields: { field: listingField } },
+  // /shop (the codes of the hand-written `sp:*` buttons, so buttons already in chats keep working).
+  'shop.home': { code: 'sp:home', fields: {} },
+  'shop.list': { code: 'sp:list', fields: { page: int } },
+  'shop.product': { code: 'sp:p', fields: { product: id } },
+  'shop.add': { code: 'sp:add', fields: {} },
+  // `mdl` was the separate lei price before lei became the price itself: it opens the price now.
+  'shop.edit': { code: 'sp:e', fields: { product: id, field: oneOf([...PRODUCT_EDIT_FIELDS, 'mdl'] as const) } },
+  'shop.pause': { code: 'sp:st', fields: { product: id } },
+  'shop.delete': { code: 'sp:del', fields: { product: id } },
+  'shop.deleteOk': { code: 'sp:delok', fields: { product: id } },
+  'shop.steps': { code: 'sp:steps', fields: {} },
+  'shop.check': { code: 'sp:ck', fields: { step: oneOf(CHECKLIST_STEPS) } },
+  'shop.feed': { code: 'sp:feed', fields: {} },
+  'shop.rotate': { code: 'sp:rot', fields: {} },
+  'shop.rotateOk': { code: 'sp:rotok', fields: {} },
+  'shop.lag': { code: 'sp:lag', fields: {} },
+  'shop.lagUrl': { code: 'sp:lagurl', fields: {} },
+  'shop.push': { code: 'sp:push', fields: {} },
+  'shop.catalog': { code: 'sp:cat', fields: {} },
+  'shop.token': { code: 'sp:tok', fields: {} },
+  'shop.tokenDelete': { code: 'sp:tokdel', fields: {} },
+  'shop.pushNow': { code: 'sp:pushnow', fields: {} },
+  // Inside the /shop conversations.
+  'shop.choice': { code: 'shp:c', fields: { i: int } },
+  'shop.category': { code: 'shp:cat', fields: { c: oneOf(CATEGORY_KEYS) } },
+  'shop.skip': { code: 'shp:skip', fields: {} },
+  'shop.done': { code: 'shp:done', fields: {} },
+  'shop.save': { code: 'shp:save', fields: {} },
+  'shop.more': { code: 'shp:more', fields: {} },
   'privacy.delete': { code: 'del:yes', fields: {} },
   'privacy.keep': { code: 'del:no', fields: {} },
   // Messenger's stored profile (Get Started, persistent menu) still sends these literal payloads.
