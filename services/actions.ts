@@ -10,7 +10,7 @@
 import { NACE_SECTIONS, type Sector } from '../models/listing.js';
 import { OFFER_KINDS } from '../models/offer.js';
 import { CHECKLIST_STEPS, PRODUCT_EDIT_FIELDS } from '../models/product.js';
-import { LOCALES, type Locale } from '../models/user.js';
+import { CADENCES, LOCALES, type Locale } from '../models/user.js';
 import { CATEGORY_KEYS } from './catalog/categories.js';
 import type { ListingField } from './directory.js';
 import { byteLength } from './messages.js';
@@ -117,6 +117,25 @@ const SPEC = {
   'shop.done': { code: 'shp:done', fields: {} },
   'shop.save': { code: 'shp:save', fields: {} },
   'shop.more': { code: 'shp:more', fields: {} },
+  // Cooperation offers: the owner's cards (/offers) and reminders.
+  'offers.mine': { code: 'ofl', fields: {} },
+  'offers.edit': { code: 'ofe', fields: { offer: id } },
+  // t = title, d = description, k = keywords
+  'offers.editField': { code: 'ofef', fields: { offer: id, field: oneOf(['t', 'd', 'k'] as const) } },
+  'offers.pause': { code: 'ofp', fields: { offer: id } },
+  'offers.resume': { code: 'ofr', fields: { offer: id } },
+  'offers.extend': { code: 'ofx', fields: { offer: id } },
+  'offers.close': { code: 'ofc', fields: { offer: id } },
+  // Staff on offers: ok approve, ch request changes, no reject (asks first), NO reject confirmed, cl close (asks
+  // first), CL close confirmed, bk back to the card, ed edit.
+  'offers.moderate': { code: 'omod', fields: { op: oneOf(['ok', 'ch', 'no', 'NO', 'cl', 'CL', 'bk', 'ed'] as const), offer: id } },
+  // Staff on listings: the same letters.
+  'listing.moderate': { code: 'mod', fields: { op: oneOf(['ok', 'ch', 'no', 'NO', 'bk', 'ed'] as const), listing: id } },
+  // Match cards: y interested, n not relevant; "see more"; the other side's yes/no to an introduction.
+  'match.answer': { code: 'mt', fields: { op: oneOf(['y', 'n'] as const), match: id } },
+  'match.more': { code: 'mt:more', fields: {} },
+  'intro.answer': { code: 'ix', fields: { op: oneOf(['y', 'n'] as const), intro: id } },
+  'cadence': { code: 'cad', fields: { cadence: oneOf(CADENCES) } },
   'privacy.delete': { code: 'del:yes', fields: {} },
   'privacy.keep': { code: 'del:no', fields: {} },
   // Messenger's stored profile (Get Started, persistent menu) still sends these literal payloads.
