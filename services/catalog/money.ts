@@ -114,15 +114,19 @@ export function isPriceCurrency(v: unknown): v is PriceCurrency {
   return typeof v === 'string' && (PRICE_CURRENCIES as readonly string[]).includes(v);
 }
 
+/** Writes an amount in lei in the reader's language ("150 lei", «150 лей», "150 lejas"). */
+export type LeiWriter = (amount: string) => string;
+const plainLei: LeiWriter = (amount) => `${amount} lei`;
+
 /** An owner's amount as they wrote it: "150 lei", "12.50 EUR" (lei without decimals when whole). */
-export function ownerAmount(minor: number, currency: string): string {
-  if (currency === 'MDL') return `${minor % 100 ? formatMinor(minor) : String(minor / 100)} lei`;
+export function ownerAmount(minor: number, currency: string, lei: LeiWriter = plainLei): string {
+  if (currency === 'MDL') return lei(minor % 100 ? formatMinor(minor) : String(minor / 100));
   return feedPrice(minor, currency);
 }
 
 /** Display price for our own pages and messages: "12.50 EUR · 250.00 MDL", "150 lei" (sale price first when set). */
-export function displayPrice(p: { priceMinor: number; currency: string; salePriceMinor?: number; mdlMinor?: number }): string {
-  const fmt = (m: number) => (p.currency === 'MDL' ? ownerAmount(m, 'MDL') : feedPrice(m, p.currency));
+export function displayPrice(p: { priceMinor: number; currency: string; salePriceMinor?: number; mdlMinor?: number }, lei: LeiWriter = plainLei): string {
+  const fmt = (m: number) => (p.currency === 'MDL' ? ownerAmount(m, 'MDL', lei) : feedPrice(m, p.currency));
   const main = p.salePriceMinor !== undefined && p.salePriceMinor < p.priceMinor
     ? `${fmt(p.salePriceMinor)} (${fmt(p.priceMinor)})`
     : fmt(p.priceMinor);

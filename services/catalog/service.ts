@@ -18,7 +18,7 @@ import { text, type Notifier, type Text } from '../messages.js';
 import type { Collection, KeyValue, Store } from '../store/port.js';
 import type { UserService } from '../users.js';
 import { feedCsv, toFeedItem } from './feed.js';
-import { displayPrice, feedPrice, ownerAmount } from './money.js';
+import { displayPrice, feedPrice, ownerAmount, type LeiWriter } from './money.js';
 import { ExchangeRates, type RateView } from './rates.js';
 import { MAX_BATCH, PushFailed, type BatchRequest, type CatalogPushPort, type ItemError } from './push.js';
 import { SecretBox, SecretKeyMismatch } from './secrets.js';
@@ -190,9 +190,9 @@ export class CatalogService implements CatalogView {
   }
 
   /** "150 lei = 7.85 EUR" at the current rate (what staff see after setting it). */
-  rateExample(): string {
+  rateExample(lei?: LeiWriter): string {
     const cents = this.rates.toEuro(15000);
-    return cents === undefined ? '' : `${ownerAmount(15000, 'MDL')} = ${feedPrice(cents, 'EUR')}`;
+    return cents === undefined ? '' : `${ownerAmount(15000, 'MDL', lei)} = ${feedPrice(cents, 'EUR')}`;
   }
 
   /** Re-reads the exchange rate (before feeds, pushes and the owner's screens). */
@@ -208,7 +208,8 @@ export class CatalogService implements CatalogView {
     if (product.currency !== 'MDL') return undefined;
     const rate = this.rates.current();
     const cents = this.rates.toEuro(product.priceMinor);
-    if (!rate || cents === undefined) return text('shop:rate.none_for_product', { price: ownerAmount(product.priceMinor, 'MDL') });
+    const amount = ownerAmount(product.priceMinor, 'MDL', (a) => a);
+    if (!rate || cents === undefined) return text('shop:rate.none_for_product', { price: text('shop:lei', { amount }) });
     return text('shop:rate.in_catalog', { price: feedPrice(cents, 'EUR'), rate: rate.rate, date: rate.setAt });
   }
 

@@ -49,6 +49,9 @@ export function homeKeyboard(t: TFunction, s: ShopSettings, counts: { total: num
   return kb;
 }
 
+/** Amounts in lei in the reader's language. */
+export const leiIn = (t: TFunction) => (amount: string): string => t('shop:lei', { amount });
+
 /** The category as the owner chose it (their language); an older free-text value as it was typed. */
 export function categoryLabel(t: TFunction, googleCategory: string): string {
   const key = categoryKey(googleCategory);
@@ -59,7 +62,7 @@ export function categoryLabel(t: TFunction, googleCategory: string): string {
 export function productCard(t: TFunction, p: Product, listing: Pick<Listing, 'name'>, problems: Problem[], priceNote?: string): string {
   const lines = [
     `${p.status === 'paused' ? '⏸ ' : ''}${p.title}`,
-    t('shop:card.price', { value: displayPrice(p) }),
+    t('shop:card.price', { value: displayPrice(p, leiIn(t)) }),
     ...(priceNote ? [priceNote] : []),
     t('shop:card.availability', { value: t(`shop:availability.${p.availability}`) }),
     t('shop:card.condition', { value: t(`shop:condition.${p.condition}`) }),

@@ -182,10 +182,10 @@ export async function askProductField(conv: Conv, ctx: ConvContext, field: Produ
     case 'sale': {
       const price = draft.priceMinor ?? 0;
       const currency = draft.currency ?? 'EUR';
-      d.salePriceMinor = await ask(conv, ctx, ctx.t('shop:ask.sale', { price: ownerAmount(price, currency) }), (s): Checked<number> => {
+      d.salePriceMinor = await ask(conv, ctx, ctx.t('shop:ask.sale', { price: ownerAmount(price, currency, (amount) => ctx.t('shop:lei', { amount })) }), (s): Checked<number> => {
         const r = checkPrice(s, currency === 'MDL' ? 'MD' : listing.country);
         if (!r.ok) return r;
-        if (r.value.currency !== currency) return { ok: false, error: 'shop:error.sale_currency', params: { currency: currency === 'MDL' ? 'lei' : currency } };
+        if (r.value.currency !== currency) return { ok: false, error: 'shop:error.sale_currency', params: { currency: currency === 'MDL' ? ctx.t('shop:lei', { amount: '' }).trim() : currency } };
         if (r.value.minor >= price) return { ok: false, error: 'shop:error.sale_not_lower' };
         return { ok: true, value: r.value.minor };
       }, { optional: true });

@@ -19,7 +19,7 @@ import { CAPTION_LIMIT, fit, TEXT_LIMIT } from '../render.js';
 import { displayPrice } from '../../../services/catalog/money.js';
 import { waitText, type Conv } from './questions.js';
 import { staffOnly } from './staff.js';
-import { checklistText, homeKeyboard, problemLines, productCard, productKeyboard } from './shop-render.js';
+import { checklistText, homeKeyboard, leiIn, problemLines, productCard, productKeyboard } from './shop-render.js';
 import { askNewProduct, askProductField, FIELD_KEYS, SHOP_HINTS, SKIP, type Draft, type ListingFacts } from './shop-steps.js';
 
 export const ADD_PRODUCT = 'shopAddProduct';
@@ -56,7 +56,7 @@ async function afterSave(conv: Conv, ctx: ConvContext, productId: string, key: s
     const note = outside.services.catalog.feedPriceNote(p);
     return {
       title: p.title, problems: outside.services.catalog.problems(p, listing), published: listing.status === 'published',
-      price: displayPrice(p), note: note ? resolveText(outside.t, note) : undefined,
+      price: displayPrice(p, leiIn(outside.t)), note: note ? resolveText(outside.t, note) : undefined,
     };
   });
   if (!verdict) return;
@@ -298,7 +298,7 @@ export function shopFeature(plugins: Plugins): Composer<BotContext> {
     const rate4 = parseRate(arg);
     if (rate4 === undefined) return ctx.reply(ctx.t('shop:rate.invalid'));
     const rate = await ctx.services.catalog.setRate(rate4, { userId: ctx.user._id, lagId: ctx.user.lagId });
-    await ctx.reply(ctx.t('shop:rate.saved', { rate: rate.rate, example: ctx.services.catalog.rateExample() }));
+    await ctx.reply(ctx.t('shop:rate.saved', { rate: rate.rate, example: ctx.services.catalog.rateExample(leiIn(ctx.t)) }));
   }));
   // Every /shop button is a typed action (services/actions.ts); the codes are those of the older `sp:*` buttons.
   onAction(c, 'shop.home', (ctx) => showShop(ctx));
