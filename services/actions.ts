@@ -136,6 +136,20 @@ const SPEC = {
   'match.more': { code: 'mt:more', fields: {} },
   'intro.answer': { code: 'ix', fields: { op: oneOf(['y', 'n'] as const), intro: id } },
   'cadence': { code: 'cad', fields: { cadence: oneOf(CADENCES) } },
+  // Staff tools.
+  'staff.grant': { code: 'sg', fields: { user: id, lag: id } },
+  // `user` "no" = keep (the Back button of the confirmation).
+  'staff.revoke': { code: 'srv', fields: { user: id } },
+  // `lag` "all" = every LAG (admins).
+  'staff.stats': { code: 'st', fields: { lag: id } },
+  'staff.report': { code: 'rep', fields: { what: oneOf(['s', 'r'] as const), lag: id, period: { parse: (s) => (/^[\w-]{1,12}$/.test(s) ? s : undefined), write: (v: string) => v } as FieldType<string> } },
+  'poster.lag': { code: 'pst', fields: { lag: { parse: (s) => (/^[a-z0-9-]{1,60}$/.test(s) ? s : undefined), write: (v: string) => v } as FieldType<string> } },
+  'poster.business': { code: 'biz:poster', fields: {} },
+  // Broadcast controls: p pause, r resume, x cancel (asks first), X cancel confirmed, k keep going.
+  'broadcast.control': { code: 'bc', fields: { op: oneOf(['p', 'r', 'x', 'X', 'k'] as const), broadcast: id } },
+  // LAG events: y/n attend or not, c calendar file; staff: l list, x export (csv or xlsx).
+  'event.new': { code: 'ev:new', fields: {} },
+  'event': { code: 'ev', fields: { op: oneOf(['y', 'n', 'c', 'l', 'x'] as const), event: id }, optional: { format: oneOf(['csv', 'xlsx'] as const) } },
   'privacy.delete': { code: 'del:yes', fields: {} },
   'privacy.keep': { code: 'del:no', fields: {} },
   // Messenger's stored profile (Get Started, persistent menu) still sends these literal payloads.

@@ -71,12 +71,22 @@ describe('action codec', () => {
       ['mt:more', act('match.more')],
       ['ix:n:i1', act('intro.answer', { op: 'n', intro: 'i1' })],
       ['cad:daily', act('cadence', { cadence: 'daily' })],
+      ['sg:u1:md-nord', act('staff.grant', { user: 'u1', lag: 'md-nord' })],
+      ['srv:no', act('staff.revoke', { user: 'no' })],
+      ['st:all', act('staff.stats', { lag: 'all' })],
+      ['rep:r:lv-zemgale:2026-11', act('staff.report', { what: 'r', lag: 'lv-zemgale', period: '2026-11' })],
+      ['pst:md-nord', act('poster.lag', { lag: 'md-nord' })],
+      ['biz:poster', act('poster.business')],
+      ['bc:X:b1', act('broadcast.control', { op: 'X', broadcast: 'b1' })],
+      ['ev:new', act('event.new')],
+      ['ev:c:e1', act('event', { op: 'c', event: 'e1' })],
+      ['ev:x:e1:xlsx', act('event', { op: 'x', event: 'e1', format: 'xlsx' })],
     ];
     for (const [data, action] of old) {
       expect(decode(data)).toEqual({ ok: true, action });
       expect(encode(action)).toBe(data);
     }
-    for (const bad of ['sp:e:abc:price:x', 'sp:ck:nope', 'shp:cat:Food', 'omod:zz:o1', 'mt:maybe:m1', 'cad:hourly', 'sp:list:-1']) {
+    for (const bad of ['sp:e:abc:price:x', 'sp:ck:nope', 'shp:cat:Food', 'omod:zz:o1', 'mt:maybe:m1', 'cad:hourly', 'sp:list:-1', 'ev:x:e1:pdf', 'bc:z:b1', 'rep:q:all:2026', 'pst:MD_NORD']) {
       expect(decode(bad)).toEqual({ ok: false, reason: 'malformed' });
     }
   });

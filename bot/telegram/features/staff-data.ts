@@ -6,6 +6,8 @@ import { detectMapping, IMPORT_FIELDS, ImportExportService, ImportRefused, MAX_I
 import { scopeOf } from '../../../services/staff.js';
 import { barChartSvg, type Tally } from '../../../services/stats.js';
 import { lag, lags } from '../../../services/territories.js';
+import { act } from '../../../services/actions.js';
+import { actionButton, onActionAnswering } from '../actions.js';
 import type { BotContext, ConvContext } from '../context.js';
 import { downloadTelegramFile } from '../files.js';
 import { fit, TEXT_LIMIT } from '../render.js';
@@ -178,15 +180,14 @@ export function staffDataFeature(plugins: ((ctx: ConvContext, next: () => Promis
 
   c.command('stats', staffOnly(async (ctx) => {
     if (ctx.user.role !== 'admin') return sendStats(ctx, scopeOf(ctx.user));
-    const kb = new InlineKeyboard().text(ctx.t('staff:all_lags'), 'st:all').row();
-    for (const l of lags) kb.text(l.names[ctx.locale], `st:${l.id}`).row();
+    const kb = actionButton(new InlineKeyboard(), ctx.t('staff:all_lags'), act('staff.stats', { lag: 'all' })).row();
+    for (const l of lags) actionButton(kb, l.names[ctx.locale], act('staff.stats', { lag: l.id })).row();
     await ctx.reply(ctx.t('staff:stats.pick'), { reply_markup: kb });
   }));
-  c.callbackQuery(/^st:([\w-]+)$/, staffOnly(async (ctx) => {
+  onActionAnswering(c, 'staff.stats', (ctx0, { lag: id }) => staffOnly(async (ctx) => {
     await ctx.answerCallbackQuery();
-    const id = ctx.match![1];
     await sendStats(ctx, id === 'all' || !lag(id) ? undefined : id);
-  }, { admin: true }));
+  }, { admin: true })(ctx0));
 
   c.command('export', staffOnly(async (ctx) => {
     const scope = scopeOf(ctx.user);
