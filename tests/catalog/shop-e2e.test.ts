@@ -155,6 +155,12 @@ describe('/shop end to end', () => {
     const staff = t.tg.user(2004, { first_name: 'Mihai', language_code: 'ro' });
     await staff.say('/start', /\S/);
     await t.app.services.users.setRole((await t.app.services.users.byExternal('telegram', '2004'))!._id, 'staff', 'md-nord');
+    // Latvian LAG staff have no lei to convert.
+    const lvStaff = t.tg.user(2005, { first_name: 'Anna', language_code: 'lv' });
+    await lvStaff.say('/start', /\S/);
+    await t.app.services.users.setRole((await t.app.services.users.byExternal('telegram', '2005'))!._id, 'staff', 'lv-dobele');
+    await lvStaff.say('/rate 19,10', 'nav pieejama');
+    expect(await t.app.services.catalog.refreshRate()).toBeUndefined();
     const none = await staff.say('/rate', 'Nu este stabilit niciun curs');
     expect(none.text).toContain('/rate 19.10');
     await staff.say('/rate nouăsprezece', 'Trimiteți cursul ca lei pentru un euro');

@@ -13,6 +13,7 @@ import type { ProductDraft } from '../../../services/catalog/service.js';
 import { ProductNotFound, PushUnavailable } from '../../../services/catalog/service.js';
 import { isStaff } from '../../../services/staff.js';
 import { parseRate } from '../../../services/catalog/money.js';
+import { lag } from '../../../services/territories.js';
 import { actionButton, onAction } from '../actions.js';
 import type { BotContext, ConvContext } from '../context.js';
 import { CAPTION_LIMIT, fit, TEXT_LIMIT } from '../render.js';
@@ -289,6 +290,8 @@ export function shopFeature(plugins: Plugins): Composer<BotContext> {
   c.command('shop', showShop);
   // LAG staff: the lei → euro rate prices in lei go into the Meta feeds at (Meta documents no MDL).
   c.command('rate', staffOnly(async (ctx) => {
+    // The rate is about lei: Moldovan LAGs' staff and admins set it.
+    if (ctx.user.role !== 'admin' && lag(ctx.user.lagId ?? '')?.country !== 'MD') return ctx.reply(ctx.t('common:not_available'));
     const arg = String(ctx.match ?? '').trim();
     if (!arg) {
       const rate = await ctx.services.catalog.refreshRate();
