@@ -265,6 +265,11 @@ describe('/shop end to end', () => {
     await u.tap(`sp:e:${wax._id}:category`, 'Ce categorie');
     await u.tap('shp:cat:crafts', 'a fost salvat');
     expect((await t.app.services.catalog.byId(listing._id, wax._id))!.googleCategory).toBe('8');
+    // A sale price typed as a bare number is in the product's own currency (EUR here), not lei.
+    const saleQ = await u.tap(`sp:e:${wax._id}:sale`, 'Preț redus');
+    expect(saleQ.text).toContain('mai mic decât 7.50 EUR');
+    await u.say('5', 'a fost salvat');
+    expect((await t.app.services.catalog.byId(listing._id, wax._id))!.salePriceMinor).toBe(500);
     // A "MDL price" button from before lei became the price opens the price question.
     const since = u.messages().length;
     pressOld(`sp:e:${wax._id}:mdl`);

@@ -10,7 +10,7 @@ import {
 } from '../../../models/product.js';
 import { act, decode, encode, type Action } from '../../../services/actions.js';
 import { CATEGORY_KEYS, PRODUCT_CATEGORIES } from '../../../services/catalog/categories.js';
-import { ownerAmount, readOwnerPrice as checkPrice } from '../../../services/catalog/money.js';
+import { ownerAmount, parsePrice, readOwnerPrice as checkPrice } from '../../../services/catalog/money.js';
 import type { ProductDraft } from '../../../services/catalog/service.js';
 import { hasMarkup } from '../../../services/catalog/validate.js';
 import { cleanText, type Checked } from '../../../services/validation.js';
@@ -183,11 +183,12 @@ export async function askProductField(conv: Conv, ctx: ConvContext, field: Produ
       const price = draft.priceMinor ?? 0;
       const currency = draft.currency ?? 'EUR';
       d.salePriceMinor = await ask(conv, ctx, ctx.t('shop:ask.sale', { price: ownerAmount(price, currency, (amount) => ctx.t('shop:lei', { amount })) }), (s): Checked<number> => {
-        const r = checkPrice(s, currency === 'MDL' ? 'MD' : listing.country);
+        // A bare number is in the price's own currency.
+        const r = parsePrice(s);
         if (!r.ok) return r;
-        if (r.value.currency !== currency) return { ok: false, error: 'shop:error.sale_currency', params: { currency: currency === 'MDL' ? ctx.t('shop:lei', { amount: '' }).trim() : currency } };
-        if (r.value.minor >= price) return { ok: false, error: 'shop:error.sale_not_lower' };
-        return { ok: true, value: r.value.minor };
+        if ((r.currency ?? currency) !== currency) return { ok: false, error: 'shop:error.sale_currency', params: { currency: currency === 'MDL' ? ctx.t('shop:lei', { amount: '' }).trim() : currency } };
+        if (r.minor >= price) return { ok: false, error: 'shop:error.sale_not_lower' };
+        return { ok: true, value: r.minor };
       }, { optional: true });
       return;
     }
