@@ -7,9 +7,10 @@ export const CONDITIONS = ['new', 'used', 'refurbished'] as const;
 export type Condition = (typeof CONDITIONS)[number];
 /**
  * Currencies Meta's catalog feed gets from us. MDL is not among them: Meta does not document MDL as accepted.
- * Checked 2026-12-01: Meta's catalog pages (https://developers.facebook.com/docs/marketing-api/catalog/reference,
- * https://developers.facebook.com/docs/commerce-platform/catalog/fields) give the price as an amount with an
- * ISO 4217 code but list no accepted codes; the currency lists Meta does publish — ad accounts / Marketing API
+ * Checked 2026-12-01: the catalog pages of Meta's documentation found (feed formats,
+ * https://developers.facebook.com/docs/marketing-api/catalog/reference; fields,
+ * https://developers.facebook.com/docs/commerce-platform/catalog/fields) list no accepted currency codes (feed
+ * guides describe `price` as "amount + ISO 4217 code", e.g. "129.99 USD"); the currency lists Meta does publish — ad accounts / Marketing API
  * (https://developers.facebook.com/docs/marketing-api/currencies) and payments
  * (https://developers.facebook.com/docs/payments/reference/supportedcurrencies) — name RON, EUR, USD… and no
  * Moldovan leu (MDL). Unconfirmed, so a price in lei goes into the feed in EUR at the rate LAG staff set (/rate).
