@@ -6,16 +6,32 @@ export type Availability = (typeof AVAILABILITIES)[number];
 export const CONDITIONS = ['new', 'used', 'refurbished'] as const;
 export type Condition = (typeof CONDITIONS)[number];
 /**
- * Currencies a catalog item is priced in. MDL acceptance by Meta is unconfirmed, so MDL is shown in our own
- * texts only. Checked 2026-12-01: Meta's catalog feed reference says only "price: a number followed by the
- * currency code (ISO 4217)" (developers.facebook.com/docs/marketing-api/catalog-feed-setup/ and the country
- * feed template at lookaside.facebook.com/developers/resources/?id=catalog_country_feed_template.csv) without
- * listing accepted codes; the one list of supported currencies found
- * (developers.facebook.com/docs/payments/reference/supportedcurrencies) names RON, EUR, USD… but not MDL.
- * Until a feed with MDL is accepted in Commerce Manager, keep EUR/USD (see docs of /shop).
+ * Currencies Meta's catalog feed gets from us. MDL is not among them: Meta does not document MDL as accepted.
+ * Checked 2026-12-01: the catalog pages of Meta's documentation found (feed formats,
+ * https://developers.facebook.com/docs/marketing-api/catalog/reference; fields,
+ * https://developers.facebook.com/docs/commerce-platform/catalog/fields) list no accepted currency codes (feed
+ * guides describe `price` as "amount + ISO 4217 code", e.g. "129.99 USD"); the currency lists Meta does publish — ad accounts / Marketing API
+ * (https://developers.facebook.com/docs/marketing-api/currencies) and payments
+ * (https://developers.facebook.com/docs/payments/reference/supportedcurrencies) — name RON, EUR, USD… and no
+ * Moldovan leu (MDL). Unconfirmed, so a price in lei goes into the feed in EUR at the rate LAG staff set (/rate).
  */
 export const FEED_CURRENCIES = ['EUR', 'USD'] as const;
 export type FeedCurrency = (typeof FEED_CURRENCIES)[number];
+/** Currencies an owner prices a product in: the feed's, plus lei for Moldovan owners (converted for the feed). */
+export const PRICE_CURRENCIES = ['EUR', 'USD', 'MDL'] as const;
+export type PriceCurrency = (typeof PRICE_CURRENCIES)[number];
+
+/**
+ * The exchange rate LAG staff set for the feed (key-value namespace `exchange_rates`, key `MDL_EUR`): lei per
+ * euro in ten-thousandths (19.10 → 191000), when and by whom. Stored as JSON, so the date is an ISO string.
+ */
+export interface ExchangeRate {
+  rate4: number;
+  setAt: string;
+  setBy: string;
+  lagId?: string;
+}
+
 export const PRODUCT_STATUSES = ['active', 'paused'] as const;
 export type ProductStatus = (typeof PRODUCT_STATUSES)[number];
 
@@ -49,8 +65,9 @@ export interface Product {
   title: string;
   description: string;
   priceMinor: number;
-  currency: FeedCurrency;
-  /** Display-only price in Moldovan lei (minor units). */
+  /** The owner's currency. MDL prices (and sale prices) go into the feed converted to EUR at the LAG's rate. */
+  currency: PriceCurrency;
+  /** Display-only price in Moldovan lei (minor units), from before lei could be the price itself. */
   mdlMinor?: number;
   salePriceMinor?: number;
   availability: Availability;
@@ -58,6 +75,7 @@ export interface Product {
   photos: ProductPhoto[];
   /** Empty = the business name. */
   brand?: string;
+  /** A Google product category id from services/catalog/categories.ts (older products: free text). */
   googleCategory?: string;
   status: ProductStatus;
   createdAt: Date;
@@ -72,7 +90,7 @@ export const ProductModel = defineModel<Product>('products', {
   title: { type: String, required: true, maxlength: PRODUCT_LIMITS.title },
   description: { type: String, default: '', maxlength: PRODUCT_LIMITS.description },
   priceMinor: { ...minor, required: true },
-  currency: { type: String, enum: FEED_CURRENCIES, required: true },
+  currency: { type: String, enum: PRICE_CURRENCIES, required: true },
   mdlMinor: minor,
   salePriceMinor: minor,
   availability: { type: String, enum: AVAILABILITIES, default: 'in stock' },
@@ -90,6 +108,10 @@ export const ProductModel = defineModel<Product>('products', {
   s.index({ listingId: 1, createdAt: 1 });
   s.index({ ownerId: 1 });
 });
+
+/** Product fields an owner edits one at a time (the ✏️ buttons on a product card). */
+export const PRODUCT_EDIT_FIELDS = ['title', 'description', 'price', 'availability', 'photos', 'condition', 'brand', 'sale', 'category'] as const;
+export type ProductEditField = (typeof PRODUCT_EDIT_FIELDS)[number];
 
 export const CHECKLIST_STEPS = ['pageLinked', 'catalogCreated', 'feedAdded'] as const;
 export type ChecklistStep = (typeof CHECKLIST_STEPS)[number];

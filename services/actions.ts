@@ -9,7 +9,9 @@
  */
 import { NACE_SECTIONS, type Sector } from '../models/listing.js';
 import { OFFER_KINDS } from '../models/offer.js';
-import { LOCALES, type Locale } from '../models/user.js';
+import { CHECKLIST_STEPS, PRODUCT_EDIT_FIELDS } from '../models/product.js';
+import { CADENCES, LOCALES, type Locale } from '../models/user.js';
+import { CATEGORY_KEYS } from './catalog/categories.js';
 import type { ListingField } from './directory.js';
 import { byteLength } from './messages.js';
 import { district } from './territories.js';
@@ -86,6 +88,68 @@ const SPEC = {
   'biz.show': { code: 'biz:show', fields: {} },
   'biz.edit': { code: 'biz:edit', fields: {} },
   'biz.field': { code: 'biz:f', fields: { field: listingField } },
+  // /shop (the codes of the hand-written `sp:*` buttons, so buttons already in chats keep working).
+  'shop.home': { code: 'sp:home', fields: {} },
+  'shop.list': { code: 'sp:list', fields: { page: int } },
+  'shop.product': { code: 'sp:p', fields: { product: id } },
+  'shop.add': { code: 'sp:add', fields: {} },
+  // `mdl` was the separate lei price before lei became the price itself: it opens the price now.
+  'shop.edit': { code: 'sp:e', fields: { product: id, field: oneOf([...PRODUCT_EDIT_FIELDS, 'mdl'] as const) } },
+  'shop.pause': { code: 'sp:st', fields: { product: id } },
+  'shop.delete': { code: 'sp:del', fields: { product: id } },
+  'shop.deleteOk': { code: 'sp:delok', fields: { product: id } },
+  'shop.steps': { code: 'sp:steps', fields: {} },
+  'shop.check': { code: 'sp:ck', fields: { step: oneOf(CHECKLIST_STEPS) } },
+  'shop.feed': { code: 'sp:feed', fields: {} },
+  'shop.rotate': { code: 'sp:rot', fields: {} },
+  'shop.rotateOk': { code: 'sp:rotok', fields: {} },
+  'shop.lag': { code: 'sp:lag', fields: {} },
+  'shop.lagUrl': { code: 'sp:lagurl', fields: {} },
+  'shop.push': { code: 'sp:push', fields: {} },
+  'shop.catalog': { code: 'sp:cat', fields: {} },
+  'shop.token': { code: 'sp:tok', fields: {} },
+  'shop.tokenDelete': { code: 'sp:tokdel', fields: {} },
+  'shop.pushNow': { code: 'sp:pushnow', fields: {} },
+  // Inside the /shop conversations.
+  'shop.choice': { code: 'shp:c', fields: { i: int } },
+  'shop.category': { code: 'shp:cat', fields: { c: oneOf(CATEGORY_KEYS) } },
+  'shop.skip': { code: 'shp:skip', fields: {} },
+  'shop.done': { code: 'shp:done', fields: {} },
+  'shop.save': { code: 'shp:save', fields: {} },
+  'shop.more': { code: 'shp:more', fields: {} },
+  // Cooperation offers: the owner's cards (/offers) and reminders.
+  'offers.mine': { code: 'ofl', fields: {} },
+  'offers.edit': { code: 'ofe', fields: { offer: id } },
+  // t = title, d = description, k = keywords
+  'offers.editField': { code: 'ofef', fields: { offer: id, field: oneOf(['t', 'd', 'k'] as const) } },
+  'offers.pause': { code: 'ofp', fields: { offer: id } },
+  'offers.resume': { code: 'ofr', fields: { offer: id } },
+  'offers.extend': { code: 'ofx', fields: { offer: id } },
+  'offers.close': { code: 'ofc', fields: { offer: id } },
+  // Staff on offers: ok approve, ch request changes, no reject (asks first), NO reject confirmed, cl close (asks
+  // first), CL close confirmed, bk back to the card, ed edit.
+  'offers.moderate': { code: 'omod', fields: { op: oneOf(['ok', 'ch', 'no', 'NO', 'cl', 'CL', 'bk', 'ed'] as const), offer: id } },
+  // Staff on listings: the same letters.
+  'listing.moderate': { code: 'mod', fields: { op: oneOf(['ok', 'ch', 'no', 'NO', 'bk', 'ed'] as const), listing: id } },
+  // Match cards: y interested, n not relevant; "see more"; the other side's yes/no to an introduction.
+  'match.answer': { code: 'mt', fields: { op: oneOf(['y', 'n'] as const), match: id } },
+  'match.more': { code: 'mt:more', fields: {} },
+  'intro.answer': { code: 'ix', fields: { op: oneOf(['y', 'n'] as const), intro: id } },
+  'cadence': { code: 'cad', fields: { cadence: oneOf(CADENCES) } },
+  // Staff tools.
+  'staff.grant': { code: 'sg', fields: { user: id, lag: id } },
+  // `user` "no" = keep (the Back button of the confirmation).
+  'staff.revoke': { code: 'srv', fields: { user: id } },
+  // `lag` "all" = every LAG (admins).
+  'staff.stats': { code: 'st', fields: { lag: id } },
+  'staff.report': { code: 'rep', fields: { what: oneOf(['s', 'r'] as const), lag: id, period: { parse: (s) => (/^[\w-]{1,12}$/.test(s) ? s : undefined), write: (v: string) => v } as FieldType<string> } },
+  'poster.lag': { code: 'pst', fields: { lag: { parse: (s) => (/^[a-z0-9-]{1,60}$/.test(s) ? s : undefined), write: (v: string) => v } as FieldType<string> } },
+  'poster.business': { code: 'biz:poster', fields: {} },
+  // Broadcast controls: p pause, r resume, x cancel (asks first), X cancel confirmed, k keep going.
+  'broadcast.control': { code: 'bc', fields: { op: oneOf(['p', 'r', 'x', 'X', 'k'] as const), broadcast: id } },
+  // LAG events: y/n attend or not, c calendar file; staff: l list, x export (csv or xlsx).
+  'event.new': { code: 'ev:new', fields: {} },
+  'event': { code: 'ev', fields: { op: oneOf(['y', 'n', 'c', 'l', 'x'] as const), event: id }, optional: { format: oneOf(['csv', 'xlsx'] as const) } },
   'privacy.delete': { code: 'del:yes', fields: {} },
   'privacy.keep': { code: 'del:no', fields: {} },
   // Messenger's stored profile (Get Started, persistent menu) still sends these literal payloads.

@@ -2,6 +2,7 @@
  * The LAG directory: listings, their lifecycle (pending → published / rejected / changes requested) and
  * moderation notifications. Staff are told about new and changed listings; owners about the outcome.
  */
+import { act } from './actions.js';
 import slugify from '@sindresorhus/slugify';
 import { AuditModel, type AuditEntry } from '../models/audit.js';
 import { ListingModel, type Listing, type ListingStatus } from '../models/listing.js';
@@ -261,11 +262,11 @@ export class DirectoryService {
     return {
       text: [text(reason === 'edited' ? 'moderation:edited' : `directory:moderation.${reason}`), ...this.summary(listing)],
       buttons: [[
-        { label: text('directory:button.approve'), intent: `mod:ok:${listing._id}` },
-        { label: text('moderation:button.edit'), intent: `mod:ed:${listing._id}` },
+        { label: text('directory:button.approve'), action: act('listing.moderate', { op: 'ok', listing: listing._id }) },
+        { label: text('moderation:button.edit'), action: act('listing.moderate', { op: 'ed', listing: listing._id }) },
       ], [
-        { label: text('directory:button.request_changes'), intent: `mod:ch:${listing._id}` },
-        { label: text('directory:button.reject'), intent: `mod:no:${listing._id}` },
+        { label: text('directory:button.request_changes'), action: act('listing.moderate', { op: 'ch', listing: listing._id }) },
+        { label: text('directory:button.reject'), action: act('listing.moderate', { op: 'no', listing: listing._id }) },
       ]],
       // Staff see the logo the public will see.
       ...(listing.logoId ? { photo: { blobId: listing.logoId } } : {}),

@@ -6,6 +6,7 @@
  * and reminders a day and an hour before — each claimed in the store before it is sent, so exactly once,
  * across restarts and instances.
  */
+import { act } from './actions.js';
 import { createEvent } from 'ics';
 import { BroadcastModel, type Audience, type Broadcast, type BroadcastVersion } from '../models/broadcast.js';
 import { EventRsvpModel, LagEventModel, type EventRsvp, type LagEvent } from '../models/lag-event.js';
@@ -132,7 +133,7 @@ export class EventsService {
     if (u) {
       await this.deps.notifier.send(u, {
         text: [text('events:promoted', { title: eventText(e, u.locale).title, when: eventWhen(e, u.locale) })],
-        buttons: [[{ label: text('events:button.calendar'), intent: `ev:c:${e._id}` }]],
+        buttons: [[{ label: text('events:button.calendar'), action: act('event', { op: 'c', event: e._id }) }]],
       });
     }
   }

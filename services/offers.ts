@@ -3,6 +3,7 @@
  * one extension, close, reminders before expiry and expiry. Channel-free: users are reached through the
  * Notifier port; other services (matching) subscribe with `onChange`.
  */
+import { act } from './actions.js';
 import { AuditModel, type AuditEntry } from '../models/audit.js';
 import { OFFER_LIMITS, OfferModel, type Offer, type OfferKind, type OfferStatus } from '../models/offer.js';
 import type { Country, Sector } from '../models/listing.js';
@@ -272,7 +273,7 @@ export class OffersService {
         body.push(text('moderation:owner.changed_field', { field: text(`offers:edit.field.${f}`), value: raw(f === 'keywords' ? offer.keywords.join(', ') : offer[f]) }));
       }
     }
-    return { text: body, buttons: [[{ label: text('offers:button.my_offers'), intent: 'ofl' }]] };
+    return { text: body, buttons: [[{ label: text('offers:button.my_offers'), action: act('offers.mine') }]] };
   }
 
   /** The offer as paragraphs; user text is always a parameter, never markup. */
@@ -305,11 +306,11 @@ export class OffersService {
     return {
       text: [text(`offers:moderation.${reason}`, { name: businessName }), ...this.summary(offer)],
       buttons: [[
-        { label: text('offers:button.approve'), intent: `omod:ok:${offer._id}` },
-        { label: text('offers:button.reject'), intent: `omod:no:${offer._id}` },
+        { label: text('offers:button.approve'), action: act('offers.moderate', { op: 'ok', offer: offer._id }) },
+        { label: text('offers:button.reject'), action: act('offers.moderate', { op: 'no', offer: offer._id }) },
       ], [
-        { label: text('offers:button.request_changes'), intent: `omod:ch:${offer._id}` },
-        { label: text('moderation:button.edit'), intent: `omod:ed:${offer._id}` },
+        { label: text('offers:button.request_changes'), action: act('offers.moderate', { op: 'ch', offer: offer._id }) },
+        { label: text('moderation:button.edit'), action: act('offers.moderate', { op: 'ed', offer: offer._id }) },
       ]],
     };
   }
@@ -382,5 +383,5 @@ export function canManage(user: User, offer: Pick<Offer, 'lagId'>): boolean {
 
 /** The Extend button of a reminder or an expiry notice, while the one extension is unused. */
 function extendButtons(o: Offer): OutMessage['buttons'] {
-  return canExtend(o) ? [[{ label: text('offers:button.extend'), intent: `ofx:${o._id}` }]] : [];
+  return canExtend(o) ? [[{ label: text('offers:button.extend'), action: act('offers.extend', { offer: o._id }) }]] : [];
 }

@@ -14,11 +14,27 @@ import type { BotContext } from './context.js';
 export function onAction<K extends ActionKind>(
   c: Composer<BotContext>, kinds: K | K[], handler: (ctx: BotContext, action: ActionOf<K>) => unknown, when?: (action: ActionOf<K>) => boolean,
 ): void {
+  listen(c, kinds, true, handler, when);
+}
+
+/**
+ * Like onAction, but the handler answers the callback query itself (an alert, a toast with the outcome):
+ * Telegram takes one answer per query.
+ */
+export function onActionAnswering<K extends ActionKind>(
+  c: Composer<BotContext>, kinds: K | K[], handler: (ctx: BotContext, action: ActionOf<K>) => unknown, when?: (action: ActionOf<K>) => boolean,
+): void {
+  listen(c, kinds, false, handler, when);
+}
+
+function listen<K extends ActionKind>(
+  c: Composer<BotContext>, kinds: K | K[], answer: boolean, handler: (ctx: BotContext, action: ActionOf<K>) => unknown, when?: (action: ActionOf<K>) => boolean,
+): void {
   const wanted = new Set<ActionKind>(Array.isArray(kinds) ? kinds : [kinds]);
   c.on('callback_query:data', async (ctx, next) => {
     const d = decode(ctx.callbackQuery.data);
     if (!d.ok || !wanted.has(d.action.kind) || (when && !when(d.action as ActionOf<K>))) return next();
-    await ctx.answerCallbackQuery().catch(() => undefined);
+    if (answer) await ctx.answerCallbackQuery().catch(() => undefined);
     await handler(ctx, d.action as ActionOf<K>);
   });
 }

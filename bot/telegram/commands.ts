@@ -17,7 +17,7 @@ export const OWNER_COMMANDS: string[] = ['start', 'mybusiness', 'shop', 'offer',
 /** Every command a user can run (customer ∪ owner). */
 export const PUBLIC_COMMANDS: string[] = [...new Set([...OWNER_COMMANDS, ...CUSTOMER_COMMANDS])];
 /** Commands only staff and admins see (their chat scope). */
-export const STAFF_COMMANDS: string[] = ['pending', 'lagoffers', 'broadcast', 'stats', 'report', 'export', 'import', 'poster', 'grant', 'revoke'];
+export const STAFF_COMMANDS: string[] = ['pending', 'lagoffers', 'broadcast', 'stats', 'report', 'export', 'import', 'poster', 'rate', 'grant', 'revoke'];
 
 /** Of the staff commands, those only admins see. */
 export const ADMIN_COMMANDS: string[] = ['grant', 'revoke'];

@@ -10,20 +10,31 @@ export interface LinkBuilder {
   imageLink(blobId: string): string;
 }
 
-/** The product as Meta's feed fields (empty strings for absent optional fields). */
-export function toFeedItem(p: Product, listing: Pick<Listing, 'slug' | 'name'>, links: LinkBuilder): FeedItem {
+/** Converts lei (bani) to euro cents; undefined when the LAG has set no rate. */
+export type ToEuro = (baniMinor: number) => number | undefined;
+
+/**
+ * The product as Meta's feed fields (empty strings for absent optional fields). A price in lei goes in as EUR
+ * at the LAG's rate; without a rate the price is empty (the item is refused: `shop:problem.no_rate`).
+ */
+export function toFeedItem(p: Product, listing: Pick<Listing, 'slug' | 'name'>, links: LinkBuilder, toEuro: ToEuro = () => undefined): FeedItem {
   const [first, ...more] = p.photos;
+  const money = (minor: number): string => {
+    if (p.currency !== 'MDL') return feedPrice(minor, p.currency);
+    const cents = toEuro(minor);
+    return cents === undefined ? '' : feedPrice(cents, 'EUR');
+  };
   return {
     id: p._id,
     title: p.title,
     description: p.description,
     availability: p.availability,
     condition: p.condition,
-    price: feedPrice(p.priceMinor, p.currency),
+    price: money(p.priceMinor),
     link: links.productLink(listing, p._id),
     image_link: first ? links.imageLink(first.blobId) : '',
     brand: p.brand?.trim() || listing.name,
-    sale_price: p.salePriceMinor !== undefined ? feedPrice(p.salePriceMinor, p.currency) : '',
+    sale_price: p.salePriceMinor !== undefined ? money(p.salePriceMinor) : '',
     additional_image_link: more.map((ph) => links.imageLink(ph.blobId)).join(','),
     google_product_category: p.googleCategory ?? '',
   };

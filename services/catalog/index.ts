@@ -4,3 +4,5 @@ export * from './feed.js';
 export * from './push.js';
 export * from './secrets.js';
 export * from './service.js';
+export * from './rates.js';
+export * from './categories.js';

@@ -18,7 +18,8 @@ import { text, type Notifier, type Text } from '../messages.js';
 import type { Collection, KeyValue, Store } from '../store/port.js';
 import type { UserService } from '../users.js';
 import { feedCsv, toFeedItem } from './feed.js';
-import { displayPrice } from './money.js';
+import { displayPrice, feedPrice, ownerAmount, type LeiWriter } from './money.js';
+import { ExchangeRates, type RateView } from './rates.js';
 import { MAX_BATCH, PushFailed, type BatchRequest, type CatalogPushPort, type ItemError } from './push.js';
 import { SecretBox, SecretKeyMismatch } from './secrets.js';
 import { validateItem, type FeedItem, type Problem } from './validate.js';
@@ -58,6 +59,8 @@ export class CatalogService implements CatalogView {
   readonly products: Collection<Product>;
   readonly settings: Collection<ShopSettings>;
   private readonly lagTokens: KeyValue<string>;
+  /** The lei → euro rate staff set (/rate): prices in lei go into the feed in EUR. */
+  readonly rates: ExchangeRates;
   private pushPort?: CatalogPushPort;
   private box?: SecretBox;
   private pollDelaysMs = [0, 1000, 2000, 4000, 8000, 15000];
@@ -72,6 +75,7 @@ export class CatalogService implements CatalogView {
     this.products = store.collection(ProductModel);
     this.settings = store.collection(ShopSettingsModel);
     this.lagTokens = store.kv<string>('lag_feed_tokens');
+    this.rates = new ExchangeRates(store, deps.clock);
     deps.events.on('listing.deleted', (listingId) => void this.deleteListingData(listingId).catch(() => undefined));
     deps.events.on('listing.products_changed', (listingId) => void this.autoPush(listingId));
     // The name is the default brand, and an unpublished listing leaves the feed: the catalog follows the listing.
@@ -167,7 +171,46 @@ export class CatalogService implements CatalogView {
   // ---- validation --------------------------------------------------------------------------------------
 
   item(product: Product, listing: Pick<Listing, 'slug' | 'name'>): FeedItem {
-    return toFeedItem(product, listing, this);
+    return toFeedItem(product, listing, this, (bani) => this.rates.toEuro(bani));
+  }
+
+  /**
+   * Sets the lei → euro rate (LAG staff, /rate) and marks every catalog changed, so feeds get a new ETag and
+   * businesses with direct push send their new EUR prices.
+   */
+  async setRate(rate4: number, by: { userId: string; lagId?: string }): Promise<RateView> {
+    const rate = await this.rates.set(rate4, by);
+    const now = this.deps.clock.now();
+    const inLei = await this.products.distinct<string>('listingId', { currency: 'MDL' });
+    for (const listingId of inLei) {
+      await this.settings.updateOne({ listingId }, { $set: { changedAt: now } });
+      this.deps.events.emit('listing.products_changed', listingId);
+    }
+    return rate;
+  }
+
+  /** "150 lei = 7.85 EUR" at the current rate (what staff see after setting it). */
+  rateExample(lei?: LeiWriter): string {
+    const cents = this.rates.toEuro(15000);
+    return cents === undefined ? '' : `${ownerAmount(15000, 'MDL', lei)} = ${feedPrice(cents, 'EUR')}`;
+  }
+
+  /** Re-reads the exchange rate (before feeds, pushes and the owner's screens). */
+  refreshRate(): Promise<RateView | undefined> {
+    return this.rates.refresh();
+  }
+
+  /**
+   * What the owner is told about a price in lei: the catalog's EUR price and the rate it came from, or that
+   * no rate is set yet. Undefined for prices already in EUR/USD.
+   */
+  feedPriceNote(product: Pick<Product, 'currency' | 'priceMinor'>): Text | undefined {
+    if (product.currency !== 'MDL') return undefined;
+    const rate = this.rates.current();
+    const cents = this.rates.toEuro(product.priceMinor);
+    const amount = ownerAmount(product.priceMinor, 'MDL', (a) => a);
+    if (!rate || cents === undefined) return text('shop:rate.none_for_product', { price: text('shop:lei', { amount }) });
+    return text('shop:rate.in_catalog', { price: feedPrice(cents, 'EUR'), rate: rate.rate, date: rate.setAt });
   }
 
   /** Meta's rules the product breaks as it would appear in the feed (empty = it goes in). */
@@ -177,6 +220,7 @@ export class CatalogService implements CatalogView {
 
   /** The owner's catalog state: how many products would go into the feed right now, and why others don't. */
   async overview(listing: Listing): Promise<{ products: Product[]; valid: Product[]; invalid: { product: Product; problems: Problem[] }[] }> {
+    await this.rates.refresh();
     const products = await this.list(listing._id);
     const valid: Product[] = [];
     const invalid: { product: Product; problems: Problem[] }[] = [];
@@ -245,6 +289,7 @@ export class CatalogService implements CatalogView {
   /** Valid active products of a published listing, as feed rows. */
   private async feedItems(listing: Listing): Promise<FeedItem[]> {
     if (listing.status !== 'published') return [];
+    await this.rates.refresh();
     const products = await this.products.find({ listingId: listing._id, status: 'active' }, { sort: { createdAt: 1 } });
     const items: FeedItem[] = [];
     for (const p of products) {

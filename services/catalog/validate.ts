@@ -77,7 +77,9 @@ export function validateItem(item: FeedItem, photos: Pick<ProductPhoto, 'width' 
   if (!(AVAILABILITIES as readonly string[]).includes(item.availability)) add('availability', 'availability_invalid', { value: item.availability });
   if (!(CONDITIONS as readonly string[]).includes(item.condition)) add('condition', 'condition_invalid', { value: item.condition });
 
-  if (!PRICE_RE.test(item.price)) add('price', 'price_format', { value: item.price });
+  // An empty price is a price in lei with no exchange rate set by the LAG yet.
+  if (!item.price) add('price', 'no_rate');
+  else if (!PRICE_RE.test(item.price)) add('price', 'price_format', { value: item.price });
   else if (priceAmount(item.price) <= 0) add('price', 'price_positive');
   if (item.sale_price) {
     if (!PRICE_RE.test(item.sale_price)) add('sale_price', 'price_format', { value: item.sale_price });

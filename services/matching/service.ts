@@ -3,6 +3,7 @@
  * pushed by cadence (instant / daily / weekly at 09:00 local time / off), "Interested" → the other side is
  * asked → both agree → contacts exchanged and the introduction recorded; "Not relevant" hides an offer.
  */
+import { act } from '../actions.js';
 import type { Logger } from 'pino';
 import { DigestRunModel, HiddenOfferModel, IntroductionModel, MatchModel, type DigestRun, type HiddenOffer, type Introduction, type Match } from '../../models/match.js';
 import { OfferModel, type Offer } from '../../models/offer.js';
@@ -223,7 +224,7 @@ export class MatchingService {
     if (rest > 0 && sent > 0) {
       await this.deps.notifier.send(user, {
         text: [text('offers:digest.more', { count: rest })],
-        buttons: [[{ label: text('offers:button.see_more'), intent: 'mt:more' }]],
+        buttons: [[{ label: text('offers:button.see_more'), action: act('match.more') }]],
       }, { promotional: true });
     }
     return sent;
@@ -252,8 +253,8 @@ export class MatchingService {
     return {
       text: body,
       buttons: [[
-        { label: text('offers:button.interested'), intent: `mt:y:${m._id}` },
-        { label: text('offers:button.not_relevant'), intent: `mt:n:${m._id}` },
+        { label: text('offers:button.interested'), action: act('match.answer', { op: 'y', match: m._id }) },
+        { label: text('offers:button.not_relevant'), action: act('match.answer', { op: 'n', match: m._id }) },
       ]],
     };
   }
@@ -337,8 +338,8 @@ export class MatchingService {
             text('offers:interest.privacy'),
           ],
           buttons: [[
-            { label: text('offers:button.connect_yes'), intent: `ix:y:${intro._id}` },
-            { label: text('offers:button.connect_no'), intent: `ix:n:${intro._id}` },
+            { label: text('offers:button.connect_yes'), action: act('intro.answer', { op: 'y', intro: intro._id }) },
+            { label: text('offers:button.connect_no'), action: act('intro.answer', { op: 'n', intro: intro._id }) },
           ]],
         }).catch(() => undefined);
       }

@@ -6,6 +6,7 @@
  */
 import pino from 'pino';
 import { beforeEach, describe, expect, it } from 'vitest';
+import type { Action } from '../../services/actions.js';
 import type { Country } from '../../models/listing.js';
 import type { Channel, User } from '../../models/user.js';
 import { runBench } from '../../scripts/bench-matching.js';
@@ -35,7 +36,7 @@ class RecordingNotifier implements Notifier {
     return this.sent.filter((s) => s.user._id === u._id);
   }
   cards(u: User): Sent[] {
-    return this.to(u).filter((s) => s.msg.buttons?.flat().some((b) => 'intent' in b && b.intent.startsWith('mt:y:')));
+    return this.to(u).filter((s) => s.msg.buttons?.flat().some((b) => 'action' in b && b.action.kind === 'match.answer' && b.action.op === 'y'));
   }
 }
 
@@ -216,7 +217,7 @@ describe('cadences and channels', () => {
     clock.set(new Date('2026-11-26T07:00:00Z'));
     await s.matching.runDueDigests(clock.now());
     expect(rec.cards(me)).toHaveLength(5);
-    const more = rec.to(me).find((x) => x.msg.buttons?.flat().some((b) => 'intent' in b && b.intent === 'mt:more'));
+    const more = rec.to(me).find((x) => x.msg.buttons?.flat().some((b) => 'action' in b && b.action.kind === 'match.more'));
     expect(more?.msg.text[0]).toMatchObject({ key: 'offers:digest.more', params: { count: 2 } });
     expect(await s.matching.deliverNew(me, clock.now(), false)).toBe(2);
     expect(rec.cards(me)).toHaveLength(7);
@@ -253,8 +254,9 @@ describe('interest', () => {
 
     const [lm] = await s.matching.matches.find({ userId: lv._id });
     expect(await s.matching.interested(lv, lm._id)).toBe('asked');
-    const question = rec.to(md).find((x) => x.msg.buttons?.flat().some((b) => 'intent' in b && b.intent.startsWith('ix:n:')))!;
-    const introId = (question.msg.buttons![0][1] as { intent: string }).intent.slice(5);
+    const question = rec.to(md).find((x) => x.msg.buttons?.flat().some((b) => 'action' in b && b.action.kind === 'intro.answer' && b.action.op === 'n'))!;
+    const no = question.msg.buttons![0][1] as { action: Action };
+    const introId = no.action.kind === 'intro.answer' ? no.action.intro : '';
     expect(await s.matching.answer(md, introId, false)).toBe('declined');
     expect(await s.matching.interested(lv, lm._id)).toBe('already');
     const everything = JSON.stringify(rec.sent.map((x) => x.msg));

@@ -5,6 +5,7 @@
  * It uses its own Api instance whose sends draw from the bot's one outbound budget with bulk priority:
  * replies go first, and a 429 pauses every sender (replies too) for its retry_after.
  */
+import { act, encode } from '../../../services/actions.js';
 import { Api, InlineKeyboard } from 'grammy';
 import type { MessageEntity } from 'grammy/types';
 import type { Broadcast } from '../../../models/broadcast.js';
@@ -27,7 +28,7 @@ export function telegramBroadcastChannel(api: Api): BroadcastChannel {
         // An event invitation: the answer buttons, in the recipient's language.
         const t = translator(user.locale);
         reply_markup = (reply_markup?.row() ?? new InlineKeyboard())
-          .text(t('events:button.yes'), `ev:y:${content.eventId}`).text(t('events:button.no'), `ev:n:${content.eventId}`);
+          .text(t('events:button.yes'), encode(act('event', { op: 'y', event: content.eventId }))).text(t('events:button.no'), encode(act('event', { op: 'n', event: content.eventId })));
       }
       const paid = opts.paid ? { allow_paid_broadcast: true } : {};
       const entities = content.entities as unknown as MessageEntity[];
@@ -69,15 +70,15 @@ export function reportText(t: TFunction, b: Broadcast, c: BroadcastCounts, final
 
 export function controlsKeyboard(t: TFunction, b: Pick<Broadcast, '_id' | 'status'>): InlineKeyboard | undefined {
   if (b.status === 'sending' || b.status === 'scheduled') {
-    return new InlineKeyboard().text(t('staff:bc.pause'), `bc:p:${b._id}`).text(t('staff:bc.cancel'), `bc:x:${b._id}`);
+    return new InlineKeyboard().text(t('staff:bc.pause'), control('p', b._id)).text(t('staff:bc.cancel'), control('x', b._id));
   }
-  if (b.status === 'paused') return new InlineKeyboard().text(t('staff:bc.resume'), `bc:r:${b._id}`).text(t('staff:bc.cancel'), `bc:x:${b._id}`);
+  if (b.status === 'paused') return new InlineKeyboard().text(t('staff:bc.resume'), control('r', b._id)).text(t('staff:bc.cancel'), control('x', b._id));
   return undefined;
 }
 
 /** Cancelling is final: the Cancel button first asks "really?" on the same message. */
 export function confirmCancelKeyboard(t: TFunction, id: string): InlineKeyboard {
-  return new InlineKeyboard().text(t('staff:bc.cancel_yes'), `bc:X:${id}`).text(t('staff:bc.cancel_no'), `bc:k:${id}`);
+  return new InlineKeyboard().text(t('staff:bc.cancel_yes'), control('X', id)).text(t('staff:bc.cancel_no'), control('k', id));
 }
 
 /**
@@ -130,4 +131,9 @@ export function createBroadcastWorker(services: Services, opts: { token: string;
     channels: { telegram: telegramBroadcastChannel(api), messenger: notifierChannel(services.notifier) },
     reporter: telegramReporter(services, api),
   }, { ...opts, budgeted: ['telegram'] });
+}
+
+/** A broadcast control button's callback data (services/actions.ts `broadcast.control`). */
+function control(op: 'p' | 'r' | 'x' | 'X' | 'k', broadcast: string): string {
+  return encode(act('broadcast.control', { op, broadcast }));
 }

@@ -14,6 +14,7 @@ import { parseSendAt, sendTimeZone } from '../../../services/broadcast/time.js';
 import { scopeOf } from '../../../services/staff.js';
 import { districts as allDistricts, districtsOfLag } from '../../../services/territories.js';
 import { normalizeUrl } from '../../../services/validation.js';
+import { onActionAnswering } from '../actions.js';
 import type { BotContext, ConvContext } from '../context.js';
 import { downloadPhoto } from '../files.js';
 import { CAPTION_LIMIT, fit, TEXT_LIMIT } from '../render.js';
@@ -244,8 +245,7 @@ export function broadcastFeature(plugins: ((ctx: ConvContext, next: () => Promis
   c.command('broadcast', staffOnly(async (ctx) => {
     await ctx.conversation.enter(BROADCAST_COMPOSER);
   }));
-  c.callbackQuery(/^bc:([prxXk]):([\w-]+)$/, staffOnly(async (ctx) => {
-    const [, action, id] = ctx.match!;
+  onActionAnswering(c, 'broadcast.control', (ctx0, { op: action, broadcast: id }) => staffOnly(async (ctx) => {
     const svc = ctx.services.broadcasts;
     const b = await svc.byId(id);
     if (!b || !svc.canControl(ctx.user, b)) {
@@ -270,6 +270,6 @@ export function broadcastFeature(plugins: ((ctx: ConvContext, next: () => Promis
       return;
     }
     await ctx.editMessageReplyMarkup({ reply_markup: controlsKeyboard(ctx.t, done) }).catch(() => undefined);
-  }));
+  })(ctx0));
   return c;
 }

@@ -15,6 +15,8 @@ import { canActIn, hasStaffTools, scopeOf } from '../../../services/staff.js';
 import { cleanText, normalizeUrl, type Checked } from '../../../services/validation.js';
 import { stringify } from 'csv-stringify/sync';
 import { neutraliseFormula } from '../../../services/spreadsheet.js';
+import { act } from '../../../services/actions.js';
+import { actionButton, onActionAnswering } from '../actions.js';
 import type { BotContext, ConvContext } from '../context.js';
 import { controlsKeyboard } from './broadcast-sender.js';
 import { askChoice, askText, type Conv, type Hints } from './questions.js';
@@ -103,10 +105,13 @@ function eventCard(ctx: BotContext, e: LagEvent, status: string | undefined): { 
   if (e.capacity) lines.push(ctx.t('events:seats', { going: e.going, capacity: e.capacity }));
   if (status) lines.push(ctx.t(`events:your.${status}`));
   const kb = new InlineKeyboard();
-  if (status === 'going') kb.text(ctx.t('events:button.calendar'), `ev:c:${e._id}`).text(ctx.t('events:button.no'), `ev:n:${e._id}`);
-  else kb.text(ctx.t('events:button.yes'), `ev:y:${e._id}`);
+  const event = e._id;
+  if (status === 'going') actionButton(actionButton(kb, ctx.t('events:button.calendar'), act('event', { op: 'c', event })), ctx.t('events:button.no'), act('event', { op: 'n', event }));
+  else actionButton(kb, ctx.t('events:button.yes'), act('event', { op: 'y', event }));
   if (hasStaffTools(ctx.user) && canActIn(ctx.user, e.lagId)) {
-    kb.row().text(ctx.t('events:button.list'), `ev:l:${e._id}`).text('CSV', `ev:x:${e._id}:csv`).text('XLSX', `ev:x:${e._id}:xlsx`);
+    actionButton(kb.row(), ctx.t('events:button.list'), act('event', { op: 'l', event }));
+    actionButton(kb, 'CSV', act('event', { op: 'x', event, format: 'csv' }));
+    actionButton(kb, 'XLSX', act('event', { op: 'x', event, format: 'xlsx' }));
   }
   return { text: lines.join('\n'), kb };
 }
@@ -134,20 +139,19 @@ export function eventsFeature(plugins: ((ctx: ConvContext, next: () => Promise<v
     const events = await ctx.services.lagEvents.upcomingFor(ctx.user);
     const staff = hasStaffTools(ctx.user);
     await ctx.reply(ctx.t(events.length ? 'events:list_head' : 'events:none'),
-      staff ? { reply_markup: new InlineKeyboard().text(ctx.t('events:button.new'), 'ev:new') } : undefined);
+      staff ? { reply_markup: actionButton(new InlineKeyboard(), ctx.t('events:button.new'), act('event.new')) } : undefined);
     for (const e of events) {
       const r = await ctx.services.lagEvents.rsvpOf(e._id, ctx.user._id);
       const card = eventCard(ctx, e, r?.status);
       await ctx.reply(card.text, { reply_markup: card.kb, link_preview_options: { is_disabled: true } });
     }
   });
-  c.callbackQuery('ev:new', staffOnly(async (ctx) => {
+  onActionAnswering(c, 'event.new', (ctx0) => staffOnly(async (ctx) => {
     await ctx.answerCallbackQuery();
     await ctx.conversation.enter(EVENT_COMPOSER);
-  }));
+  })(ctx0));
 
-  c.callbackQuery(/^ev:([ync]):([\w-]+)$/, async (ctx) => {
-    const [, action, id] = ctx.match;
+  onActionAnswering(c, 'event', async (ctx, { op: action, event: id }) => {
     const svc = ctx.services.lagEvents;
     const e = await svc.byId(id);
     if (!e) return ctx.answerCallbackQuery({ text: ctx.t('events:gone'), show_alert: true });
@@ -163,13 +167,12 @@ export function eventsFeature(plugins: ((ctx: ConvContext, next: () => Promise<v
     // The opposite answer stays one tap away (cancel a seat, leave the waiting list, change one's mind).
     const undo = r.status === 'declined' ? 'y' : r.status === 'gone' || r.status === 'past' ? undefined : 'n';
     await ctx.reply(ctx.t(`events:answer.${r.status}`, { title, when: eventWhen(e, ctx.locale) }), undo ? {
-      reply_markup: new InlineKeyboard().text(ctx.t(`events:button.${undo === 'y' ? 'yes' : 'no'}`), `ev:${undo}:${id}`),
+      reply_markup: actionButton(new InlineKeyboard(), ctx.t(`events:button.${undo === 'y' ? 'yes' : 'no'}`), act('event', { op: undo, event: id })),
     } : undefined);
     if (r.status === 'going') await sendIcs(ctx, e);
-  });
+  }, (a) => a.op === 'y' || a.op === 'n' || a.op === 'c');
 
-  c.callbackQuery(/^ev:([lx]):([\w-]+)(?::(csv|xlsx))?$/, staffOnly(async (ctx) => {
-    const [, action, id, format] = ctx.match!;
+  onActionAnswering(c, 'event', (ctx0, { op: action, event: id, format }) => staffOnly(async (ctx) => {
     const e = await ctx.services.lagEvents.byId(id);
     if (!e || !canActIn(ctx.user, e.lagId)) return ctx.answerCallbackQuery({ text: ctx.t('common:not_available'), show_alert: true });
     await ctx.answerCallbackQuery();
@@ -193,6 +196,6 @@ export function eventsFeature(plugins: ((ctx: ConvContext, next: () => Promise<v
       ws.addRow(r.map(neutraliseFormula)).font = { bold: i === 0 };
     });
     await ctx.replyWithDocument(new InputFile(Buffer.from(await wb.xlsx.writeBuffer()), `${name}.xlsx`));
-  }));
+  })(ctx0), (a) => a.op === 'l' || a.op === 'x');
   return c;
 }

@@ -9,8 +9,11 @@ import type { Listing } from '../../../models/listing.js';
 import type { ListingDraft, ListingField } from '../../../services/directory.js';
 import { canActIn, isStaff } from '../../../services/staff.js';
 import { canManage } from '../../../services/offers.js';
+import { act, type Action } from '../../../services/actions.js';
+import { actionButton, onActionAnswering } from '../actions.js';
 import type { BotContext, ConvContext } from '../context.js';
 import { keyboard } from '../render.js';
+import { staffCloseButton } from './offers.js';
 import { askField, FIELDS, type Draft } from './listing-steps.js';
 import { OFFER_MODERATION_NOTE } from './offers-steps.js';
 import { askChoice, askModerationNote, askText, REGISTRATION_HINTS, type Conv } from './questions.js';
@@ -79,8 +82,8 @@ async function staffEditOffer(conv: Conv, ctx: ConvContext, offerId: string): Pr
   if (!ok) await ctx.reply(ctx.t('offers:moderation.already_decided'));
 }
 
-function confirmKeyboard(ctx: BotContext, yes: string, yesData: string, backData: string): InlineKeyboard {
-  return new InlineKeyboard().text(yes, yesData).text(ctx.t('moderation:confirm.back'), backData);
+function confirmKeyboard(ctx: BotContext, yes: string, yesAction: Action, backAction: Action): InlineKeyboard {
+  return actionButton(actionButton(new InlineKeyboard(), yes, yesAction), ctx.t('moderation:confirm.back'), backAction);
 }
 
 export function moderationFeature(plugins: ((ctx: ConvContext, next: () => Promise<void>) => Promise<void>)[]): Composer<BotContext> {
@@ -89,8 +92,7 @@ export function moderationFeature(plugins: ((ctx: ConvContext, next: () => Promi
   c.use(createConversation<BotContext, ConvContext>(staffEdit, { id: STAFF_EDIT, plugins }));
   c.use(createConversation<BotContext, ConvContext>(staffEditOffer, { id: STAFF_EDIT_OFFER, plugins }));
 
-  c.callbackQuery(/^mod:(ok|no|NO|bk|ch|ed):([\w-]+)$/, async (ctx) => {
-    const [, action, id] = ctx.match;
+  onActionAnswering(c, 'listing.moderate', async (ctx, { op: action, listing: id }) => {
     const listing = await ctx.services.directory.byId(id);
     if (!listing || !canActIn(ctx.user, listing.lagId)) {
       return ctx.answerCallbackQuery({ text: ctx.t('common:not_available'), show_alert: true });
@@ -110,7 +112,7 @@ export function moderationFeature(plugins: ((ctx: ConvContext, next: () => Promi
       }
       case 'no':
         // Rejecting is final for the owner: ask first, on the same card.
-        await ctx.editMessageReplyMarkup({ reply_markup: confirmKeyboard(ctx, ctx.t('moderation:confirm.reject'), `mod:NO:${id}`, `mod:bk:${id}`) }).catch(() => undefined);
+        await ctx.editMessageReplyMarkup({ reply_markup: confirmKeyboard(ctx, ctx.t('moderation:confirm.reject'), act('listing.moderate', { op: 'NO', listing: id }), act('listing.moderate', { op: 'bk', listing: id })) }).catch(() => undefined);
         return;
       case 'bk':
         await ctx.editMessageReplyMarkup({ reply_markup: keyboard(ctx.t, ctx.services.directory.moderationCard(listing, 'new').buttons) }).catch(() => undefined);
@@ -125,8 +127,7 @@ export function moderationFeature(plugins: ((ctx: ConvContext, next: () => Promi
   });
 
   // Closing or rejecting an offer from a staff card: "really?" first (runs before the offers feature's handler).
-  c.callbackQuery(/^omod:(cl|no|bk|NO|ed):([\w-]+)$/, async (ctx) => {
-    const [, action, id] = ctx.match;
+  onActionAnswering(c, 'offers.moderate', async (ctx, { op: action, offer: id }) => {
     const offer = await ctx.services.offers.byId(id);
     if (!isStaff(ctx.user) || !offer || !canManage(ctx.user, offer)) {
       return ctx.answerCallbackQuery({ text: ctx.t('common:not_available'), show_alert: true });
@@ -143,14 +144,14 @@ export function moderationFeature(plugins: ((ctx: ConvContext, next: () => Promi
     }
     const back = offer.status === 'pending'
       ? keyboard(ctx.t, ctx.services.offers.moderationCard(offer, 'new', '').buttons)
-      : new InlineKeyboard().text(ctx.t('offers:button.staff_close'), `omod:cl:${id}`);
-    const reply_markup = action === 'cl' ? confirmKeyboard(ctx, ctx.t('moderation:confirm.close'), `omod:CL:${id}`, `omod:bk:${id}`)
-      : action === 'no' ? confirmKeyboard(ctx, ctx.t('moderation:confirm.reject'), `omod:NO:${id}`, `omod:bk:${id}`)
+      : staffCloseButton(ctx, id);
+    const bk = act('offers.moderate', { op: 'bk', offer: id });
+    const reply_markup = action === 'cl' ? confirmKeyboard(ctx, ctx.t('moderation:confirm.close'), act('offers.moderate', { op: 'CL', offer: id }), bk)
+      : action === 'no' ? confirmKeyboard(ctx, ctx.t('moderation:confirm.reject'), act('offers.moderate', { op: 'NO', offer: id }), bk)
         : back;
     await ctx.editMessageReplyMarkup({ reply_markup }).catch(() => undefined);
-  });
-  c.callbackQuery(/^omod:CL:([\w-]+)$/, async (ctx) => {
-    const id = ctx.match[1];
+  }, (a) => ['cl', 'no', 'bk', 'NO', 'ed'].includes(a.op));
+  onActionAnswering(c, 'offers.moderate', async (ctx, { offer: id }) => {
     const offer = await ctx.services.offers.byId(id);
     if (!isStaff(ctx.user) || !offer || !canManage(ctx.user, offer)) {
       return ctx.answerCallbackQuery({ text: ctx.t('common:not_available'), show_alert: true });
@@ -159,6 +160,6 @@ export function moderationFeature(plugins: ((ctx: ConvContext, next: () => Promi
     const closed = await ctx.services.offers.close(ctx.user, id);
     await ctx.editMessageReplyMarkup().catch(() => undefined);
     await ctx.reply(ctx.t('offers:moderation.closed', { title: closed.title }));
-  });
+  }, (a) => a.op === 'CL');
   return c;
 }

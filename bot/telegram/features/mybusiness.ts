@@ -41,7 +41,7 @@ export async function showMyBusiness(ctx: BotContext): Promise<void> {
   if (listing.status === 'published') {
     rows.push([{ label: text('mybusiness:public_page'), url: ctx.services.directory.publicLink(listing) }]);
     // The printable poster (features/posters.ts answers this intent).
-    rows.push([{ label: text('poster:button'), intent: 'biz:poster' }]);
+    rows.push([{ label: text('poster:button'), action: act('poster.business') }]);
   }
   await replyOut(ctx, { text: ctx.services.directory.summary(listing), buttons: rows, ...(listing.logoId ? { photo: { blobId: listing.logoId } } : {}) });
 }

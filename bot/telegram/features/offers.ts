@@ -6,10 +6,10 @@
 import { createConversation } from '@grammyjs/conversations';
 import { Composer, InlineKeyboard } from 'grammy';
 import type { Offer } from '../../../models/offer.js';
-import { CADENCES, type Cadence } from '../../../models/user.js';
+import { CADENCES } from '../../../models/user.js';
 import { canEdit, canExtend, canManage, OfferError } from '../../../services/offers.js';
 import { act } from '../../../services/actions.js';
-import { actionButton } from '../actions.js';
+import { actionButton, onAction, onActionAnswering } from '../actions.js';
 import { isStaff } from '../../../services/staff.js';
 import type { BotContext, ConvContext } from '../context.js';
 import { keyboard, renderText } from '../render.js';
@@ -27,11 +27,12 @@ const LIST_LIMIT = 10;
 
 function ownerButtons(ctx: BotContext, o: Offer): InlineKeyboard {
   const kb = new InlineKeyboard();
-  if (canEdit(o)) kb.text(ctx.t('offers:button.edit'), `ofe:${o._id}`);
-  if (o.status === 'published') kb.text(ctx.t('offers:button.pause'), `ofp:${o._id}`);
-  if (o.status === 'paused') kb.text(ctx.t('offers:button.resume'), `ofr:${o._id}`);
-  if (canExtend(o)) kb.text(ctx.t('offers:button.extend'), `ofx:${o._id}`);
-  if (o.status !== 'closed') kb.text(ctx.t('offers:button.close'), `ofc:${o._id}`);
+  const offer = o._id;
+  if (canEdit(o)) actionButton(kb, ctx.t('offers:button.edit'), act('offers.edit', { offer }));
+  if (o.status === 'published') actionButton(kb, ctx.t('offers:button.pause'), act('offers.pause', { offer }));
+  if (o.status === 'paused') actionButton(kb, ctx.t('offers:button.resume'), act('offers.resume', { offer }));
+  if (canExtend(o)) actionButton(kb, ctx.t('offers:button.extend'), act('offers.extend', { offer }));
+  if (o.status !== 'closed') actionButton(kb, ctx.t('offers:button.close'), act('offers.close', { offer }));
   return kb;
 }
 
@@ -60,12 +61,17 @@ async function listLagOffers(ctx: BotContext): Promise<void> {
     return;
   }
   await replyOfferList(ctx, await ctx.services.offers.live(ctx.user, LIST_LIMIT), { header: 'offers:staff_list.header', none: 'offers:staff_list.none' },
-    (o) => new InlineKeyboard().text(ctx.t('offers:button.staff_close'), `omod:cl:${o._id}`));
+    (o) => staffCloseButton(ctx, o._id));
+}
+
+/** Staff: close a live offer (asks first). */
+export function staffCloseButton(ctx: BotContext, offer: string): InlineKeyboard {
+  return actionButton(new InlineKeyboard(), ctx.t('offers:button.staff_close'), act('offers.moderate', { op: 'cl', offer }));
 }
 
 async function showCadence(ctx: BotContext): Promise<void> {
   const kb = new InlineKeyboard();
-  for (const c of CADENCES) kb.text(`${ctx.user.matchCadence === c ? '✅ ' : ''}${ctx.t(`offers:cadence.${c}`)}`, `cad:${c}`);
+  for (const cadence of CADENCES) actionButton(kb, `${ctx.user.matchCadence === cadence ? '✅ ' : ''}${ctx.t(`offers:cadence.${cadence}`)}`, act('cadence', { cadence }));
   await ctx.reply(ctx.t('offers:notifications.current', { cadence: ctx.t(`offers:cadence.${ctx.user.matchCadence}`) }), { reply_markup: kb });
 }
 
@@ -107,46 +113,39 @@ export function offersFeature(plugins: Plugins): Composer<BotContext> {
   c.command('matches', showMatches);
   c.command('notifications', showCadence);
   c.command('lagoffers', listLagOffers);
-  c.callbackQuery('ofl', async (ctx) => {
-    await ctx.answerCallbackQuery();
-    await listOffers(ctx);
-  });
+  onAction(c, 'offers.mine', (ctx) => listOffers(ctx));
 
   // Owner actions on /offers cards and reminders.
-  c.callbackQuery(/^ofe:([\w-]+)$/, async (ctx) => {
-    await ctx.answerCallbackQuery();
-    const id = ctx.match[1];
+  onAction(c, 'offers.edit', async (ctx, { offer }) => {
     const kb = new InlineKeyboard();
-    for (const code of Object.keys(EDITABLE) as EditableCode[]) kb.text(ctx.t(`offers:edit.field.${EDITABLE[code]}`), `ofef:${id}:${code}`);
+    for (const field of Object.keys(EDITABLE) as EditableCode[]) actionButton(kb, ctx.t(`offers:edit.field.${EDITABLE[field]}`), act('offers.editField', { offer, field }));
     await ctx.reply(ctx.t('offers:edit.choose'), { reply_markup: kb });
   });
-  c.callbackQuery(/^ofef:([\w-]+):([tdk])$/, async (ctx) => {
-    const [, id, code] = ctx.match;
+  onActionAnswering(c, 'offers.editField', async (ctx, { offer: id, field }) => {
     const offer = await ctx.services.offers.byId(id);
     if (!offer || offer.ownerId !== ctx.user._id) return ctx.answerCallbackQuery({ text: ctx.t('offers:error.not_found'), show_alert: true });
     await ctx.answerCallbackQuery();
-    await ctx.conversation.enter(EDIT_OFFER, id, code);
+    await ctx.conversation.enter(EDIT_OFFER, id, field);
   });
-  c.callbackQuery(/^ofp:([\w-]+)$/, (ctx) => ownerAction(ctx, async () => {
-    await ctx.services.offers.pause(ctx.user, ctx.match[1]);
+  onActionAnswering(c, 'offers.pause', (ctx, { offer }) => ownerAction(ctx, async () => {
+    await ctx.services.offers.pause(ctx.user, offer);
     return ctx.t('offers:done.paused');
   }));
-  c.callbackQuery(/^ofr:([\w-]+)$/, (ctx) => ownerAction(ctx, async () => {
-    await ctx.services.offers.resume(ctx.user, ctx.match[1]);
+  onActionAnswering(c, 'offers.resume', (ctx, { offer }) => ownerAction(ctx, async () => {
+    await ctx.services.offers.resume(ctx.user, offer);
     return ctx.t('offers:done.resumed');
   }));
-  c.callbackQuery(/^ofx:([\w-]+)$/, (ctx) => ownerAction(ctx, async () => {
-    const o = await ctx.services.offers.extend(ctx.user, ctx.match[1]);
+  onActionAnswering(c, 'offers.extend', (ctx, { offer }) => ownerAction(ctx, async () => {
+    const o = await ctx.services.offers.extend(ctx.user, offer);
     return ctx.t('offers:done.extended', { date: o.validUntil.toISOString().slice(0, 10) });
   }));
-  c.callbackQuery(/^ofc:([\w-]+)$/, (ctx) => ownerAction(ctx, async () => {
-    await ctx.services.offers.close(ctx.user, ctx.match[1]);
+  onActionAnswering(c, 'offers.close', (ctx, { offer }) => ownerAction(ctx, async () => {
+    await ctx.services.offers.close(ctx.user, offer);
     return ctx.t('offers:done.closed');
   }));
 
-  // Staff moderation: admins anywhere, staff inside their LAG.
-  c.callbackQuery(/^omod:(ok|no|ch|cl):([\w-]+)$/, async (ctx) => {
-    const [, action, id] = ctx.match;
+  // Staff moderation: admins anywhere, staff inside their LAG (close and reject are confirmed in moderation.ts first).
+  onActionAnswering(c, 'offers.moderate', async (ctx, { op: action, offer: id }) => {
     const offer = await ctx.services.offers.byId(id);
     if (!isStaff(ctx.user) || !offer || !canManage(ctx.user, offer)) {
       return ctx.answerCallbackQuery({ text: ctx.t('common:not_available'), show_alert: true });
@@ -168,16 +167,15 @@ export function offersFeature(plugins: Plugins): Composer<BotContext> {
     if (action === 'ok') {
       const done = await ctx.services.offers.moderate(ctx.user, id, 'approve');
       await ctx.reply(done ? ctx.t('offers:moderation.done.approve', { title: done.title }) : ctx.t('offers:moderation.already_decided'),
-        done ? { reply_markup: new InlineKeyboard().text(ctx.t('offers:button.staff_close'), `omod:cl:${id}`) } : undefined);
+        done ? { reply_markup: staffCloseButton(ctx, id) } : undefined);
       return;
     }
     await ctx.conversation.enter(OFFER_MODERATION_NOTE, id, action === 'no' ? 'reject' : 'request_changes');
-  });
+  }, (a) => ['ok', 'no', 'ch', 'cl'].includes(a.op));
 
   // Match cards.
-  c.callbackQuery(/^mt:([yn]):([\w-]+)$/, async (ctx) => {
-    const [, what, id] = ctx.match;
-    if (what === 'n') {
+  onActionAnswering(c, 'match.answer', async (ctx, { op, match: id }) => {
+    if (op === 'n') {
       const ok = await ctx.services.matching.notRelevant(ctx.user, id);
       await ctx.answerCallbackQuery({ text: ctx.t(ok ? 'offers:hidden' : 'offers:interest.unavailable') });
       await ctx.editMessageReplyMarkup().catch(() => undefined);
@@ -188,24 +186,18 @@ export function offersFeature(plugins: Plugins): Composer<BotContext> {
     if (result !== 'already') await ctx.editMessageReplyMarkup().catch(() => undefined);
     await ctx.reply(ctx.t(`offers:interest.${result}`));
   });
-  c.callbackQuery('mt:more', async (ctx) => {
-    await ctx.answerCallbackQuery();
+  onAction(c, 'match.more', async (ctx) => {
     await ctx.editMessageReplyMarkup().catch(() => undefined);
     if ((await ctx.services.matching.deliverNew(ctx.user, ctx.services.clock.now(), false)) === 0) await ctx.reply(ctx.t('offers:matches.none'), { reply_markup: browseButton(ctx) });
   });
-  c.callbackQuery(/^ix:([yn]):([\w-]+)$/, async (ctx) => {
-    const [, what, id] = ctx.match;
-    await ctx.answerCallbackQuery();
-    const result = await ctx.services.matching.answer(ctx.user, id, what === 'y');
+  onAction(c, 'intro.answer', async (ctx, { op, intro }) => {
+    const result = await ctx.services.matching.answer(ctx.user, intro, op === 'y');
     await ctx.editMessageReplyMarkup().catch(() => undefined);
     await ctx.reply(ctx.t(`offers:interest.${result}`));
   });
 
-  c.callbackQuery(/^cad:(\w+)$/, async (ctx) => {
-    const cadence = ctx.match[1] as Cadence;
-    if (!CADENCES.includes(cadence)) return ctx.answerCallbackQuery({ text: ctx.t('common:expired_button') });
+  onAction(c, 'cadence', async (ctx, { cadence }) => {
     await ctx.services.matching.setCadence(ctx.user._id, cadence);
-    await ctx.answerCallbackQuery();
     await ctx.editMessageReplyMarkup().catch(() => undefined);
     await ctx.reply(ctx.t('offers:notifications.changed', { cadence: ctx.t(`offers:cadence.${cadence}`) }));
   });

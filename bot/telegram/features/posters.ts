@@ -10,6 +10,8 @@ import { posterForBusiness, posterForLag, renderPosterPdf } from '../../../servi
 import { hoursText } from '../../../services/profile.js';
 import { canActIn, hasStaffTools, scopeOf } from '../../../services/staff.js';
 import { lag, lags } from '../../../services/territories.js';
+import { act } from '../../../services/actions.js';
+import { actionButton, onAction } from '../actions.js';
 import type { BotContext } from '../context.js';
 import { keyboard, renderText } from '../render.js';
 import { REGISTRATION } from './registration.js';
@@ -80,22 +82,17 @@ export function posterFeature(): Composer<BotContext> {
     if (scope) return sendLagPoster(ctx, scope);
     const kb = new InlineKeyboard();
     lags.forEach((l, i) => {
-      kb.text(ctx.t(`territory:lag.${l.id}`), `pst:${l.id}`);
+      actionButton(kb, ctx.t(`territory:lag.${l.id}`), act('poster.lag', { lag: l.id }));
       if (i % 2 === 1) kb.row();
     });
     await ctx.reply(ctx.t('poster:pick_lag'), { reply_markup: kb });
   });
 
-  c.callbackQuery(/^pst:([a-z0-9-]{1,60})$/, async (ctx) => {
-    await ctx.answerCallbackQuery();
-    const lagId = ctx.match[1];
-    if (!lag(lagId) || !canActIn(ctx.user, lagId)) return;
+  onAction(c, 'poster.lag', async (ctx, { lag: lagId }) => {
+    if (!lag(lagId) || !canActIn(ctx.user, lagId)) return ctx.reply(ctx.t('common:not_available'));
     await sendLagPoster(ctx, lagId);
   });
 
-  c.callbackQuery('biz:poster', async (ctx) => {
-    await ctx.answerCallbackQuery();
-    await sendBusinessPoster(ctx);
-  });
+  onAction(c, 'poster.business', (ctx) => sendBusinessPoster(ctx));
   return c;
 }

@@ -11,6 +11,8 @@ import { reportView, type ReportView } from '../../../services/report/view.js';
 import { sendTimeZone } from '../../../services/broadcast/time.js';
 import { scopeOf } from '../../../services/staff.js';
 import { lag, lags } from '../../../services/territories.js';
+import { act } from '../../../services/actions.js';
+import { actionButton, onActionAnswering } from '../actions.js';
 import type { BotContext } from '../context.js';
 import { fit, TEXT_LIMIT } from '../render.js';
 import { staffOnly } from './staff.js';
@@ -54,10 +56,10 @@ function handler(withFiles: boolean) {
     const kb = new InlineKeyboard();
     const kind = withFiles ? 'r' : 's';
     lags.forEach((l, i) => {
-      kb.text(l.names[ctx.locale], `rep:${kind}:${l.id}:${period.label}`);
+      actionButton(kb, l.names[ctx.locale], act('staff.report', { what: kind, lag: l.id, period: period.label }));
       if (i % 2 === 1) kb.row();
     });
-    kb.row().text(ctx.t('report:all'), `rep:${kind}:all:${period.label}`);
+    actionButton(kb.row(), ctx.t('report:all'), act('staff.report', { what: kind, lag: 'all', period: period.label }));
     await ctx.reply(ctx.t('report:pick'), { reply_markup: kb });
   });
 }
@@ -66,14 +68,13 @@ export function reportsFeature(): Composer<BotContext> {
   const c = new Composer<BotContext>();
   c.command('stats', handler(false));
   c.command('report', handler(true));
-  c.callbackQuery(/^rep:([sr]):([\w-]+):([\w-]{1,12})$/, staffOnly(async (ctx) => {
-    const [, kind, lagArg, label] = ctx.match!;
+  onActionAnswering(c, 'staff.report', (ctx0, { what: kind, lag: lagArg, period: label }) => staffOnly(async (ctx) => {
     await ctx.answerCallbackQuery();
     const lagId = lagArg === 'all' || !lag(lagArg) ? undefined : lagArg;
     const period = parsePeriod(label, ctx.services.clock.now(), sendTimeZone(lagId));
     if (!period) return ctx.reply(ctx.t('report:usage'));
     await ctx.editMessageReplyMarkup().catch(() => undefined);
     await send(ctx, lagId, period, kind === 'r');
-  }, { admin: true }));
+  }, { admin: true })(ctx0));
   return c;
 }

@@ -6,18 +6,22 @@
 import { createConversation } from '@grammyjs/conversations';
 import { Composer, InlineKeyboard, InputFile } from 'grammy';
 import type { Listing } from '../../../models/listing.js';
-import { CHECKLIST_STEPS, type ChecklistStep } from '../../../models/product.js';
+import { CHECKLIST_STEPS, PRODUCT_EDIT_FIELDS, type ChecklistStep, type ProductEditField } from '../../../models/product.js';
+import { act, type Action } from '../../../services/actions.js';
 import { resolveText } from '../../../services/messages.js';
 import type { ProductDraft } from '../../../services/catalog/service.js';
 import { ProductNotFound, PushUnavailable } from '../../../services/catalog/service.js';
 import { isStaff } from '../../../services/staff.js';
+import { parseRate } from '../../../services/catalog/money.js';
+import { lag } from '../../../services/territories.js';
+import { actionButton, onAction } from '../actions.js';
 import type { BotContext, ConvContext } from '../context.js';
 import { CAPTION_LIMIT, fit, TEXT_LIMIT } from '../render.js';
+import { displayPrice } from '../../../services/catalog/money.js';
 import { waitText, type Conv } from './questions.js';
-import {
-  checklistText, homeKeyboard, problemLines, productCard, productKeyboard, PRODUCT_FIELDS, type ProductFieldCode,
-} from './shop-render.js';
-import { addOrder, askProductField, FIELD_KEYS, SHOP_HINTS, SKIP, type Draft, type ListingFacts } from './shop-steps.js';
+import { staffOnly } from './staff.js';
+import { checklistText, homeKeyboard, leiIn, problemLines, productCard, productKeyboard } from './shop-render.js';
+import { askNewProduct, askProductField, FIELD_KEYS, SHOP_HINTS, SKIP, type Draft, type ListingFacts } from './shop-steps.js';
 
 export const ADD_PRODUCT = 'shopAddProduct';
 export const EDIT_PRODUCT = 'shopEditProduct';
@@ -29,6 +33,16 @@ type Plugins = ((ctx: ConvContext, next: () => Promise<void>) => Promise<void>)[
 
 const facts = (l: Listing): ListingFacts => ({ id: l._id, name: l.name, country: l.country });
 
+/** A keyboard of typed actions, `rows` of [label, action]. */
+function keyboard(rows: [label: string, action: Action][][]): InlineKeyboard {
+  const kb = new InlineKeyboard();
+  rows.forEach((row, i) => {
+    if (i) kb.row();
+    for (const [label, action] of row) actionButton(kb, label, action);
+  });
+  return kb;
+}
+
 function withoutNulls<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined)) as T;
 }
@@ -39,15 +53,23 @@ async function afterSave(conv: Conv, ctx: ConvContext, productId: string, key: s
     const listing = await outside.services.directory.byOwner(outside.user._id);
     const p = listing ? await outside.services.catalog.byId(listing._id, productId) : null;
     if (!listing || !p) return null;
-    return { title: p.title, problems: outside.services.catalog.problems(p, listing), published: listing.status === 'published' };
+    await outside.services.catalog.refreshRate();
+    const note = outside.services.catalog.feedPriceNote(p);
+    return {
+      title: p.title, problems: outside.services.catalog.problems(p, listing), published: listing.status === 'published',
+      price: displayPrice(p, leiIn(outside.t)), note: note ? resolveText(outside.t, note) : undefined,
+    };
   });
   if (!verdict) return;
-  const lines = [ctx.t(key, { title: verdict.title })];
+  const lines = [ctx.t(key, { title: verdict.title }), ctx.t('shop:card.price', { value: verdict.price })];
+  if (verdict.note) lines.push(verdict.note);
   if (verdict.problems.length) lines.push('', ctx.t('shop:card.not_in_feed'), problemLines(ctx.t, verdict.problems));
   else lines.push('', ctx.t(verdict.published ? 'shop:card.in_feed' : 'shop:card.in_feed_after_publish'));
   await ctx.reply(fit(lines.join('\n'), TEXT_LIMIT), {
-    reply_markup: new InlineKeyboard().text(ctx.t('shop:button.open'), `sp:p:${productId}`).text(ctx.t('shop:button.add_another'), 'sp:add').row()
-      .text(ctx.t('shop:button.home'), 'sp:home'),
+    reply_markup: keyboard([
+      [[ctx.t('shop:button.open'), act('shop.product', { product: productId })], [ctx.t('shop:button.add_another'), act('shop.add')]],
+      [[ctx.t('shop:button.home'), act('shop.home')]],
+    ]),
   });
 }
 
@@ -59,7 +81,7 @@ async function addProduct(conv: Conv, ctx: ConvContext): Promise<void> {
   if (!listing) return;
   await ctx.reply(ctx.t('shop:add_intro'));
   const draft: Draft = { availability: 'in stock', condition: 'new' };
-  for (const field of addOrder(listing)) await askProductField(conv, ctx, field, draft, listing);
+  await askNewProduct(conv, ctx, draft, listing);
   const id = await conv.external(async (outside) => {
     const l = await outside.services.directory.byOwner(outside.user._id);
     if (!l) return null;
@@ -68,7 +90,7 @@ async function addProduct(conv: Conv, ctx: ConvContext): Promise<void> {
   if (id) await afterSave(conv, ctx, id, 'shop:added');
 }
 
-async function editProduct(conv: Conv, ctx: ConvContext, productId: string, field: ProductFieldCode): Promise<void> {
+async function editProduct(conv: Conv, ctx: ConvContext, productId: string, field: ProductEditField): Promise<void> {
   const start = await conv.external(async (outside) => {
     const l = await outside.services.directory.byOwner(outside.user._id);
     const p = l ? await outside.services.catalog.byId(l._id, productId) : null;
@@ -76,7 +98,7 @@ async function editProduct(conv: Conv, ctx: ConvContext, productId: string, fiel
     const { title, description, priceMinor, currency, mdlMinor, salePriceMinor, availability, condition, photos, brand, googleCategory } = p;
     return { listing: facts(l), draft: { title, description, priceMinor, currency, mdlMinor, salePriceMinor, availability, condition, photos, brand, googleCategory } as Draft };
   });
-  if (!start || !PRODUCT_FIELDS.includes(field)) return;
+  if (!start || !PRODUCT_EDIT_FIELDS.includes(field)) return;
   const draft = start.draft;
   await askProductField(conv, ctx, field, draft, start.listing);
   const patch: Record<string, unknown> = {};
@@ -96,7 +118,7 @@ async function editProduct(conv: Conv, ctx: ConvContext, productId: string, fiel
 }
 
 async function setCatalog(conv: Conv, ctx: ConvContext): Promise<void> {
-  await ctx.reply(ctx.t('shop:ask.catalog_id'), { reply_markup: new InlineKeyboard().text(ctx.t('shop:clear'), SKIP) });
+  await ctx.reply(ctx.t('shop:ask.catalog_id'), { reply_markup: keyboard([[[ctx.t('shop:clear'), act('shop.skip')]]]) });
   let value: string | null = null;
   for (;;) {
     const answer = await waitText(conv, ctx, SHOP_HINTS, { skip: SKIP });
@@ -113,7 +135,7 @@ async function setCatalog(conv: Conv, ctx: ConvContext): Promise<void> {
     if (l) await outside.services.catalog.setCatalogId(l, value);
   });
   await ctx.reply(value ? ctx.t('shop:catalog_saved', { id: value }) : ctx.t('shop:catalog_cleared'), {
-    reply_markup: new InlineKeyboard().text(ctx.t('shop:button.push'), 'sp:push').text(ctx.t('shop:button.home'), 'sp:home'),
+    reply_markup: keyboard([[[ctx.t('shop:button.push'), act('shop.push')], [ctx.t('shop:button.home'), act('shop.home')]]]),
   });
 }
 
@@ -147,14 +169,14 @@ async function setToken(conv: Conv, ctx: ConvContext): Promise<void> {
     }
   });
   await ctx.reply(ctx.t(saved ? 'shop:token_saved' : 'shop:push_disabled'), {
-    reply_markup: new InlineKeyboard().text(ctx.t('shop:button.push'), 'sp:push'),
+    reply_markup: keyboard([[[ctx.t('shop:button.push'), act('shop.push')]]]),
   });
 }
 
 async function ownListing(ctx: BotContext): Promise<Listing | null> {
   const listing = await ctx.services.directory.byOwner(ctx.user._id);
   if (!listing) {
-    await ctx.reply(ctx.t('shop:no_listing'), { reply_markup: new InlineKeyboard().text(ctx.t('common:menu.register'), 'menu:register') });
+    await ctx.reply(ctx.t('shop:no_listing'), { reply_markup: keyboard([[[ctx.t('common:menu.register'), act('menu', { to: 'register' })]]]) });
   }
   return listing;
 }
@@ -181,9 +203,10 @@ export async function showShop(ctx: BotContext): Promise<void> {
 async function showList(ctx: BotContext, page: number): Promise<void> {
   const listing = await ownListing(ctx);
   if (!listing) return;
+  await ctx.services.catalog.refreshRate();
   const products = await ctx.services.catalog.list(listing._id);
   if (!products.length) {
-    await ctx.reply(ctx.t('shop:list_empty'), { reply_markup: new InlineKeyboard().text(ctx.t('shop:button.add'), 'sp:add') });
+    await ctx.reply(ctx.t('shop:list_empty'), { reply_markup: keyboard([[[ctx.t('shop:button.add'), act('shop.add')]]]) });
     return;
   }
   const pages = Math.ceil(products.length / PAGE);
@@ -196,12 +219,13 @@ async function showList(ctx: BotContext, page: number): Promise<void> {
     const bad = ctx.services.catalog.problems(prod, listing).length > 0;
     const mark = prod.status === 'paused' ? '⏸' : bad ? '⚠️' : '✅';
     lines.push(`${n}. ${mark} ${fit(prod.title, 60)} — ${ctx.services.catalog.view(prod, listing).priceText}`);
-    kb.text(`${n}. ${fit(prod.title, 30)}`, `sp:p:${prod._id}`).row();
+    actionButton(kb, `${n}. ${fit(prod.title, 30)}`, act('shop.product', { product: prod._id })).row();
   });
   lines.push('', ctx.t('shop:list_legend'));
-  if (p > 0) kb.text('◀️', `sp:list:${p - 1}`);
-  if (p < pages - 1) kb.text('▶️', `sp:list:${p + 1}`);
-  kb.row().text(ctx.t('shop:button.add'), 'sp:add').text(ctx.t('shop:button.home'), 'sp:home');
+  if (p > 0) actionButton(kb, '◀️', act('shop.list', { page: p - 1 }));
+  if (p < pages - 1) actionButton(kb, '▶️', act('shop.list', { page: p + 1 }));
+  actionButton(kb.row(), ctx.t('shop:button.add'), act('shop.add'));
+  actionButton(kb, ctx.t('shop:button.home'), act('shop.home'));
   await ctx.reply(fit(lines.join('\n'), TEXT_LIMIT), { reply_markup: kb });
 }
 
@@ -213,7 +237,9 @@ async function showProduct(ctx: BotContext, productId: string): Promise<void> {
     await ctx.reply(ctx.t('shop:product_gone'));
     return;
   }
-  const card = productCard(ctx.t, p, listing, ctx.services.catalog.problems(p, listing));
+  await ctx.services.catalog.refreshRate();
+  const note = ctx.services.catalog.feedPriceNote(p);
+  const card = productCard(ctx.t, p, listing, ctx.services.catalog.problems(p, listing), note && resolveText(ctx.t, note));
   const kb = productKeyboard(ctx.t, p);
   const blob = p.photos[0] ? await ctx.services.store.blobs.get(p.photos[0].blobId) : null;
   if (blob) await ctx.replyWithPhoto(new InputFile(blob.data), { caption: fit(card, CAPTION_LIMIT), reply_markup: kb });
@@ -225,9 +251,10 @@ function instructions(ctx: BotContext, feedUrl: string, s: { checklist: Record<C
     ctx.t('shop:instructions.feedAdded', { url: feedUrl }), '', ctx.t('shop:instructions.productsValid')].join('\n');
   const kb = new InlineKeyboard();
   CHECKLIST_STEPS.forEach((step) => {
-    kb.text(`${s.checklist[step] ? '✅' : '⬜'} ${ctx.t(`shop:step_short.${step}`)}`, `sp:ck:${step}`).row();
+    actionButton(kb, `${s.checklist[step] ? '✅' : '⬜'} ${ctx.t(`shop:step_short.${step}`)}`, act('shop.check', { step })).row();
   });
-  kb.text(ctx.t('shop:button.catalog_id'), 'sp:cat').row().text(ctx.t('shop:button.home'), 'sp:home');
+  actionButton(kb, ctx.t('shop:button.catalog_id'), act('shop.catalog')).row();
+  actionButton(kb, ctx.t('shop:button.home'), act('shop.home'));
   return { text: fit(text, TEXT_LIMIT), kb };
 }
 
@@ -236,7 +263,7 @@ async function showPush(ctx: BotContext): Promise<void> {
   if (!listing) return;
   const catalog = ctx.services.catalog;
   if (!catalog.pushEnabled) {
-    await ctx.reply(ctx.t('shop:push_disabled'), { reply_markup: new InlineKeyboard().text(ctx.t('shop:button.feed'), 'sp:feed').text(ctx.t('shop:button.home'), 'sp:home') });
+    await ctx.reply(ctx.t('shop:push_disabled'), { reply_markup: keyboard([[[ctx.t('shop:button.feed'), act('shop.feed')], [ctx.t('shop:button.home'), act('shop.home')]]]) });
     return;
   }
   const s = await catalog.settingsFor(listing);
@@ -246,10 +273,10 @@ async function showPush(ctx: BotContext): Promise<void> {
     lines.push(...(await catalog.pushReportText(listing._id, s.lastPush)).map((x) => resolveText(ctx.t, x)));
   }
   lines.push('', ctx.t('shop:push.explain'));
-  const kb = new InlineKeyboard().text(ctx.t('shop:button.catalog_id'), 'sp:cat').text(ctx.t('shop:button.token'), 'sp:tok').row();
-  if (catalog.pushConfigured(s)) kb.text(ctx.t('shop:button.push_now'), 'sp:pushnow').row();
-  if (s.accessTokenEnc) kb.text(ctx.t('shop:button.token_remove'), 'sp:tokdel').row();
-  kb.text(ctx.t('shop:button.home'), 'sp:home');
+  const kb = keyboard([[[ctx.t('shop:button.catalog_id'), act('shop.catalog')], [ctx.t('shop:button.token'), act('shop.token')]]]).row();
+  if (catalog.pushConfigured(s)) actionButton(kb, ctx.t('shop:button.push_now'), act('shop.pushNow')).row();
+  if (s.accessTokenEnc) actionButton(kb, ctx.t('shop:button.token_remove'), act('shop.tokenDelete')).row();
+  actionButton(kb, ctx.t('shop:button.home'), act('shop.home'));
   await ctx.reply(fit(lines.join('\n'), TEXT_LIMIT), { reply_markup: kb });
 }
 
@@ -261,69 +288,74 @@ export function shopFeature(plugins: Plugins): Composer<BotContext> {
   c.use(createConversation<BotContext, ConvContext>(setToken, { id: SET_TOKEN, plugins }));
 
   c.command('shop', showShop);
-  const cb = (data: string | RegExp, handler: (ctx: BotContext & { match: RegExpMatchArray | string }) => Promise<unknown>) =>
-    c.callbackQuery(data, async (ctx) => {
-      await ctx.answerCallbackQuery().catch(() => undefined);
-      await handler(ctx as BotContext & { match: RegExpMatchArray | string });
-    });
-
-  cb('sp:home', (ctx) => showShop(ctx));
-  cb(/^sp:list:(\d+)$/, (ctx) => showList(ctx, Number((ctx.match as RegExpMatchArray)[1])));
-  cb(/^sp:p:([\w-]{1,40})$/, (ctx) => showProduct(ctx, (ctx.match as RegExpMatchArray)[1]));
-  cb('sp:add', async (ctx) => {
+  // LAG staff: the lei → euro rate prices in lei go into the Meta feeds at (Meta documents no MDL).
+  c.command('rate', staffOnly(async (ctx) => {
+    // The rate is about lei: Moldovan LAGs' staff and admins set it.
+    if (ctx.user.role !== 'admin' && lag(ctx.user.lagId ?? '')?.country !== 'MD') return ctx.reply(ctx.t('common:not_available'));
+    const arg = String(ctx.match ?? '').trim();
+    if (!arg) {
+      const rate = await ctx.services.catalog.refreshRate();
+      const now = rate ? ctx.t('shop:rate.current', { rate: rate.rate, date: rate.setAt }) : ctx.t('shop:rate.none');
+      return ctx.reply(`${now}\n\n${ctx.t('shop:rate.usage')}`);
+    }
+    const rate4 = parseRate(arg);
+    if (rate4 === undefined) return ctx.reply(ctx.t('shop:rate.invalid'));
+    const rate = await ctx.services.catalog.setRate(rate4, { userId: ctx.user._id, lagId: ctx.user.lagId });
+    await ctx.reply(ctx.t('shop:rate.saved', { rate: rate.rate, example: ctx.services.catalog.rateExample(leiIn(ctx.t)) }));
+  }));
+  // Every /shop button is a typed action (services/actions.ts); the codes are those of the older `sp:*` buttons.
+  onAction(c, 'shop.home', (ctx) => showShop(ctx));
+  onAction(c, 'shop.list', (ctx, a) => showList(ctx, a.page));
+  onAction(c, 'shop.product', (ctx, a) => showProduct(ctx, a.product));
+  onAction(c, 'shop.add', async (ctx) => {
     if (await ownListing(ctx)) await ctx.conversation.enter(ADD_PRODUCT);
   });
-  cb(/^sp:e:([\w-]{1,40}):(\w+)$/, async (ctx) => {
-    const [, id, field] = ctx.match as RegExpMatchArray;
+  onAction(c, 'shop.edit', async (ctx, a) => {
     const listing = await ownListing(ctx);
-    if (!listing || !PRODUCT_FIELDS.includes(field as ProductFieldCode)) return;
-    if (!(await ctx.services.catalog.byId(listing._id, id))) return ctx.reply(ctx.t('shop:product_gone'));
-    await ctx.conversation.enter(EDIT_PRODUCT, id, field);
+    if (!listing) return;
+    if (!(await ctx.services.catalog.byId(listing._id, a.product))) return ctx.reply(ctx.t('shop:product_gone'));
+    await ctx.conversation.enter(EDIT_PRODUCT, a.product, a.field === 'mdl' ? 'price' : a.field);
   });
-  cb(/^sp:st:([\w-]{1,40})$/, async (ctx) => {
-    const id = (ctx.match as RegExpMatchArray)[1];
+  onAction(c, 'shop.pause', async (ctx, { product: id }) => {
     const listing = await ownListing(ctx);
     const p = listing ? await ctx.services.catalog.byId(listing._id, id) : null;
     if (!listing || !p) return ctx.reply(ctx.t('shop:product_gone'));
     const status = p.status === 'paused' ? 'active' : 'paused';
     await ctx.services.catalog.setStatus(listing._id, id, status);
     await ctx.reply(ctx.t(status === 'paused' ? 'shop:paused' : 'shop:resumed', { title: p.title }), {
-      reply_markup: new InlineKeyboard().text(ctx.t('shop:button.open'), `sp:p:${id}`).text(ctx.t('shop:button.back'), 'sp:list:0'),
+      reply_markup: keyboard([[[ctx.t('shop:button.open'), act('shop.product', { product: id })], [ctx.t('shop:button.back'), act('shop.list', { page: 0 })]]]),
     });
   });
-  cb(/^sp:del:([\w-]{1,40})$/, async (ctx) => {
-    const id = (ctx.match as RegExpMatchArray)[1];
+  onAction(c, 'shop.delete', async (ctx, { product: id }) => {
     const listing = await ownListing(ctx);
     const p = listing ? await ctx.services.catalog.byId(listing._id, id) : null;
     if (!p) return ctx.reply(ctx.t('shop:product_gone'));
     await ctx.reply(ctx.t('shop:delete_confirm', { title: p.title }), {
-      reply_markup: new InlineKeyboard().text(ctx.t('shop:button.delete_yes'), `sp:delok:${id}`).text(ctx.t('shop:button.delete_no'), `sp:p:${id}`),
+      reply_markup: keyboard([[[ctx.t('shop:button.delete_yes'), act('shop.deleteOk', { product: id })], [ctx.t('shop:button.delete_no'), act('shop.product', { product: id })]]]),
     });
   });
-  cb(/^sp:delok:([\w-]{1,40})$/, async (ctx) => {
-    const id = (ctx.match as RegExpMatchArray)[1];
+  onAction(c, 'shop.deleteOk', async (ctx, { product: id }) => {
     const listing = await ownListing(ctx);
     const p = listing ? await ctx.services.catalog.byId(listing._id, id) : null;
     if (!listing || !p || !(await ctx.services.catalog.remove(listing._id, id))) return ctx.reply(ctx.t('shop:product_gone'));
-    await ctx.reply(ctx.t('shop:deleted', { title: p.title }), { reply_markup: new InlineKeyboard().text(ctx.t('shop:button.back'), 'sp:list:0') });
+    await ctx.reply(ctx.t('shop:deleted', { title: p.title }), { reply_markup: keyboard([[[ctx.t('shop:button.back'), act('shop.list', { page: 0 })]]]) });
   });
-  cb('sp:steps', async (ctx) => {
+  onAction(c, 'shop.steps', async (ctx) => {
     const listing = await ownListing(ctx);
     if (!listing) return;
     const s = await ctx.services.catalog.settingsFor(listing);
     const { text, kb } = instructions(ctx, ctx.services.catalog.feedUrl(s), s);
     await ctx.reply(text, { reply_markup: kb, link_preview_options: { is_disabled: true } });
   });
-  cb(/^sp:ck:(\w+)$/, async (ctx) => {
-    const step = (ctx.match as RegExpMatchArray)[1] as ChecklistStep;
+  onAction(c, 'shop.check', async (ctx, { step }) => {
     const listing = await ownListing(ctx);
-    if (!listing || !CHECKLIST_STEPS.includes(step)) return;
+    if (!listing || !CHECKLIST_STEPS.includes(step as ChecklistStep)) return;
     const before = await ctx.services.catalog.settingsFor(listing);
     const s = await ctx.services.catalog.setChecklist(listing, step, !before.checklist[step]);
     const { kb } = instructions(ctx, ctx.services.catalog.feedUrl(s), s);
     if (ctx.callbackQuery?.message) await ctx.editMessageReplyMarkup({ reply_markup: kb }).catch(() => undefined);
   });
-  cb('sp:feed', async (ctx) => {
+  onAction(c, 'shop.feed', async (ctx) => {
     const listing = await ownListing(ctx);
     if (!listing) return;
     const s = await ctx.services.catalog.settingsFor(listing);
@@ -331,45 +363,46 @@ export function shopFeature(plugins: Plugins): Composer<BotContext> {
     if (listing.status !== 'published') lines.push('', ctx.t('shop:not_published'));
     await ctx.reply(lines.join('\n'), {
       link_preview_options: { is_disabled: true },
-      reply_markup: new InlineKeyboard().text(ctx.t('shop:button.rotate'), 'sp:rot').text(ctx.t('shop:button.home'), 'sp:home'),
+      reply_markup: keyboard([[[ctx.t('shop:button.rotate'), act('shop.rotate')], [ctx.t('shop:button.home'), act('shop.home')]]]),
     });
   });
-  cb('sp:rot', (ctx) => ctx.reply(ctx.t('shop:feed.rotate_confirm'), {
-    reply_markup: new InlineKeyboard().text(ctx.t('shop:button.rotate_yes'), 'sp:rotok').text(ctx.t('shop:button.delete_no'), 'sp:feed'),
+  onAction(c, 'shop.rotate', (ctx) => ctx.reply(ctx.t('shop:feed.rotate_confirm'), {
+    reply_markup: keyboard([[[ctx.t('shop:button.rotate_yes'), act('shop.rotateOk')], [ctx.t('shop:button.delete_no'), act('shop.feed')]]]),
   }));
-  cb('sp:rotok', async (ctx) => {
+  onAction(c, 'shop.rotateOk', async (ctx) => {
     const listing = await ownListing(ctx);
     if (!listing) return;
     const s = await ctx.services.catalog.rotateFeedToken(listing);
     await ctx.reply(ctx.t('shop:feed.rotated', { url: ctx.services.catalog.feedUrl(s) }), { link_preview_options: { is_disabled: true } });
   });
-  cb('sp:lag', async (ctx) => {
+  onAction(c, 'shop.lag', async (ctx) => {
     const listing = await ownListing(ctx);
     if (!listing) return;
     const s = await ctx.services.catalog.settingsFor(listing);
     await ctx.services.catalog.setLagFeed(listing, !s.lagFeed);
     await ctx.reply(ctx.t(s.lagFeed ? 'shop:lag_left' : 'shop:lag_joined'));
   });
-  cb('sp:lagurl', async (ctx) => {
+  onAction(c, 'shop.lagUrl', async (ctx) => {
     const lagId = staffLagOf(ctx);
     if (lagId) await showLagFeed(ctx, lagId);
+    else await showShop(ctx);
   });
-  cb('sp:push', (ctx) => showPush(ctx));
-  cb('sp:cat', async (ctx) => {
+  onAction(c, 'shop.push', (ctx) => showPush(ctx));
+  onAction(c, 'shop.catalog', async (ctx) => {
     if (await ownListing(ctx)) await ctx.conversation.enter(SET_CATALOG);
   });
-  cb('sp:tok', async (ctx) => {
+  onAction(c, 'shop.token', async (ctx) => {
     if (!(await ownListing(ctx))) return;
     if (!ctx.services.catalog.pushEnabled) return ctx.reply(ctx.t('shop:push_disabled'));
     await ctx.conversation.enter(SET_TOKEN);
   });
-  cb('sp:tokdel', async (ctx) => {
+  onAction(c, 'shop.tokenDelete', async (ctx) => {
     const listing = await ownListing(ctx);
     if (!listing) return;
     await ctx.services.catalog.setAccessToken(listing, null);
     await ctx.reply(ctx.t('shop:token_removed'));
   });
-  cb('sp:pushnow', async (ctx) => {
+  onAction(c, 'shop.pushNow', async (ctx) => {
     const listing = await ownListing(ctx);
     if (!listing) return;
     await ctx.reply(ctx.t('shop:push.sending'));
@@ -381,6 +414,11 @@ export function shopFeature(plugins: Plugins): Composer<BotContext> {
       if (!(err instanceof PushUnavailable)) throw err;
       await ctx.reply(ctx.t(err.reason === 'no_key' ? 'shop:push_disabled' : 'shop:push.not_configured'));
     }
+  });
+  // A conversation button pressed after its conversation ended (/cancel, a restart): say so, show /shop.
+  onAction(c, ['shop.choice', 'shop.category', 'shop.skip', 'shop.done', 'shop.save', 'shop.more'], async (ctx) => {
+    await ctx.reply(ctx.t('common:outdated_button'));
+    await showShop(ctx);
   });
   return c;
 }

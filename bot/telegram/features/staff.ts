@@ -9,6 +9,8 @@ import { translator } from '../../../services/i18n.js';
 import { hasStaffTools, isAdmin, scopeOf } from '../../../services/staff.js';
 import { lag, lags } from '../../../services/territories.js';
 import { syncCommands } from '../commands.js';
+import { act, type Action } from '../../../services/actions.js';
+import { actionButton, onActionAnswering } from '../actions.js';
 import type { BotContext } from '../context.js';
 
 /** Staff commands (all of them answer "not available" to everyone else). */
@@ -39,10 +41,10 @@ function who(u: User): string {
   return u.username ? `@${u.username}` : `${u.firstName ?? ''} (${u.externalId})`.trim();
 }
 
-function lagKeyboard(ctx: BotContext, prefix: string): InlineKeyboard {
+function lagKeyboard(ctx: BotContext, action: (lag: string) => Action): InlineKeyboard {
   const kb = new InlineKeyboard();
   lags.forEach((l, i) => {
-    kb.text(l.names[ctx.locale], `${prefix}:${l.id}`);
+    actionButton(kb, l.names[ctx.locale], action(l.id));
     if (i % 2 === 1) kb.row();
   });
   return kb;
@@ -110,17 +112,16 @@ export function staffFeature(): Composer<BotContext> {
     const target = await ctx.services.staff.find(ref);
     if (!target) return ctx.reply(ctx.t('staff:grant.unknown_user'));
     if (lagId && lag(lagId)) return grant(ctx, target, lagId);
-    return ctx.reply(ctx.t('staff:grant.pick_lag', { user: who(target) }), { reply_markup: lagKeyboard(ctx, `sg:${target._id}`) });
+    return ctx.reply(ctx.t('staff:grant.pick_lag', { user: who(target) }), { reply_markup: lagKeyboard(ctx, (lag) => act('staff.grant', { user: target._id, lag })) });
   }, { admin: true }));
 
-  c.callbackQuery(/^sg:([\w-]+):([\w-]+)$/, staffOnly(async (ctx) => {
-    const [, userId, lagId] = ctx.match!;
+  onActionAnswering(c, 'staff.grant', (ctx0, { user: userId, lag: lagId }) => staffOnly(async (ctx) => {
     await ctx.answerCallbackQuery();
     const target = await ctx.services.users.byId(userId);
     if (!target) return ctx.reply(ctx.t('staff:grant.unknown_user'));
     await ctx.editMessageReplyMarkup().catch(() => undefined);
     await grant(ctx, target, lagId);
-  }, { admin: true }));
+  }, { admin: true })(ctx0));
 
   // Revoking takes someone's staff tools away: the admin confirms with a tap first.
   c.command('revoke', staffOnly(async (ctx) => {
@@ -130,15 +131,16 @@ export function staffFeature(): Composer<BotContext> {
     if (!target) return ctx.reply(ctx.t('staff:grant.unknown_user'));
     if (target.role !== 'staff') return ctx.reply(ctx.t(target.role === 'admin' ? 'staff:grant.is_admin' : 'staff:grant.not_staff'));
     await ctx.reply(ctx.t('staff:revoke.confirm', { user: who(target), lag: lagName(ctx, target.lagId) }), {
-      reply_markup: new InlineKeyboard().text(ctx.t('staff:revoke.yes'), `srv:${target._id}`).text(ctx.t('moderation:confirm.back'), 'srv:no'),
+      reply_markup: actionButton(actionButton(new InlineKeyboard(), ctx.t('staff:revoke.yes'), act('staff.revoke', { user: target._id })),
+        ctx.t('moderation:confirm.back'), act('staff.revoke', { user: 'no' })),
     });
   }, { admin: true }));
 
-  c.callbackQuery(/^srv:([\w-]+)$/, staffOnly(async (ctx) => {
+  onActionAnswering(c, 'staff.revoke', (ctx0, { user: userId }) => staffOnly(async (ctx) => {
     await ctx.answerCallbackQuery();
     await ctx.editMessageReplyMarkup().catch(() => undefined);
-    if (ctx.match![1] === 'no') return ctx.reply(ctx.t('staff:revoke.kept'));
-    const target = await ctx.services.users.byId(ctx.match![1]);
+    if (userId === 'no') return ctx.reply(ctx.t('staff:revoke.kept'));
+    const target = await ctx.services.users.byId(userId);
     if (!target) return ctx.reply(ctx.t('staff:grant.unknown_user'));
     const r = await ctx.services.staff.revoke(ctx.user, target);
     if (!r.ok) return ctx.reply(ctx.t(`staff:grant.${r.error}`));
@@ -146,7 +148,7 @@ export function staffFeature(): Composer<BotContext> {
     // A revoked member keeps a custom menu only if they chose a language; otherwise drop the staff menu.
     if (!r.user.localeChosen) await ctx.api.deleteMyCommands({ scope: { type: 'chat', chat_id: Number(r.user.chatId) } }).catch(() => undefined);
     await ctx.reply(ctx.t('staff:revoke.done', { user: who(r.user) }));
-  }, { admin: true }));
+  }, { admin: true })(ctx0));
 
   return c;
 }

@@ -79,7 +79,12 @@ export function startFeature(): Composer<BotContext> {
 /** Last in the chain: anything no feature handled. Plain text is a search, as on Messenger. */
 export function fallbackFeature(): Composer<BotContext> {
   const c = new Composer<BotContext>();
-  c.on('callback_query:data', (ctx) => ctx.answerCallbackQuery({ text: ctx.t('common:expired_button') }));
+  // A button no handler knows (from an older version, or for a step that is over): say so and show the menu.
+  c.on('callback_query:data', async (ctx) => {
+    await ctx.answerCallbackQuery({ text: ctx.t('common:expired_button') }).catch(() => undefined);
+    await ctx.reply(ctx.t('common:outdated_button'));
+    await showHome(ctx);
+  });
   c.on('message:text', (ctx) => {
     if (ctx.message.text.startsWith('/')) return ctx.reply(ctx.t('common:unknown_command'));
     return showResults(ctx, { text: ctx.message.text });
