@@ -2,6 +2,7 @@
  * The LAG directory: listings, their lifecycle (pending → published / rejected / changes requested) and
  * moderation notifications. Staff are told about new and changed listings; owners about the outcome.
  */
+import { onceInHandling } from './intake/journal.js';
 import { act } from './actions.js';
 import slugify from '@sindresorhus/slugify';
 import { AuditModel, type AuditEntry } from '../models/audit.js';
@@ -135,9 +136,11 @@ export class DirectoryService {
     const d = district(draft.districtId);
     if (!d || d.country !== draft.country) throw new Error(`unknown district ${draft.districtId}`);
     const now = this.deps.clock.now();
-    const listing = await this.insertWithSlug({
+    // Once per update: handled again after a crash, the same submission finds its listing (staff are then
+    // told again, but the replies journal keeps those messages from going out twice).
+    const listing = await onceInHandling('listing.submit', () => this.insertWithSlug({
       ...draft, ownerId: owner._id, lagId: d.lag, status: 'pending', submittedAt: now, createdAt: now, updatedAt: now,
-    });
+    }), (id) => this.listings.findById(id));
     this.deps.events.emit('listing.changed', listing);
     await this.notifyStaff(listing, 'new');
     return listing;

@@ -4,6 +4,7 @@
  * An uploaded file is kept in the blob store while staff map its columns (never in conversation state) and
  * read again, streaming and within limits (services/import-reader.ts), for the dry run and the import.
  */
+import { onceInHandling } from './intake/journal.js';
 import { randomBytes } from 'node:crypto';
 import { ListingModel, NACE_SECTIONS, type Listing, type Sector } from '../models/listing.js';
 import { OfferModel, type Offer } from '../models/offer.js';
@@ -171,10 +172,11 @@ export class ImportExportService {
     const out: Listing[] = [];
     for (const r of run.rows) {
       if (!r.listing) continue;
-      const l = await this.deps.directory.insertWithSlug({
-        ...r.listing, status, claimCode: claimCode(), submittedAt: now, createdAt: now, updatedAt: now,
+      // Row by row, once per update: an import handled again after a crash skips the rows already written.
+      const l = await onceInHandling('import.row', () => this.deps.directory.insertWithSlug({
+        ...r.listing!, status, claimCode: claimCode(), submittedAt: now, createdAt: now, updatedAt: now,
         ...(status === 'published' ? { publishedAt: now, moderatedBy: staff._id, moderatedAt: now } : {}),
-      });
+      }), (id) => this.deps.directory.listings.findById(id));
       out.push(l);
       this.deps.events.emit('listing.changed', l);
     }

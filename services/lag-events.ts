@@ -6,6 +6,7 @@
  * and reminders a day and an hour before — each claimed in the store before it is sent, so exactly once,
  * across restarts and instances.
  */
+import { onceInHandling } from './intake/journal.js';
 import { act } from './actions.js';
 import { createEvent } from 'ics';
 import { BroadcastModel, type Audience, type Broadcast, type BroadcastVersion } from '../models/broadcast.js';
@@ -79,7 +80,7 @@ export class EventsService {
   async create(staff: User, draft: EventDraft): Promise<{ event: LagEvent; broadcast: Broadcast }> {
     if (!canActIn(staff, draft.audience.lagId)) throw new Error('not allowed');
     const now = this.deps.clock.now();
-    const event = await this.events.insert({ ...draft, lagId: draft.audience.lagId, createdBy: staff._id, going: 0, createdAt: now });
+    const event = await onceInHandling('event.create', () => this.events.insert({ ...draft, lagId: draft.audience.lagId, createdBy: staff._id, going: 0, createdAt: now }), (id) => this.events.findById(id));
     const versions: BroadcastVersion[] = [
       { locale: '*', text: this.invitation(event, event.fallback), entities: [] },
       ...LOCALES.map((l) => ({ locale: l, text: this.invitation(event, l), entities: [] })),

@@ -3,6 +3,7 @@
  * the frozen list of recipients (one delivery record per recipient) and the controls pause/resume/cancel.
  * Sending is the worker's job (worker.ts).
  */
+import { onceInHandling } from '../intake/journal.js';
 import { AuditModel, type AuditEntry } from '../../models/audit.js';
 import { BroadcastModel, type Audience, type Broadcast, type BroadcastVersion } from '../../models/broadcast.js';
 import { DeliveryModel, DELIVERY_STATUSES, type Delivery, type DeliveryStatus } from '../../models/delivery.js';
@@ -94,7 +95,7 @@ export class BroadcastService {
 
   async create(staff: User, draft: BroadcastDraft): Promise<Broadcast> {
     if (!canActIn(staff, draft.audience.lagId)) throw new BroadcastNotAllowed();
-    return this.broadcasts.insert({ ...draft, paid: !!draft.paid, createdBy: staff._id, status: 'draft', createdAt: this.deps.clock.now() });
+    return onceInHandling('broadcast.create', () => this.broadcasts.insert({ ...draft, paid: !!draft.paid, createdBy: staff._id, status: 'draft', createdAt: this.deps.clock.now() }), (id) => this.broadcasts.findById(id));
   }
 
   byId(id: string): Promise<Broadcast | null> {

@@ -104,3 +104,23 @@ export function runInScope<T>(scope: HandlingScope, fn: () => Promise<T>): Promi
 export function currentScope(): HandlingScope | undefined {
   return scopes.getStore();
 }
+
+/**
+ * A creation done once per update: handling an update again after a crash (the conversation's saved state
+ * predates it) finds what the first handling created instead of creating it twice — a second pending listing,
+ * a second broadcast. The created document's id is recorded in the replies journal right after it is
+ * stored; the n-th creation named `name` in one handling matches the n-th of the earlier one. Outside an
+ * update's handling (jobs, tests calling services directly) it simply creates.
+ */
+export async function onceInHandling<T extends { _id: string }>(name: string, create: () => Promise<T>, load: (id: string) => Promise<T | null>): Promise<T> {
+  const scope = currentScope();
+  if (!scope) return create();
+  const { k, earlier } = scope.next('once', name);
+  if (earlier?.state === 'sent' && typeof earlier.result === 'string') {
+    const found = await load(earlier.result);
+    if (found) return found;
+  }
+  const created = await create();
+  await scope.sent(k, 'once', name, created._id);
+  return created;
+}

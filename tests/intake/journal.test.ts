@@ -12,6 +12,7 @@ import { outbound } from '../../bot/telegram/outbound.js';
 import { ManualClock } from '../../services/clock.js';
 import { Inbox } from '../../services/intake/inbox.js';
 import { Intake } from '../../services/intake/intake.js';
+import { HandlingScope, onceInHandling, runInScope, type JournalLine } from '../../services/intake/journal.js';
 import { LocalBudget } from '../../services/outbound/budget.js';
 import { openStore, type Store } from '../../services/store/index.js';
 import { tempDir } from '../helpers/app.js';
@@ -148,5 +149,28 @@ describe('replies journal', () => {
     await second.idle();
     expect(texts(USER)).toEqual(['one', 'two']);
     expect(texts(STAFF)).toHaveLength(1);
+  });
+
+  it('a creation done once per update: handled again, it finds what the first handling created', async () => {
+    const lines: JournalLine[] = [];
+    const docs = new Map<string, { _id: string; n: number }>();
+    let created = 0;
+    const create = async () => {
+      const d = { _id: `doc${++created}`, n: created };
+      docs.set(d._id, d);
+      return d;
+    };
+    const load = async (id: string) => docs.get(id) ?? null;
+    const first = new HandlingScope('tg:9', [], async (l) => void lines.push(l));
+    const a = await runInScope(first, () => onceInHandling('thing', create, load));
+    expect(a._id).toBe('doc1');
+    // The process died before the update was done: the second handling gets the same document back.
+    const second = new HandlingScope('tg:9', lines, async (l) => void lines.push(l));
+    const [again, next] = await runInScope(second, async () => [await onceInHandling('thing', create, load), await onceInHandling('thing', create, load)]);
+    expect(again).toEqual({ _id: 'doc1', n: 1 });
+    expect(next._id).toBe('doc2'); // a second creation in the same handling is a new one
+    expect(created).toBe(2);
+    // Outside an update's handling it simply creates.
+    expect((await onceInHandling('thing', create, load))._id).toBe('doc3');
   });
 });
