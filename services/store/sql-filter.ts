@@ -46,6 +46,9 @@ function readJson(base: string, segments: string[]): string {
   return `(${source(base)} -> '$.${segments.join('.')}')`;
 }
 
+/** From this many values on, $in binds its list as one JSON array. */
+const LONG_IN = 200;
+
 export class FilterCompiler {
   private alias = 0;
   readonly params: unknown[] = [];
@@ -101,7 +104,15 @@ export class FilterCompiler {
     const values = list.filter((v) => v !== null && v !== undefined);
     if (values.some((v) => Array.isArray(v) || isPlainObject(v))) throw new Error(`unsupported $in value at ${path}`);
     const parts: string[] = [];
-    if (values.length) parts.push(this.any(path, (e) => `${e} IN (${values.map((v) => this.bind(v)).join(', ')})`));
+    // A long list travels as one JSON parameter (SQLite allows 32,766 variables per statement; a report over a
+    // whole region's listings passes more ids than that).
+    if (values.length > LONG_IN) {
+      const json = JSON.stringify(values.map((v) => sqlValue(v)));
+      parts.push(this.any(path, (e) => {
+        this.params.push(json);
+        return `${e} IN (SELECT value FROM json_each(?))`;
+      }));
+    } else if (values.length) parts.push(this.any(path, (e) => `${e} IN (${values.map((v) => this.bind(v)).join(', ')})`));
     if (values.length < list.length) parts.push(this.eq(path, null));
     return parts.length ? `(${parts.join(' OR ')})` : '0';
   }

@@ -9,6 +9,7 @@ import Datastore from '@seald-io/nedb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defineModel } from '../../models/define.js';
 import { KvModel } from '../../models/kv.js';
+import { InboundUpdateModel } from '../../models/inbound-update.js';
 import { ListingModel } from '../../models/listing.js';
 import { UserModel, type User } from '../../models/user.js';
 import { EmbeddedStore } from '../../services/store/embedded.js';
@@ -140,6 +141,20 @@ describe('embedded SQLite engine', () => {
     expect(leaking).toEqual([]);
     expect(await notes.count()).toBe(50);
     expect(await notes.count({ owner: 'o7' })).toBe(1);
+  });
+
+  it('$in / $nin with more values than SQLite allows variables (a report over a whole region) still work', async () => {
+    const store = await openStore(tempDir('sqlite-long-in-'));
+    try {
+      const col = store.collection(InboundUpdateModel);
+      await col.insertMany(['tg:1', 'tg:2', 'tg:3'].map((_id, i) => ({ _id, channel: 'telegram' as const, seq: i, payload: '{}', done: false, receivedAt: new Date() })));
+      const ids = Array.from({ length: 40_000 }, (_, i) => `tg:${i * 2}`); // tg:2 among them, 1 and 3 not
+      expect((await col.find({ _id: { $in: ids } })).map((d) => d._id)).toEqual(['tg:2']);
+      expect((await col.find({ _id: { $nin: ids } }, { sort: { seq: 1 } })).map((d) => d._id)).toEqual(['tg:1', 'tg:3']);
+      expect(await col.count({ seq: { $in: Array.from({ length: 40_000 }, (_, i) => i) }, _id: { $in: ids } })).toBe(1);
+    } finally {
+      await store.close();
+    }
   });
 
   it('a full disk fails the write (StoreUnavailable), reports health with the reason, logs one error, and recovers', async () => {
