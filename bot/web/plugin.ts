@@ -104,7 +104,8 @@ export function webPlugin(services: Services, opts: WebOptions = {}): FastifyPlu
       const { q, sector } = req.query;
       const district = districtsOfLag(lag.id).some((d) => d.id === req.query.district) ? req.query.district : undefined;
       let page = req.query.page;
-      const run = (p: number) => services.search.search({ text: q, sector, districtId: district, lagId: lag.id, page: p - 1, pageSize: PAGE_SIZE });
+      // Only a search someone typed counts in the LAG's statistics; following links (people, crawlers) does not.
+      const run = (p: number) => services.search.search({ text: q, sector, districtId: district, lagId: lag.id, page: p - 1, pageSize: PAGE_SIZE, count: !!q?.trim() });
       let result = await run(page);
       const pages = Math.max(1, Math.ceil(result.total / PAGE_SIZE));
       if (page > pages) result = await run((page = pages));

@@ -22,7 +22,13 @@ export interface ProductTitles {
 }
 
 /** Text, filters and page: the engine's own query input. */
-export type SearchQuery = QueryInput;
+export type SearchQuery = QueryInput & {
+  /**
+   * Whether this search counts in the usage statistics (default: when it searched words or a filter). The web
+   * directory counts only searches someone typed: a page opened by a link or a crawler is not a search.
+   */
+  count?: boolean;
+};
 
 export interface SearchResult {
   listings: Listing[];
@@ -168,7 +174,8 @@ export class SearchService {
     const loaded = ranked.ids.length ? await this.listings.find({ _id: { $in: ranked.ids }, status: 'published' }) : [];
     const byId = new Map(loaded.map((l) => [l._id, l]));
     const listings = ranked.ids.map((id) => byId.get(id)).filter((l): l is Listing => !!l);
-    if (page === 0) this.announce(input, ranked.total, listings);
+    const searched = ranked.terms.length > 0 || !!(input.sector || input.country || input.districtId);
+    if (page === 0 && (q.count ?? searched)) this.announce(input, ranked.total, listings);
     return {
       listings,
       total: ranked.total,
