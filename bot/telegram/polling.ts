@@ -30,6 +30,8 @@ export class DurablePoller {
   private loop?: Promise<void>;
   private abort?: AbortController;
   private offset?: number;
+  /** Ends the current backoff wait at once (stop() must not wait up to 30 s for it). */
+  private wake?: () => void;
 
   constructor(private readonly api: Api, private readonly intake: Intake, private readonly o: PollerOptions) {}
 
@@ -48,6 +50,7 @@ export class DurablePoller {
     if (!this.running) return;
     this.running = false;
     this.abort?.abort();
+    this.wake?.();
     await this.loop;
     await this.intake.idle();
   }
@@ -55,7 +58,16 @@ export class DurablePoller {
   private async run(): Promise<void> {
     let backoffMs = 0;
     while (this.running) {
-      if (backoffMs) await new Promise((r) => setTimeout(r, backoffMs));
+      if (backoffMs) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, backoffMs);
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.wake = undefined;
+      }
       if (!this.running) break;
       await this.intake.queue.room(this.o.maxQueued ?? 1000);
       let updates: Update[];
