@@ -43,6 +43,13 @@ function standIn(chat: string, payload: Record<string, unknown>): unknown {
   };
 }
 
+/** What the journal keeps of a sent message: what a handler may use of it, not its whole text and keyboard. */
+function recordable(result: unknown): unknown {
+  if (!result || typeof result !== 'object') return result;
+  const m = result as { message_id?: number; date?: number; chat?: { id: number; type: string } };
+  return m.message_id === undefined ? result : { message_id: m.message_id, date: m.date, chat: m.chat && { id: m.chat.id, type: m.chat.type } };
+}
+
 export function outbound(budget: OutboundBudget, o: OutboundOptions): Transformer {
   const maxWait = o.maxRetryAfterSec ?? 300;
   const maxAttempts = o.maxAttempts ?? 20;
@@ -59,7 +66,7 @@ export function outbound(budget: OutboundBudget, o: OutboundOptions): Transforme
       if (msg) await scope!.sending(msg.k, method, chat);
       const res = await prev(method, payload, signal);
       if (res.ok) {
-        if (msg) await scope!.sent(msg.k, method, chat, res.result);
+        if (msg) await scope!.sent(msg.k, method, chat, recordable(res.result));
         return res;
       }
       if (msg) await scope!.notSent(msg.k, method, chat);

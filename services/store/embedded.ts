@@ -165,7 +165,11 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
     const db = this.engine.db;
     db.exec(`CREATE TABLE IF NOT EXISTS ${this.table} (_id TEXT PRIMARY KEY, doc TEXT NOT NULL)`);
     const wanted = new Set<string>();
-    for (const ix of declaredIndexes(this.name, this.def.schema)) {
+    const declared = declaredIndexes(this.name, this.def.schema);
+    for (const ix of declared) {
+      // A TTL index serves MongoDB's expiry; here the retention sweep deletes, through another index on the same
+      // field when there is one — then the TTL index would only cost a page more on every write.
+      if (ix.ttl && declared.some((o) => o !== ix && !o.ttl && ix.fields.every(([p]) => o.fields.some(([q]) => q === p)))) continue;
       const exprs = ix.fields.map(([p, d]) => {
         const e = indexExpression(p, this.info);
         return e && `${e}${d === -1 ? ' DESC' : ''}`;

@@ -110,6 +110,8 @@ export interface IndexSpec {
   fields: [path: string, dir: 1 | -1][];
   unique: boolean;
   sparse: boolean;
+  /** A MongoDB TTL index (expireAfterSeconds): its purpose is MongoDB's own expiry. */
+  ttl: boolean;
 }
 
 /** The indexes a schema declares (field-level `index: true` and `schema.index()` alike). */
@@ -118,7 +120,8 @@ export function declaredIndexes(collection: string, schema: Schema): IndexSpec[]
     const list = Object.entries(fields as Record<string, unknown>).map(([p, d]) => [p, d === -1 ? -1 : 1] as [string, 1 | -1]);
     const unique = !!opts?.unique;
     const sparse = !!opts?.sparse;
+    const ttl = (opts as { expireAfterSeconds?: number } | undefined)?.expireAfterSeconds !== undefined;
     const name = `ix_${collection}_${list.map(([p, d]) => `${p.replace(/\./g, '_')}${d === -1 ? '_desc' : ''}`).join('__')}${unique ? '_u' : ''}${sparse ? '_s' : ''}`;
-    return { name, fields: list, unique, sparse };
+    return { name, fields: list, unique, sparse, ttl };
   });
 }
