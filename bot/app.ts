@@ -41,7 +41,8 @@ export interface App {
   stop(): Promise<void>;
 }
 
-export const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'my_chat_member'] as const;
+/** Edits are not asked for: nothing handles them, and inside a flow one would be read as the answer. */
+export const ALLOWED_UPDATES = ['message', 'callback_query', 'my_chat_member'] as const;
 
 export { createLogger } from './log.js';
 

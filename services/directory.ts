@@ -7,14 +7,14 @@ import { act } from './actions.js';
 import slugify from '@sindresorhus/slugify';
 import { AuditModel, type AuditEntry } from '../models/audit.js';
 import { ListingModel, type Listing, type ListingStatus } from '../models/listing.js';
-import type { User } from '../models/user.js';
+import { LOCALES, type User } from '../models/user.js';
 import type { Clock } from './clock.js';
 import type { EventBus } from './events.js';
 import { newId } from './ids.js';
 import { raw, text, type Notifier, type OutMessage, type Text } from './messages.js';
 import { canActIn } from './staff.js';
 import { DuplicateKeyError, type Collection, type Store } from './store/port.js';
-import { profileLines } from './profile.js';
+import { auditChange, descriptionCards, hoursText, profileLines } from './profile.js';
 import { district } from './territories.js';
 import { languageNames } from './screens/business.js';
 import type { UserService } from './users.js';
@@ -217,12 +217,13 @@ export class DirectoryService {
     if (patch.name && patch.name !== current.name && !current.publishedAt) set.slug = await this.uniqueSlug(patch.name);
     const listing = await this.listings.findOneAndUpdate({ _id: listingId, status: 'pending' }, { $set: set });
     if (!listing) return null;
-    const shown = (v: unknown) => (Array.isArray(v) ? v.join(', ') : v === undefined ? '' : String(v)).slice(0, 450);
     for (const field of Object.keys(patch) as ListingField[]) {
-      if (field === 'country' || shown(current[field]) === shown(patch[field])) continue;
+      if (field === 'country') continue;
+      const change = auditChange(field, current[field], patch[field]);
+      if (!change) continue;
       await this.audit.insert({
         actorId: staff._id, action: 'listing.staff_edit', targetType: 'listing', targetId: listingId,
-        note: `${field}: ${shown(current[field])} → ${shown(patch[field])}`, at: now,
+        note: `${field}: ${change.from} → ${change.to}`, at: now,
       });
     }
     this.deps.events.emit('listing.changed', listing);
@@ -244,8 +245,21 @@ export class DirectoryService {
       case 'languages': return text('moderation:owner.list', { value: l.languages.map(languageName) });
       case 'logoId': return text('moderation:owner.new_photo');
       case 'keywords': return raw(l.keywords.join(', '));
+      case 'openingHours': return l.openingHours?.length ? text('moderation:owner.list', { value: hoursText(l.openingHours) }) : raw('—');
+      case 'telegram': return raw(l.telegram ? `@${l.telegram}` : '—');
+      case 'descriptions': {
+        const langs = LOCALES.filter((lng) => l.descriptions?.[lng]);
+        return langs.length ? text('moderation:owner.list', { value: langs.map((lng) => text(`profile:language.${lng}`)) }) : raw('—');
+      }
       default: return raw(String(l[field] ?? '—'));
     }
+  }
+
+  /** Paragraphs under a changed field's line: each translation of the description, in full. */
+  private fieldDetails(l: Listing, field: ListingField): Text[] {
+    if (field !== 'descriptions') return [];
+    return LOCALES.filter((lng) => l.descriptions?.[lng])
+      .map((lng) => text('moderation:owner.translation', { language: text(`profile:language.${lng}`), value: l.descriptions![lng]! }));
   }
 
   private outcomeMessage(listing: Listing, decision: 'approve' | 'reject' | 'request_changes', note?: string, changed: ListingField[] = []): OutMessage {
@@ -253,7 +267,9 @@ export class DirectoryService {
     if (note) body.push(text('directory:outcome.note', { note }));
     if (changed.length) {
       body.push(text('moderation:owner.changed'));
-      for (const f of changed) body.push(text('moderation:owner.changed_field', { field: text(`registration:field.${f}`), value: this.fieldValue(listing, f) }));
+      for (const f of changed) {
+        body.push(text('moderation:owner.changed_field', { field: text(`registration:field.${f}`), value: this.fieldValue(listing, f) }), ...this.fieldDetails(listing, f));
+      }
     }
     if (decision === 'approve') body.push(text('directory:outcome.link', { url: this.publicLink(listing) }));
     const buttons = decision === 'approve' ? [] : [[{ label: text('directory:button.edit'), intent: 'biz:edit' }]];
@@ -262,6 +278,7 @@ export class DirectoryService {
 
   /** A moderation card (business summary + Approve / Reject) for staff of the listing's LAG. */
   moderationCard(listing: Listing, reason: 'new' | 'changed' | 'edited'): OutMessage {
+    const translations = descriptionCards(listing);
     return {
       text: [text(reason === 'edited' ? 'moderation:edited' : `directory:moderation.${reason}`), ...this.summary(listing)],
       buttons: [[
@@ -271,8 +288,11 @@ export class DirectoryService {
         { label: text('directory:button.request_changes'), action: act('listing.moderate', { op: 'ch', listing: listing._id }) },
         { label: text('directory:button.reject'), action: act('listing.moderate', { op: 'no', listing: listing._id }) },
       ]],
-      // Staff see the logo the public will see.
-      ...(listing.logoId ? { photo: { blobId: listing.logoId } } : {}),
+      // Staff see the logo the public will see (captioned with the name when the card is too long for a caption).
+      ...(listing.logoId ? { photo: { blobId: listing.logoId, caption: listing.name } } : {}),
+      // The translated descriptions are published on the page too: staff read each one before deciding, one
+      // message per language after the card, the buttons under the last.
+      ...(translations.length ? { cards: translations } : {}),
     };
   }
 

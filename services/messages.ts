@@ -21,7 +21,12 @@ export type Button =
    */
   | { label?: Text; phone: string };
 
-export type Photo = { blobId?: string; url?: string };
+export type Photo = {
+  blobId?: string;
+  url?: string;
+  /** Telegram: the photo's caption when the text is too long for one (≤ 1024); the text then follows on its own. */
+  caption?: string;
+};
 
 /** One result/business/offer card: its own photo, lines and buttons (a message on Telegram, a carousel element on Messenger). */
 export interface Card {

@@ -34,31 +34,49 @@ type Token =
   | { kind: 'allday' }
   | { kind: 'bad' };
 
-const TIME = String.raw`(\d{1,2})(?:[:.h](\d{2}))?`;
+/** An hour, optionally with minutes ("9", "9:30", "09.30", "9h30") and am/pm ("9am", "6 p.m."). */
+const TIME = String.raw`(\d{1,2})(?:[:.h](\d{2}))?(?:\s*([ap])\.?m\.?(?!\p{L}))?`;
 const LEXER = new RegExp(String.raw`${TIME}\s*(?:-|до|to|pana la|lidz)\s*${TIME}|24/7|non-stop|[\p{L}]+|-|\d+|\S`, 'gu');
 
-function minutes(h: string, m: string | undefined): number | null {
-  const hh = Number(h);
+function minutes(h: string, m: string | undefined, half: string | undefined): number | null {
+  let hh = Number(h);
   const mm = m === undefined ? 0 : Number(m);
+  if (half) {
+    // 12-hour clock: 12am is midnight, 12pm noon; "15pm" is not a time.
+    if (hh < 1 || hh > 12) return null;
+    hh = (hh % 12) + (half === 'p' ? 12 : 0);
+  }
   if (hh > 24 || mm > 59 || (hh === 24 && mm > 0)) return null;
   return hh * 60 + mm;
 }
 
 function lex(text: string): Token[] {
   const tokens: Token[] = [];
-  for (const m of fold(text).replace(/[\u2010-\u2015\u2212]/g, '-').matchAll(LEXER)) {
+  const lexemes = [...fold(text).replace(/[\u2010-\u2015\u2212]/g, '-').matchAll(LEXER)];
+  // A single letter ("P", "O", "S": Latvian's shortest day names) is a day only next to a dash or before
+  // hours ("P-Pk 9-18", "S 10-14"); anywhere else it is a letter of a word ("10-14 o'clock").
+  const nextMeaningful = (i: number) => {
+    let j = i + 1;
+    while (lexemes[j] && /^[:.]$/.test(lexemes[j][0])) j++;
+    return lexemes[j];
+  };
+  const isDayLetter = (i: number) => {
+    const next = nextMeaningful(i);
+    return lexemes[i - 1]?.[0] === '-' || next?.[0] === '-' || next?.[1] !== undefined;
+  };
+  lexemes.forEach((m, i) => {
     const w = m[0];
     if (m[1] !== undefined) {
-      const from = minutes(m[1], m[2]);
-      const to = minutes(m[3], m[4]);
+      const from = minutes(m[1], m[2], m[3]);
+      const to = minutes(m[4], m[5], m[6]);
       tokens.push(from === null || to === null || from === to ? { kind: 'bad' } : { kind: 'time', from, to: to === 0 ? 1440 : to });
     } else if (w === '-') tokens.push({ kind: 'dash' });
     else if (ALL_DAY.has(w)) tokens.push({ kind: 'allday' });
     else if (CLOSED.has(w)) tokens.push({ kind: 'closed' });
-    else if (w in DAY_WORDS) tokens.push({ kind: 'day', day: DAY_WORDS[w] });
+    else if (w in DAY_WORDS && (w.length > 1 || isDayLetter(i))) tokens.push({ kind: 'day', day: DAY_WORDS[w] });
     else if (/^\d+$/.test(w)) tokens.push({ kind: 'bad' }); // a lone number: an hour without its pair
     // Any other word ("de la", "ora", "часы", "un") or punctuation is filler.
-  }
+  });
   return tokens;
 }
 

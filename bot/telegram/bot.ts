@@ -78,6 +78,12 @@ export function createBot(token: string, deps: BotDeps): Bot<BotContext> {
   ];
 
   const warned = new Map<number, number>();
+  // An edited message is not an answer: inside a flow conv.wait() would take it as one ("please send text…").
+  // ALLOWED_UPDATES no longer asks for edits; any still delivered (stored before, an old webhook setting) stop here.
+  bot.use(async (ctx, next) => {
+    if (ctx.editedMessage || ctx.editedChannelPost || ctx.editedBusinessMessage) return;
+    await next();
+  });
   bot.filter((ctx) => ctx.chat?.type === 'private' || (!ctx.chat && !!ctx.from)).use(
     limit<Context, never>({
       timeFrame: 60_000,

@@ -10,10 +10,13 @@ import type { HomeRole } from '../../services/home.js';
 import { translator } from '../../services/i18n.js';
 import { isAdmin, isStaff } from '../../services/staff.js';
 
-/** What a customer can do (the default menu). Each needs a `commands:<name>` description in every locale. */
-export const CUSTOMER_COMMANDS: string[] = ['start', 'search', 'register', 'language', 'help', 'privacy', 'deleteme', 'cancel'];
-/** An owner's commands: their business, shop, offers and matches. */
-export const OWNER_COMMANDS: string[] = ['start', 'mybusiness', 'shop', 'offer', 'offers', 'matches', 'notifications', 'events', 'search', 'language', 'help', 'privacy', 'deleteme', 'cancel'];
+/**
+ * What a customer can do (the default menu): /events answers everyone (their LAG's upcoming events). Each
+ * needs a `commands:<name>` description in every locale.
+ */
+export const CUSTOMER_COMMANDS: string[] = ['start', 'search', 'events', 'register', 'language', 'help', 'privacy', 'deleteme', 'cancel'];
+/** An owner's commands: their business and its poster, shop, offers and matches. */
+export const OWNER_COMMANDS: string[] = ['start', 'mybusiness', 'poster', 'shop', 'offer', 'offers', 'matches', 'notifications', 'events', 'search', 'language', 'help', 'privacy', 'deleteme', 'cancel'];
 /** Every command a user can run (customer ∪ owner). */
 export const PUBLIC_COMMANDS: string[] = [...new Set([...OWNER_COMMANDS, ...CUSTOMER_COMMANDS])];
 /** Commands only staff and admins see (their chat scope). */

@@ -9,7 +9,7 @@ import type { TFunction } from '../../services/i18n.js';
 import type { Button, OutMessage, Photo } from '../../services/messages.js';
 import type { BlobStore } from '../../services/store/port.js';
 import type { BotContext, ConvContext } from './context.js';
-import { CAPTION_LIMIT, fit, keyboard, renderCard, renderText } from './render.js';
+import { CAPTION_LIMIT, fit, keyboard, renderCard, renderText, TEXT_LIMIT } from './render.js';
 
 type Extra = Record<string, unknown>;
 
@@ -19,33 +19,39 @@ async function photoOf(blobs: BlobStore, photo: Photo | undefined): Promise<Inpu
   return blob ? new InputFile(blob.data) : photo.url;
 }
 
-async function sendOne(api: Api, chatId: number | string, text: string, photo: InputFile | string | undefined, rows: Button[][] | undefined, t: TFunction, extra: Extra): Promise<Message> {
+/**
+ * One message: the text, under the photo when there is one. Telegram cuts a caption at 1024 characters, so
+ * a longer text (a listing with its contacts) goes as the photo with a short caption (`caption`: the name;
+ * else the text's first line), then the whole text (≤ 4096) with the buttons.
+ */
+async function sendOne(api: Api, chatId: number | string, text: string, photo: InputFile | string | undefined, rows: Button[][] | undefined, t: TFunction, extra: Extra, caption?: string): Promise<Message> {
   const reply_markup = keyboard(t, rows);
   if (photo) {
+    const fits = [...text].length <= CAPTION_LIMIT;
     try {
-      return await api.sendPhoto(chatId, photo, { caption: fit(text, CAPTION_LIMIT), reply_markup, ...extra });
+      if (fits) return await api.sendPhoto(chatId, photo, { caption: text, reply_markup, ...extra });
+      await api.sendPhoto(chatId, photo, { caption: fit(caption || text.split('\n')[0], CAPTION_LIMIT), ...extra });
     } catch (err) {
       // A photo Telegram can't fetch from its URL (a page not reachable from Telegram's servers): the card
       // still goes out, as text.
       if (!(typeof photo === 'string' && err instanceof GrammyError && err.error_code === 400)) throw err;
     }
   }
-  return api.sendMessage(chatId, text, { reply_markup, link_preview_options: { is_disabled: true }, ...extra });
+  return api.sendMessage(chatId, fit(text, TEXT_LIMIT), { reply_markup, link_preview_options: { is_disabled: true }, ...extra });
 }
 
 /** Sends `msg`; returns the last message sent. Throws what the Bot API threw (the notifier maps it). */
 export async function sendOut(api: Api, chatId: number | string, t: TFunction, msg: OutMessage, blobs: BlobStore, extra: Extra = {}): Promise<Message> {
   const cards = msg.cards ?? [];
   if (!cards.length) {
-    const body = renderText(t, msg, msg.photo ? CAPTION_LIMIT : undefined);
-    return sendOne(api, chatId, body, await photoOf(blobs, msg.photo), msg.buttons, t, extra);
+    return sendOne(api, chatId, renderText(t, msg), await photoOf(blobs, msg.photo), msg.buttons, t, extra, msg.photo?.caption);
   }
   let last: Message | undefined;
-  if (msg.text.length) last = await sendOne(api, chatId, renderText(t, msg), await photoOf(blobs, msg.photo), undefined, t, extra);
+  if (msg.text.length) last = await sendOne(api, chatId, renderText(t, msg), await photoOf(blobs, msg.photo), undefined, t, extra, msg.photo?.caption);
   for (const [i, card] of cards.entries()) {
     const isLast = i === cards.length - 1;
     const rows: Button[][] = [...pairs(card.buttons ?? []), ...(isLast ? msg.buttons ?? [] : [])];
-    last = await sendOne(api, chatId, renderCard(t, card), await photoOf(blobs, card.photo), rows, t, extra);
+    last = await sendOne(api, chatId, renderCard(t, card), await photoOf(blobs, card.photo), rows, t, extra, card.photo?.caption ?? card.title);
   }
   return last!;
 }

@@ -29,7 +29,7 @@ describe('customer journey', () => {
     expect(buttons(home).map((b) => b.callback_data)).toEqual(['menu:search', 'menu:browse', 'menu:register', 'menu:language', 'menu:help']);
     // Customers see the customer menu (the default scope): no owner or staff commands.
     const menu = t.tg.callsOf('setMyCommands').find((c) => c.params.language_code === 'ru')!;
-    expect(menu.params.commands.map((c: { command: string }) => c.command)).toEqual(['start', 'search', 'register', 'language', 'help', 'privacy', 'deleteme', 'cancel']);
+    expect(menu.params.commands.map((c: { command: string }) => c.command)).toEqual(['start', 'search', 'events', 'register', 'language', 'help', 'privacy', 'deleteme', 'cancel']);
 
     // Just typing is a search.
     const since = u.u.messages().length;

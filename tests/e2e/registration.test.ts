@@ -53,8 +53,11 @@ describe('registration end to end', () => {
     expect((await t.app.services.store.blobs.get(listing!.logoId!))?.contentType).toBe('image/png');
 
     // Staff gets the card in English and approves.
-    const card = await staff.expect('New business to review', { since: staffSince });
-    expect(buttons(card).map((b) => b.callback_data)).toContain(`mod:ok:${listing!._id}`);
+    await staff.expect('New business to review', { since: staffSince });
+    // The Russian description follows the card in full; the decision buttons come under it, after everything.
+    const last = await staff.expect('Description in Russian:', { since: staffSince });
+    expect(last.text).toContain('Акациевый и цветочный мёд');
+    expect(buttons(last).map((b) => b.callback_data)).toContain(`mod:ok:${listing!._id}`);
     const ownerSince = u.messages().length;
     await staff.tap(`mod:ok:${listing!._id}`, 'is published');
     const outcome = await u.expect('a fost aprobată', { since: ownerSince });

@@ -33,6 +33,17 @@ describe('parseOpeningHours', () => {
     expect(parse('Lu 10-24')).toEqual([{ day: 0, from: 600, to: 1440 }]);
   });
 
+  it('reads a single letter as a day only next to a dash or hours; reads am/pm', () => {
+    const expected = [...days(540, 1080, WEEKDAYS), { day: 5, from: 600, to: 840 }];
+    for (const s of ['Mon-Fri 9-18, Sat 10-14 o\'clock', 'Mon-Fri 9am-6pm, Sat 10am-2pm', 'Mon-Fri 9 a.m. - 6 p.m., Sat 10:00am-2:00pm',
+      'P-Pk 9-18, S: 10-14', 'P - Pk 9-18, S 10-14, Sv slēgts', 'Mon-Fri 9-18, Sat 10-14 (o clock, s.a.)']) {
+      expect(parse(s), s).toEqual(expected);
+    }
+    expect(parse('Mon-Sun 12am-12pm')).toEqual(days(0, 720, [0, 1, 2, 3, 4, 5, 6]));
+    expect(parse('Fri 8pm-2am')).toEqual([{ day: 4, from: 1200, to: 1440 }, { day: 5, from: 0, to: 120 }]);
+    for (const s of ['Mon 13pm-6pm', 'Mon 0am-6am']) expect(parseOpeningHours(s).ok, s).toBe(false);
+  });
+
   it('refuses what it cannot read, with a reason key, and never throws', () => {
     for (const s of ['', '   ', 'hello', 'Lu-Vi', 'Lu 25-30', 'Lu 9', 'Lu 9:75-18', 'Lu 9-9', '{"$gt": ""}', '.*', 'x'.repeat(201)]) {
       const r = parseOpeningHours(s);

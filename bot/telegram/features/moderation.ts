@@ -35,10 +35,14 @@ async function moderationNote(conv: Conv, ctx: ConvContext, listingId: string, d
   await ctx.reply(done ? ctx.t(`moderation:done.${decision}`, { name: done }) : ctx.t('moderation:already_decided'));
 }
 
-/** The listing as the editable draft the registration questions work on. */
+/**
+ * The whole listing as the editable draft the registration questions work on (as /mybusiness does): a
+ * question shows the current value, and a field kept as a whole (the translations) keeps what was not edited.
+ */
 function draftOf(l: Listing): Draft {
-  const { name, sectors, activity, country, districtId, locality, description, keywords, phone, languages, email, website, facebook, logoId } = l;
-  return { name, sectors, activity, country, districtId, locality, description, keywords, phone, languages, email, website, facebook, logoId };
+  const draft: Record<string, unknown> = {};
+  for (const k of [...FIELDS, 'country'] as ListingField[]) if (l[k] !== undefined) draft[k] = l[k];
+  return draft as Draft;
 }
 
 /** Staff pick a field, answer the same validated question the owner would, and see the corrected card. */

@@ -43,7 +43,7 @@ export async function showMyBusiness(ctx: BotContext): Promise<void> {
     // The printable poster (features/posters.ts answers this intent).
     rows.push([{ label: text('poster:button'), action: act('poster.business') }]);
   }
-  await replyOut(ctx, { text: ctx.services.directory.summary(listing), buttons: rows, ...(listing.logoId ? { photo: { blobId: listing.logoId } } : {}) });
+  await replyOut(ctx, { text: ctx.services.directory.summary(listing), buttons: rows, ...(listing.logoId ? { photo: { blobId: listing.logoId, caption: listing.name } } : {}) });
 }
 
 export function myBusinessFeature(plugins: ((ctx: ConvContext, next: () => Promise<void>) => Promise<void>)[]): Composer<BotContext> {

@@ -61,7 +61,7 @@ async function showSummary(conv: Conv, ctx: ConvContext, draft: Draft): Promise<
   const groups: Button[] = EDIT_GROUPS.map((g) => ({ label: text(`registration:group.${g}`), action: act('reg.group', { group: g }) }));
   const msg = {
     text: [text('registration:summary_title'), ...registrationSummary(draft as Partial<Listing>, SPOKEN), text('registration:summary_hint')],
-    ...(draft.logoId ? { photo: { blobId: draft.logoId } } : {}),
+    ...(draft.logoId ? { photo: { blobId: draft.logoId, caption: draft.name } } : {}),
     buttons: [groups.slice(0, 2), groups.slice(2), [
       { label: text('registration:confirm'), action: act('reg.confirm') },
       { label: text('registration:cancel'), action: act('reg.cancel') },
