@@ -18,7 +18,12 @@ export const RETENTION_SECONDS = {
   deliveries: 90 * DAY,
   /** Files uploaded to /import and never imported or cancelled (abandoned flows). */
   importUploads: DAY,
+  /** A command held while someone decides whether to leave registration, never answered (PENDING_COMMANDS_NS). */
+  pendingCommands: DAY,
 } as const;
+
+/** The kv namespace of commands held by the flow guard (bot/telegram/flow-guard.ts). */
+export const PENDING_COMMANDS_NS = 'pending-commands';
 
 /** The kv namespace of search paging records (bot/telegram/features/search.ts). */
 export const SEARCH_PAGES_NS = 'search-queries';

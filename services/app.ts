@@ -16,6 +16,7 @@ import type { Scheduler } from './scheduler.js';
 import { EventBus } from './events.js';
 import type { DeliveryOutcome, Notifier, OutMessage } from './messages.js';
 import { PrivacyService } from './privacy.js';
+import { PENDING_COMMANDS_NS } from '../models/retention.js';
 import { RETENTION_JOB, RETENTION_SCHEDULE, sweepExpired } from './retention.js';
 import { RegistrationDrafts } from './registration-drafts.js';
 import { SearchService } from './search/service.js';
@@ -120,7 +121,7 @@ export function createServices(opts: { settings: AppSettings; store: Store; log:
   privacy.registerEraser((user) => services.catalog.eraseUser(user));
   privacy.registerEraser((user) => new RegistrationDrafts(store).remove(user._id));
   // A command held while the person decides whether to leave registration (bot/telegram/flow-guard.ts).
-  privacy.registerEraser((user) => store.kv('pending-commands').delete(user.externalId));
+  privacy.registerEraser((user) => store.kv(PENDING_COMMANDS_NS).delete(user.externalId));
   services.staff = new StaffService(store, { users, clock });
   services.broadcasts = new BroadcastService(store, { users, clock });
   privacy.registerEraser((user) => services.broadcasts.forgetUser(user._id));

@@ -6,7 +6,7 @@
 import { DeliveryModel } from '../models/delivery.js';
 import { KvModel } from '../models/kv.js';
 import { InboundUpdateModel } from '../models/inbound-update.js';
-import { RETENTION_SECONDS, SEARCH_PAGES_NS } from '../models/retention.js';
+import { PENDING_COMMANDS_NS, RETENTION_SECONDS, SEARCH_PAGES_NS } from '../models/retention.js';
 import { IMPORT_UPLOADS_NS } from './import-export.js';
 import type { Store } from './store/port.js';
 
@@ -19,6 +19,7 @@ export interface SweepReport {
   messengerEvents: number;
   deliveries: number;
   importUploads: number;
+  pendingCommands: number;
 }
 
 const before = (now: Date, seconds: number) => new Date(now.getTime() - seconds * 1000);
@@ -34,5 +35,6 @@ export async function sweepExpired(store: Store, now: Date): Promise<SweepReport
     await store.blobs.delete(e._id.slice(IMPORT_UPLOADS_NS.length + 1));
     await kv.deleteOne({ _id: e._id });
   }
-  return { searchPages, messengerEvents, deliveries, importUploads: stale.length };
+  const pendingCommands = await kv.deleteMany({ ns: PENDING_COMMANDS_NS, updatedAt: { $lt: before(now, RETENTION_SECONDS.pendingCommands) } });
+  return { searchPages, messengerEvents, deliveries, importUploads: stale.length, pendingCommands };
 }

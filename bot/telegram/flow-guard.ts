@@ -5,6 +5,7 @@
  */
 import type { Middleware } from 'grammy';
 import type { Update } from 'grammy/types';
+import { PENDING_COMMANDS_NS } from '../../models/retention.js';
 import { act, decode, type MenuTarget } from '../../services/actions.js';
 import { text } from '../../services/messages.js';
 import { RegistrationDrafts } from '../../services/registration-drafts.js';
@@ -51,7 +52,7 @@ function runAsCommand(ctx: BotContext, commandText: string): void {
 }
 
 function pendingCommands(ctx: BotContext) {
-  return ctx.services.store.kv<{ text: string }>('pending-commands');
+  return ctx.services.store.kv<{ text: string }>(PENDING_COMMANDS_NS);
 }
 
 export function flowGuard(): Middleware<BotContext> {

@@ -26,12 +26,14 @@ export async function sitemapXml(publicUrl: string, listings: Collection<Listing
   parts.push(entry(publicUrl, '/'));
   for (const lag of lags) parts.push(entry(publicUrl, `/lag/${lag.id}`));
   let lastId: string | undefined;
-  for (let n = 0; n < 50_000;) {
+  // 50,000 URLs in all, the home page and the LAG pages included (the protocol's limit for one sitemap).
+  const max = 50_000 - 1 - lags.length;
+  for (let n = 0; n < max;) {
     const filter = lastId ? { status: 'published', _id: { $gt: lastId } } : { status: 'published' };
-    const page = await listings.find(filter, { sort: { _id: 1 }, limit: PAGE, projection: { _id: 1, slug: 1, updatedAt: 1 } });
+    const page = await listings.find(filter, { sort: { _id: 1 }, limit: Math.min(PAGE, max - n), projection: { _id: 1, slug: 1, updatedAt: 1 } });
     for (const l of page) parts.push(entry(publicUrl, `/b/${l.slug}`, l.updatedAt));
     n += page.length;
-    if (page.length < PAGE) break;
+    if (page.length < Math.min(PAGE, max - n + page.length)) break;
     lastId = page[page.length - 1]._id;
   }
   parts.push('</urlset>');

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeliveryModel } from '../../models/delivery.js';
 import { KvModel } from '../../models/kv.js';
 import { InboundUpdateModel } from '../../models/inbound-update.js';
-import { RETENTION_SECONDS, SEARCH_PAGES_NS } from '../../models/retention.js';
+import { PENDING_COMMANDS_NS, RETENTION_SECONDS, SEARCH_PAGES_NS } from '../../models/retention.js';
 import { IMPORT_UPLOADS_NS } from '../../services/import-export.js';
 import { RETENTION_JOB } from '../../services/retention.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
@@ -52,6 +52,9 @@ describe('retention', () => {
     await kv.insert({ _id: `${IMPORT_UPLOADS_NS}:${oldUpload}`, ns: IMPORT_UPLOADS_NS, value: '{"fileName":"x.csv"}', updatedAt: new Date(now - 2 * DAY) });
     const freshUpload = await s.store.blobs.put(Buffer.from('a;b\n1;2'), 'application/octet-stream');
     await kv.insert({ _id: `${IMPORT_UPLOADS_NS}:${freshUpload}`, ns: IMPORT_UPLOADS_NS, value: '{"fileName":"x.csv"}', updatedAt: new Date(now - 60_000) });
+    // A command held by the flow guard and never answered (the person walked away from the question).
+    await kv.insert({ _id: `${PENDING_COMMANDS_NS}:old`, ns: PENDING_COMMANDS_NS, value: '{"text":"/claim ABC"}', updatedAt: new Date(now - 2 * DAY) });
+    await kv.insert({ _id: `${PENDING_COMMANDS_NS}:new`, ns: PENDING_COMMANDS_NS, value: '{"text":"/help"}', updatedAt: new Date(now - 60_000) });
 
     expect(await s.scheduler.run(RETENTION_JOB)).toBe(true);
 
@@ -62,6 +65,7 @@ describe('retention', () => {
     expect(await s.store.blobs.get(oldUpload)).toBeNull();
     expect(await s.store.blobs.get(freshUpload)).not.toBeNull();
     expect((await kv.find({ ns: IMPORT_UPLOADS_NS })).map((e) => e._id)).toEqual([`${IMPORT_UPLOADS_NS}:${freshUpload}`]);
+    expect((await kv.find({ ns: PENDING_COMMANDS_NS })).map((e) => e._id)).toEqual([`${PENDING_COMMANDS_NS}:new`]);
   });
 
   it('/privacy tells how long records are kept, in the user\'s language', async () => {
