@@ -18,6 +18,8 @@ export interface InboundUpdate {
   /** The replies journal while it is being handled (JSON lines, services/intake/journal.ts): a second handling skips what went out. */
   sent?: string[];
   receivedAt: Date;
+  /** Which accept() call stored it (random): of two deliveries racing, only the one that stored it handles it. */
+  storedBy?: string;
   doneAt?: Date;
 }
 
@@ -28,6 +30,7 @@ export const InboundUpdateModel = defineModel<InboundUpdate>('inbound_updates', 
   done: { type: Boolean, required: true, default: false },
   sent: { type: [String], default: undefined },
   receivedAt: { type: Date, required: true },
+  storedBy: { type: String },
   doneAt: { type: Date },
 }, (s) => {
   // Pending work at start (done=false, in order) and the retention sweep (done, oldest first).

@@ -4,6 +4,7 @@
  * before the 200). It is marked done right after it was handled; at start everything not done is handled
  * first. The unique `_id` (`tg:<update_id>`, `fb:<mid>`) makes a redelivered update a no-op.
  */
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { InboundUpdateModel, type InboundUpdate } from '../../models/inbound-update.js';
 import type { Clock } from '../clock.js';
@@ -51,7 +52,8 @@ export class Inbox {
     // The same id twice in one delivery (Meta may batch a retry with new events) is one update.
     const unique = [...new Map(arrivals.map((a) => [`${PREFIX[channel]}:${a.id}`.slice(0, 600), a])).entries()];
     arrivals = unique.map(([, a]) => a);
-    const docs = unique.map(([_id, a]) => ({ _id, channel, seq: a.seq, payload: JSON.stringify(a.payload), done: false, receivedAt: now }));
+    const storedBy = randomUUID();
+    const docs = unique.map(([_id, a]) => ({ _id, channel, seq: a.seq, payload: JSON.stringify(a.payload), done: false, receivedAt: now, storedBy }));
     // A redelivery (Telegram resending what a crash left unconfirmed, Meta retrying) is already stored: one
     // indexed read keeps the batch insert free of duplicates.
     const seen = new Set((await this.updates.find({ _id: { $in: docs.map((d) => d._id) } }, { projection: { _id: 1 } })).map((d) => d._id));
@@ -61,7 +63,7 @@ export class Inbox {
       await this.updates.insertMany(fresh.map((f) => f.doc));
     } catch (err) {
       if (!(err instanceof DuplicateKeyError)) throw err;
-      // Raced with another writer: keep what this call stored (stamped with this call's time), one at a time.
+      // Raced with another writer: keep what this call stored (stamped with this call's id), one at a time.
       const mine: typeof fresh = [];
       for (const f of fresh) {
         try {
@@ -70,7 +72,7 @@ export class Inbox {
         } catch (e) {
           if (!(e instanceof DuplicateKeyError)) throw e;
           const stored = await this.updates.findById(f.doc._id);
-          if (stored && !stored.done && new Date(stored.receivedAt).getTime() === now.getTime()) mine.push(f);
+          if (stored && !stored.done && stored.storedBy === storedBy) mine.push(f);
         }
       }
       return mine.map((f) => ({ id: f.doc._id, seq: f.doc.seq, payload: f.payload, arrivedAt: performance.now() }));
