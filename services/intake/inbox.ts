@@ -16,6 +16,8 @@ export interface Arrival {
   id: string;
   seq: number;
   payload: unknown;
+  /** The chat (or sender) it belongs to. */
+  key?: string;
 }
 
 /** A stored update waiting to be handled. */
@@ -25,6 +27,7 @@ export interface Pending {
   payload: unknown;
   /** When this process took it in (performance.now()); absent for updates recovered at start. */
   arrivedAt?: number;
+  key?: string;
 }
 
 const PREFIX: Record<IntakeChannel, string> = { telegram: 'tg', messenger: 'fb' };
@@ -51,7 +54,7 @@ export class Inbox {
     // The same id twice in one delivery (Meta may batch a retry with new events) is one update.
     const unique = [...new Map(arrivals.map((a) => [`${PREFIX[channel]}:${a.id}`.slice(0, 600), a])).entries()];
     arrivals = unique.map(([, a]) => a);
-    const docs = unique.map(([_id, a]) => ({ _id, channel, seq: a.seq, payload: JSON.stringify(a.payload), done: false, receivedAt: now }));
+    const docs = unique.map(([_id, a]) => ({ _id, channel, seq: a.seq, payload: JSON.stringify(a.payload), ...(a.key !== undefined ? { key: a.key.slice(0, 200) } : {}), done: false, receivedAt: now }));
     // A redelivery (Telegram resending what a crash left unconfirmed, Meta retrying) is already stored: one
     // indexed read keeps the batch insert free of duplicates.
     const seen = new Set((await this.updates.find({ _id: { $in: docs.map((d) => d._id) } }, { projection: { _id: 1 } })).map((d) => d._id));
@@ -73,15 +76,38 @@ export class Inbox {
           if (stored && !stored.done && new Date(stored.receivedAt).getTime() === now.getTime()) mine.push(f);
         }
       }
-      return mine.map((f) => ({ id: f.doc._id, seq: f.doc.seq, payload: f.payload, arrivedAt: performance.now() }));
+      return mine.map((f) => ({ id: f.doc._id, seq: f.doc.seq, payload: f.payload, key: f.doc.key, arrivedAt: performance.now() }));
     }
-    return fresh.map((f) => ({ id: f.doc._id, seq: f.doc.seq, payload: f.payload, arrivedAt: performance.now() }));
+    return fresh.map((f) => ({ id: f.doc._id, seq: f.doc.seq, payload: f.payload, key: f.doc.key, arrivedAt: performance.now() }));
   }
 
   /** Everything stored but not handled yet, oldest first (handled before new updates at start). */
   async pending(channel: IntakeChannel): Promise<Pending[]> {
     const docs = await this.updates.find({ done: false, channel }, { sort: { seq: 1 } });
     return docs.map((d) => ({ id: d._id, seq: d.seq, payload: JSON.parse(d.payload) as unknown }));
+  }
+
+  /** One chat's stored-but-not-handled updates, in order (several instances: the chat lock's holder reads them). */
+  async pendingOf(channel: IntakeChannel, key: string, limit = 50): Promise<Pending[]> {
+    const docs = await this.updates.find({ key, done: false, channel }, { sort: { seq: 1 }, limit });
+    return docs.map((d) => ({ id: d._id, seq: d.seq, payload: JSON.parse(d.payload) as unknown, key }));
+  }
+
+  /** Whether one chat still has updates not handled. */
+  async hasPending(channel: IntakeChannel, key: string): Promise<boolean> {
+    return !!(await this.updates.findOne({ key, done: false, channel }, { projection: { _id: 1 } }));
+  }
+
+  /** Chats with updates stored before `before` and still not handled (their instance may have died). */
+  async pendingKeys(channel: IntakeChannel, before: Date): Promise<string[]> {
+    return this.updates.distinct<string>('key', { done: false, channel, receivedAt: { $lt: before } });
+  }
+
+  /** Gives updates stored without a chat key (by an older version) their key. */
+  async fillKeys(channel: IntakeChannel, keyOf: (payload: unknown) => string): Promise<void> {
+    for (const d of await this.updates.find({ done: false, channel, key: { $exists: false } })) {
+      await this.updates.updateOne({ _id: d._id }, { $set: { key: keyOf(JSON.parse(d.payload)).slice(0, 200) } });
+    }
   }
 
   /**

@@ -38,7 +38,7 @@ const PAGE = 500;
 const PRODUCTS_PER_LISTING = 50;
 
 export class SearchService {
-  readonly engine: SearchEngine;
+  engine: SearchEngine;
   private readonly listings: Collection<Listing>;
   private ready: Promise<void> | undefined;
   /** The latest reindex in flight per listing id (entries live only while one is); `seq` numbers them. */
@@ -71,7 +71,24 @@ export class SearchService {
     return this.ready;
   }
 
-  private async build(): Promise<void> {
+  /**
+   * Builds a fresh index from the store and swaps it in (the change feed's fallback when it may have missed
+   * changes). Searches keep using the current index meanwhile; listings changed during the build are read again.
+   */
+  async resync(): Promise<void> {
+    await this.init().catch(() => undefined);
+    const fresh = new SearchEngine({ now: () => this.deps.clock.now() });
+    await this.build(fresh);
+    const touched = this.touchedAfterSwap;
+    this.touchedAfterSwap = undefined;
+    this.engine = fresh;
+    for (const id of touched ?? []) await this.reindexById(id);
+  }
+
+  /** Ids touched by events while a resync built its fresh index (re-read after the swap). */
+  private touchedAfterSwap: Set<string> | undefined;
+
+  private async build(target: SearchEngine = this.engine): Promise<void> {
     const started = Date.now();
     this.touchedWhileBuilding = new Set();
     // One streamed pass over the published listings (the store yields to other work between batches).
@@ -79,7 +96,7 @@ export class SearchService {
     const flush = async () => {
       const items = await Promise.all(batch.map(async (listing) => ({ listing, products: await this.productTitles(listing) })));
       // A listing an event touched meanwhile is already in its latest state (or gone): don't overwrite it.
-      this.engine.addAll(items.filter((i) => !this.touchedWhileBuilding?.has(i.listing._id)));
+      target.addAll(items.filter((i) => !this.touchedWhileBuilding?.has(i.listing._id)));
       batch = [];
     };
     for await (const listing of this.listings.stream({ status: 'published' }, { batchSize: PAGE })) {
@@ -87,8 +104,9 @@ export class SearchService {
       if (batch.length === PAGE) await flush();
     }
     await flush();
+    if (target !== this.engine) this.touchedAfterSwap = this.touchedWhileBuilding;
     this.touchedWhileBuilding = undefined;
-    this.deps.log.info({ listings: this.engine.size, ms: Date.now() - started }, 'search index built');
+    this.deps.log.info({ listings: target.size, ms: Date.now() - started }, 'search index built');
   }
 
   private async productTitles(listing: Listing): Promise<string[]> {
