@@ -67,8 +67,11 @@ export class StoreBudget implements OutboundBudget {
           notBefore = chatReady; // the slot stays unused; a later one after the chat is ready
           continue;
         }
-        this.taken++;
         await sleep(at - this.now());
+        // Woken late (a busy event loop, a store write waiting for a lock): sending now would bunch this message
+        // with the ones of the next slots. Leave the slot unused and take another.
+        if (this.now() - at > this.limits.marginMs / 2) continue;
+        this.taken++;
         return;
       }
     } finally {
