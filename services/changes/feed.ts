@@ -142,7 +142,7 @@ export class ChangeFeed {
             this.gapSince ??= now;
             if (now - this.gapSince < (this.o.gapMs ?? 5000)) return; // a writer between its two writes: wait
             this.o.log.warn({ missing: this.cursor + 1, next: e.seq }, 'change log has a hole (a writer died, or the log was pruned): resyncing from the store');
-            await this.resync(e.seq - 1);
+            await this.resync();
             return;
           }
           this.gapSince = undefined;
@@ -160,12 +160,16 @@ export class ChangeFeed {
     }
   }
 
-  /** Rebuilds everything from the store, then reads on after `cursor`. */
-  private async resync(cursor: number): Promise<void> {
+  /**
+   * Rebuilds everything from the store, then reads on from the head taken before the rebuild: what changed
+   * before it is in the rebuilt state, what changes during or after it is applied from the log.
+   */
+  private async resync(): Promise<void> {
     this.stats.resyncs++;
     this.gapSince = undefined;
-    this.cursor = cursor;
+    const head = await this.head();
     await this.consumer!.resync();
+    this.cursor = head;
   }
 
   /** Forgets entries older than `keepMs` (a scheduler job; MongoDB's TTL index does the same). */
