@@ -107,6 +107,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
   let feed: ChangeFeed | undefined;
   if (shared) {
     feed = new ChangeFeed(store, { origin: leases.owner, clock: services.clock, log: log.child({ module: 'changes' }) });
+    feed.onApplied = (entry, at) => metrics.changeDelay.observe(Math.max(0, at.getTime() - new Date(entry.at).getTime()) / 1000);
     recordChanges(services, feed);
     await feed.start(indexConsumer(services));
     const keepMs = CHANGE_LOG_KEEP_SECONDS * 1000;
