@@ -9,6 +9,7 @@ import { InboundUpdateModel } from '../models/inbound-update.js';
 import { RETENTION_SECONDS, SEARCH_PAGES_NS } from '../models/retention.js';
 import { IMPORT_UPLOADS_NS } from './import-export.js';
 import type { Store } from './store/port.js';
+import { CounterModel, LeaseModel, OutboundPaceModel } from '../models/coordination.js';
 
 export const RETENTION_JOB = 'retention.sweep';
 /** Hourly, off the full hour. */
@@ -19,6 +20,8 @@ export interface SweepReport {
   messengerEvents: number;
   deliveries: number;
   importUploads: number;
+  /** Several instances: flood counters and per-chat pacing of past windows, chat locks left by a dead instance. */
+  coordination: number;
 }
 
 const before = (now: Date, seconds: number) => new Date(now.getTime() - seconds * 1000);
@@ -34,5 +37,8 @@ export async function sweepExpired(store: Store, now: Date): Promise<SweepReport
     await store.blobs.delete(e._id.slice(IMPORT_UPLOADS_NS.length + 1));
     await kv.deleteOne({ _id: e._id });
   }
-  return { searchPages, messengerEvents, deliveries, importUploads: stale.length };
+  const coordination = await store.collection(CounterModel).deleteMany({ expiresAt: { $lt: now } })
+    + await store.collection(OutboundPaceModel).deleteMany({ expiresAt: { $lt: now } })
+    + await store.collection(LeaseModel).deleteMany({ until: { $lt: before(now, 3600) } });
+  return { searchPages, messengerEvents, deliveries, importUploads: stale.length, coordination };
 }

@@ -19,6 +19,7 @@
  */
 import type { Logger } from 'pino';
 import { OutboundPaceModel, type OutboundPace } from '../../models/coordination.js';
+import { Mutex } from '../store/mutex.js';
 import { DuplicateKeyError, type Collection, type Store } from '../store/port.js';
 import { TELEGRAM_LIMITS, type BudgetLimits, type OutboundBudget, type Priority, type SendSlot } from './budget.js';
 
@@ -30,6 +31,12 @@ export class StoreBudget implements OutboundBudget {
   private readonly waiting: Record<Priority, number> = { reply: 0, bulk: 0 };
   /** Slots taken by this instance (tests and the benchmark). */
   taken = 0;
+  /**
+   * One reservation at a time from this process: concurrent senders of one instance would otherwise mostly
+   * collide with each other on the compare-and-swap (N senders → N² attempts); conflicts are then only
+   * between instances.
+   */
+  private readonly reserving = new Mutex();
 
   constructor(store: Store, limits: Partial<BudgetLimits> = {}, private readonly o: { log?: Pick<Logger, 'warn'>; now?: () => number } = {}) {
     this.pace = store.collection(OutboundPaceModel);
@@ -57,12 +64,12 @@ export class StoreBudget implements OutboundBudget {
           await sleep(10);
           continue;
         }
-        const at = await this.take(slot.paid ? 'paid' : 'global', slot.priority, notBefore);
+        const at = await this.reserving.run(() => this.take(slot.paid ? 'paid' : 'global', slot.priority, notBefore));
         if (at === null) {
           await sleep(Math.min(200, this.interval(!!slot.paid)));
           continue;
         }
-        const chatReady = await this.takeChat(slot, at);
+        const chatReady = await this.reserving.run(() => this.takeChat(slot, at));
         if (chatReady !== true) {
           notBefore = chatReady; // the slot stays unused; a later one after the chat is ready
           continue;
