@@ -16,7 +16,8 @@ import { MESSAGE_METHODS } from '../bot/telegram/outbound.js';
 import { maxPerWindow, startCluster, type Cluster, type Instance } from '../tests/helpers/cluster.js';
 import { FakeTelegram } from '../tests/helpers/fake-telegram.js';
 import { sleep, tempDir } from './bench/common.js';
-import { testMongoUri } from '../tests/helpers/mongo.js';
+import { dropTestDatabase, testMongoUri } from '../tests/helpers/mongo.js';
+import { rmSync } from 'node:fs';
 
 const { values } = parseArgs({ options: { changes: { type: 'string', default: '40' }, burst: { type: 'string', default: '300' }, updates: { type: 'string', default: '600' } } });
 const CHANGES = Number(values.changes);
@@ -102,12 +103,16 @@ async function updatesPerSecond(): Promise<void> {
   };
   try {
     // Reference: one instance in the default mode (STORE_SHARED=0: in-process budget, queues and caches), on its own store.
-    const solo = await c.start({ STORE_SHARED: '0', DATA_DIR: tempDir('bench-scale-solo-'), ...(c.mongoUri ? { MONGODB_URI: testMongoUri()! } : {}) });
+    const soloDb = c.mongoUri ? testMongoUri() : undefined;
+    const soloDir = tempDir('bench-scale-solo-');
+    const solo = await c.start({ STORE_SHARED: '0', DATA_DIR: soloDir, ...(soloDb ? { MONGODB_URI: soloDb } : {}) });
     c.route([solo]);
     console.log('(3) updates/s (budget lifted; the fake Bot API answers at once):');
     await run('one instance, STORE_SHARED=0 (reference)', 1_000_000 + 500_000);
     await solo.proc.stop();
     c.instances.splice(c.instances.indexOf(solo), 1);
+    rmSync(soloDir, { recursive: true, force: true });
+    await dropTestDatabase(soloDb);
     await c.start();
     c.route();
     const one = await run('one instance ', 2_000_000);
