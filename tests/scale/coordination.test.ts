@@ -6,7 +6,7 @@
  */
 import { rmSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CounterModel, LeaseModel } from '../../models/coordination.js';
+import { ChangeEntryModel, CounterModel, LeaseModel } from '../../models/coordination.js';
 import { systemClock } from '../../services/clock.js';
 import { ChangeFeed, type ChangeKind } from '../../services/changes/feed.js';
 import { StoreFloodCounter } from '../../services/flood.js';
@@ -134,6 +134,23 @@ describe('two connections on one store', () => {
     await bb.acquire({ chat: 'other', priority: 'reply' });
     expect(Date.now() - before).toBeGreaterThanOrEqual(300);
   }, 20_000);
+
+  it('watch: none on the embedded engine; on MongoDB a change stream where there is a replica set', async () => {
+    if (a.engine === 'embedded') {
+      expect(a.watch).toBeUndefined();
+      return;
+    }
+    let inserts = 0;
+    const stop = await a.watch!(ChangeEntryModel.collection, () => void inserts++, () => undefined);
+    if (!stop) return; // a standalone server (the CI service): the feed polls
+    try {
+      await new ChangeFeed(b, { origin: 'B', clock: systemClock, log }).record('listing', 'W1');
+      for (let i = 0; i < 250 && inserts === 0; i++) await sleep(20);
+      expect(inserts).toBe(1);
+    } finally {
+      await stop();
+    }
+  });
 
   it("counts one user's messages together (flood limit)", async () => {
     const fa = new StoreFloodCounter(a, 60_000, systemClock);

@@ -199,4 +199,30 @@ describe('two instances on one store', () => {
     expect(finals).toHaveLength(1);
     expect(finals[0].params.text).toContain('Interrupted by a restart');
   }, 120_000);
+
+  it('kill -9 of the instance handling a chat: another instance answers it once, after the chat lease ran out', async () => {
+    // A third instance joins (the broadcast test killed one); two serve from now on.
+    const fresh = await c.start();
+    const alive = c.instances.filter((i) => i.proc.child.exitCode === null && i.proc.child.signalCode === null);
+    expect(alive).toContain(fresh);
+    c.route(alive);
+    const u = c.tg.user(7300, { language_code: 'ro' });
+    let held: (() => void) | undefined;
+    c.tg.beforeAnswer = (method, params) => {
+      if (method !== 'sendMessage' || Number(params.chat_id) !== u.id) return;
+      return new Promise<void>((resolve) => (held = resolve)); // the reply hangs: the update is being handled
+    };
+    u.send('/start');
+    const id = c.tg.lastUpdateId;
+    await c.tg.waitUntil(() => held, 30_000, 'the reply in flight');
+    const handler = alive.find((i) => i.hook === c.tg.webhookStats.byUpdate.get(id))!;
+    expect(handler).toBeTruthy();
+    await handler.proc.kill9(); // its connection closes: that reply never reaches "Telegram" (the held call is dropped)
+    c.tg.beforeAnswer = undefined;
+    expect(u.messages()).toHaveLength(0);
+    const reply = await u.expect(/./, { timeoutMs: 90_000 });
+    expect(reply.text).toBeTruthy();
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(u.messages().filter((m) => m.text === reply.text)).toHaveLength(1);
+  }, 150_000);
 });
