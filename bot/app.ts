@@ -101,7 +101,6 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     log,
     clock: opts.clock,
   });
-  for (const [job, cron] of Object.entries(config.JOB_SCHEDULES)) services.scheduler.reschedule(job, cron);
   // Several instances: changes made through the others reach this one's indexes. Read from the log's head
   // taken before the indexes load, so nothing changed meanwhile is missed.
   let feed: ChangeFeed | undefined;
@@ -113,6 +112,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     const keepMs = CHANGE_LOG_KEEP_SECONDS * 1000;
     services.scheduler.register('changes.prune', '29 * * * *', (now) => feed!.prune(now, keepMs));
   }
+  for (const [job, cron] of Object.entries(config.JOB_SCHEDULES)) services.scheduler.reschedule(job, cron);
   await services.matching.ensureLoaded();
   // Direct push to Meta catalogs: off (with a clear message in /shop) while SECRETS_KEY is unset.
   services.catalog.configurePush({ port: new GraphCatalogClient({ graphUrl: config.MESSENGER_GRAPH_URL, version: config.MESSENGER_GRAPH_VERSION }), secretsKey: config.SECRETS_KEY });
