@@ -44,9 +44,11 @@ export class Leases {
 
   /**
    * Takes (or renews) the lease for `ttlMs`; false while another live holder has it. `takeOverDead`: also take
-   * it from a holder on this host whose process is gone (roles; a chat lock simply runs out).
+   * it from a holder on this host whose process is gone — `true` counts a holder with this very pid as gone
+   * too (a restarted container is pid 1 again: roles), `'other-pids'` does not (chat locks, which two
+   * Leases of one process may hold in tests).
    */
-  async acquire(id: string, ttlMs: number, opts: { takeOverDead?: boolean } = {}): Promise<boolean> {
+  async acquire(id: string, ttlMs: number, opts: { takeOverDead?: boolean | 'other-pids' } = {}): Promise<boolean> {
     const HOST = this.host;
     const now = this.clock.now();
     const until = new Date(now.getTime() + ttlMs);
@@ -64,7 +66,9 @@ export class Leases {
     if (!opts.takeOverDead) return false;
     // Held by a process of this host that is gone (kill -9, then a restart): no need to wait for the expiry.
     const held = await this.col.findById(id);
-    if (held && held.host === HOST && held.owner !== this.owner && (held.pid === process.pid || !alive(held.pid))) {
+    const gone = held && held.host === HOST && held.owner !== this.owner
+      && (held.pid === process.pid ? opts.takeOverDead === true : !alive(held.pid));
+    if (held && gone) {
       const taken = await this.col.findOneAndUpdate({ _id: id, owner: held.owner }, { $set: { owner: this.owner, pid: process.pid, until, since: now } });
       return !!taken;
     }

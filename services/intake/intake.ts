@@ -149,7 +149,8 @@ export class Intake {
     const lock = `chat:${this.o.channel}:${chat}`;
     let wait = 20;
     for (;;) {
-      if (!(await shared.locks.acquire(lock, ttl))) {
+      // A holder killed on this host (then restarted) is not waited for; on another host its lease runs out.
+      if (!(await shared.locks.acquire(lock, ttl, { takeOverDead: 'other-pids' }))) {
         await sleep(wait);
         wait = Math.min(500, wait * 2);
         if (!(await this.inbox.hasPending(this.o.channel, chat))) return;

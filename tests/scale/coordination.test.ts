@@ -69,7 +69,13 @@ describe('two connections on one store', () => {
     const lc = new Leases(b, systemClock);
     await a.collection(LeaseModel).insert({ _id: 'role:y', owner: 'gone', host: (await import('node:os')).hostname(), pid: 2 ** 22 + 12345, until: new Date(Date.now() + 60_000), since: new Date() });
     expect(await lc.acquire('role:y', 60_000)).toBe(false);
-    expect(await lc.acquire('role:y', 60_000, { takeOverDead: true })).toBe(true);
+    expect(await lc.acquire('role:y', 60_000, { takeOverDead: 'other-pids' })).toBe(true);
+    // Held by another Leases of this very process (two instances in one test process): a chat lock stays its
+    // holder's; a role counts this pid as a restarted predecessor (a container's pid 1).
+    const ld = new Leases(b, systemClock);
+    expect(await lc.acquire('chat:z', 60_000)).toBe(true);
+    expect(await ld.acquire('chat:z', 60_000, { takeOverDead: 'other-pids' })).toBe(false);
+    expect(await ld.acquire('chat:z', 60_000, { takeOverDead: true })).toBe(true);
   });
 
   it("the change feed brings one connection's changes to the other, and resyncs over a hole", async () => {

@@ -38,7 +38,10 @@ it('refuses a second poller with the way to scale, and replaces a killed one at 
 
   // The poller still answers.
   const u = tg.user(4242);
-  await u.say('/start', /./);
+  u.send('/start');
+  await u.expect(/./, { timeoutMs: 30_000 }).catch((err) => {
+    throw new Error(`${String(err)}\n--- first instance:\n${first.output().slice(-4000)}`);
+  });
 
   // kill -9, then a restart on this host: the dead process's lease is taken over without waiting for it to run out.
   await first.kill9();

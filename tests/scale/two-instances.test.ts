@@ -200,7 +200,7 @@ describe('two instances on one store', () => {
     expect(finals[0].params.text).toContain('Interrupted by a restart');
   }, 120_000);
 
-  it('kill -9 of the instance handling a chat: another instance answers it once, after the chat lease ran out', async () => {
+  it('kill -9 of the instance handling a chat: another instance answers it once (the dead holder\'s chat lease taken over)', async () => {
     // A third instance joins (the broadcast test killed one); two serve from now on.
     const fresh = await c.start();
     const alive = c.instances.filter((i) => i.proc.child.exitCode === null && i.proc.child.signalCode === null);
