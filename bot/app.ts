@@ -85,8 +85,18 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
   // Long polling: one poller per bot token (Telegram answers 409 to a second one). Refused here, before anything
   // else starts, with the way to run several instances.
   let pollerRole: LeasedRole | undefined;
+  let poller: DurablePoller | undefined;
   if (!config.TELEGRAM_WEBHOOK_URL) {
-    pollerRole = new LeasedRole(leases, ROLES.poller, { log, gained: async () => undefined, lost: async () => log.error('the long-polling lease was lost: another instance may poll now; stopping is advised') });
+    // Lost later (this process stalled past the lease): stop polling — another instance polls now — and poll
+    // again if the lease comes back.
+    pollerRole = new LeasedRole(leases, ROLES.poller, {
+      log,
+      gained: async () => poller?.start(),
+      lost: async () => {
+        log.error('the long-polling lease went to another instance: this one stops polling');
+        await poller?.stop();
+      },
+    });
     await pollerRole.start();
     if (!pollerRole.holding) {
       const holder = await leases.holder(ROLES.poller);
@@ -163,7 +173,6 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
 
   services.scheduler.start();
 
-  let poller: DurablePoller | undefined;
   if (webhook) {
     await bot.api.setWebhook(config.TELEGRAM_WEBHOOK_URL!, { secret_token: webhook.secret, allowed_updates: [...ALLOWED_UPDATES] });
     log.info({ path: webhook.path }, 'telegram webhook mode');

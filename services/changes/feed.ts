@@ -54,6 +54,8 @@ export class ChangeFeed {
   private reading?: Promise<void>;
   private again = false;
   private unwatch?: () => Promise<void>;
+  /** A read failed and nothing has been read since (one error logged per episode). */
+  private failing = false;
   private consumer?: ChangeConsumer;
   /** Entries applied from other instances, and full resyncs (for tests, metrics and the benchmark). */
   readonly stats = { applied: 0, resyncs: 0 };
@@ -135,6 +137,7 @@ export class ChangeFeed {
     try {
       for (;;) {
         const batch = await this.entries.find({ seq: { $gt: this.cursor } }, { sort: { seq: 1 }, limit: BATCH });
+        this.failing = false;
         if (batch.length === 0) return;
         for (const e of batch) {
           if (e.seq !== this.cursor + 1) {
@@ -156,7 +159,8 @@ export class ChangeFeed {
         if (batch.length < BATCH) return;
       }
     } catch (err) {
-      this.o.log.error({ err: String(err) }, 'reading the change log failed; trying again');
+      if (!this.failing) this.o.log.error({ err: String(err) }, 'reading the change log failed; trying again at every poll');
+      this.failing = true;
     }
   }
 

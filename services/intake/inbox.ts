@@ -98,9 +98,9 @@ export class Inbox {
     return !!(await this.updates.findOne({ key, done: false, channel }, { projection: { _id: 1 } }));
   }
 
-  /** Chats with updates stored before `before` and still not handled (their instance may have died). */
-  async pendingKeys(channel: IntakeChannel, before: Date): Promise<string[]> {
-    return this.updates.distinct<string>('key', { done: false, channel, receivedAt: { $lt: before } });
+  /** Chats with updates not handled yet — stored before `before` when given (their instance may have died). */
+  async pendingKeys(channel: IntakeChannel, before?: Date): Promise<string[]> {
+    return this.updates.distinct<string>('key', { done: false, channel, ...(before ? { receivedAt: { $lt: before } } : {}) });
   }
 
   /** Gives updates stored without a chat key (by an older version) their key. */

@@ -68,7 +68,7 @@ export class Intake {
   async recover(): Promise<number> {
     if (this.o.shared) {
       await this.inbox.fillKeys(this.o.channel, (p) => this.keyOf(p));
-      const keys = await this.inbox.pendingKeys(this.o.channel, new Date(8.64e15));
+      const keys = await this.inbox.pendingKeys(this.o.channel);
       for (const k of keys) this.wantDrain(k);
       if (keys.length) this.o.log.info({ channel: this.o.channel, chats: keys.length }, 'handling updates stored before the restart');
       this.startSweeper();

@@ -11,6 +11,8 @@ import { systemClock } from '../../services/clock.js';
 import { ChangeFeed, type ChangeKind } from '../../services/changes/feed.js';
 import { StoreFloodCounter } from '../../services/flood.js';
 import { Leases } from '../../services/lease.js';
+import { Inbox } from '../../services/intake/inbox.js';
+import { Intake } from '../../services/intake/intake.js';
 import { StoreBudget } from '../../services/outbound/store-budget.js';
 import { DataDirLock, DataDirLocked } from '../../services/store/lock.js';
 import { openStore, type Store } from '../../services/store/index.js';
@@ -155,6 +157,34 @@ describe('two connections on one store', () => {
       expect(inserts).toBe(1);
     } finally {
       await stop();
+    }
+  });
+
+  it('intake: at start, updates left unhandled (also those stored without a chat key) are handled in order, once', async () => {
+    const inbox = new Inbox(a, { clock: systemClock, log });
+    const now = new Date();
+    await inbox.updates.insertMany([
+      { _id: 'tg:1', channel: 'telegram', seq: 1, payload: JSON.stringify({ n: 1, chat: 'c1' }), key: 'c1', done: false, receivedAt: now },
+      { _id: 'tg:2', channel: 'telegram', seq: 2, payload: JSON.stringify({ n: 2, chat: 'c1' }), done: false, receivedAt: now },
+      { _id: 'tg:3', channel: 'telegram', seq: 3, payload: JSON.stringify({ n: 3, chat: 'c2' }), key: 'c2', done: true, receivedAt: now },
+    ]);
+    const handled: number[] = [];
+    const make = (store: Store, host: string) => new Intake(new Inbox(store, { clock: systemClock, log }), {
+      channel: 'telegram', log, keyOf: (p) => (p as { chat: string }).chat,
+      handle: async (p) => void handled.push((p as { n: number }).n),
+      shared: { locks: new Leases(store, systemClock, { host }), sweepMs: 50 },
+    });
+    // Two instances start at once: each update is handled by one of them.
+    const ia = make(a, 'host-a');
+    const ib = make(b, 'host-b');
+    try {
+      await Promise.all([ia.recover(), ib.recover()]);
+      await Promise.all([ia.idle(), ib.idle()]);
+      expect(handled).toEqual([1, 2]);
+      expect(await inbox.updates.count({ done: false })).toBe(0);
+    } finally {
+      await ia.close();
+      await ib.close();
     }
   });
 
