@@ -200,9 +200,11 @@ describe('two instances on one store', () => {
     expect(unknown.length).toBeLessThanOrEqual(8); // at most the worker's concurrency
     expect(deliveries.filter((d) => d.status === 'sent').length + unknown.length).toBe(recipients.length);
     // The surviving instance finished it: the final report was sent to the staff member once.
-    const finals = c.tg.callsOf('sendMessage').filter((call) => Number(call.params.chat_id) === ADMIN && String(call.params.text).startsWith('✅ Broadcast finished.'));
-    expect(finals).toHaveLength(1);
-    expect(finals[0].params.text).toContain('Interrupted by a restart');
+    const finals = () => c.tg.callsOf('sendMessage').filter((call) => Number(call.params.chat_id) === ADMIN && String(call.params.text).startsWith('✅ Broadcast finished.'));
+    await c.tg.waitUntil(() => finals().length > 0, 30_000, 'the final report'); // it follows the "done" status
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(finals()).toHaveLength(1);
+    expect(finals()[0].params.text).toContain('Interrupted by a restart');
   }, 120_000);
 
   it('kill -9 of the instance handling a chat: another instance answers it once (the dead holder\'s chat lease taken over)', async () => {
