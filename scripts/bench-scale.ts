@@ -78,13 +78,14 @@ async function outbound(c: Cluster): Promise<void> {
   c.route();
   const sends = () => c.tg.calls.filter((call) => MESSAGE_METHODS.test(call.method));
   const from = sends().length;
+  const before = new Map(c.tg.webhookStats.delivered);
   const t0 = Date.now();
   const users = Array.from({ length: BURST }, (_, i) => c.tg.user(1_000_000 + i, { first_name: `U${i}`, language_code: 'ro' }));
   for (const u of users) u.send('/start');
   await c.tg.waitUntil(() => users.every((u) => u.messages().length > 0), 10 * 60_000, 'every reply');
   const burst = sends().slice(from);
   const seconds = (burst[burst.length - 1].at - burst[0].at) / 1000;
-  const byInstance = [...c.tg.webhookStats.delivered.values()];
+  const byInstance = [...c.tg.webhookStats.delivered.entries()].map(([url, n]) => n - (before.get(url) ?? 0));
   console.log(`(2) outbound: ${burst.length} messages to ${BURST} users through 2 instances (updates per instance: ${byInstance.join(' / ')}) in ${((Date.now() - t0) / 1000).toFixed(1)} s: `
     + `${(burst.length / seconds).toFixed(1)} msg/s against a limit of ${LIMIT}/s; most in any one second: ${maxPerWindow(burst.map((s) => s.at))}; 429s: ${c.tg.violations.overall}`);
 }
