@@ -4,6 +4,7 @@
  * `incr` and `pexpire`): each user's count lives in one document per fixed window of `windowMs`, incremented
  * atomically; windows that are over expire (a TTL index on MongoDB, the retention job elsewhere).
  */
+import { createHash } from 'node:crypto';
 import { CounterModel, type Counter } from '../models/coordination.js';
 import type { Clock } from './clock.js';
 import type { Collection, Store } from './store/port.js';
@@ -22,7 +23,8 @@ export class StoreFloodCounter {
     const now = this.clock.now().getTime();
     const window = Math.floor(now / this.windowMs);
     const doc = await this.counters.upsert(
-      { _id: `${FLOOD_PREFIX}${key}:${window}` },
+      // Hashed: the counter holds no one's id (it outlives an erasure by up to two minutes).
+      { _id: `${FLOOD_PREFIX}${createHash('sha256').update(key).digest('base64url').slice(0, 22)}:${window}` },
       { $inc: { n: 1 }, $set: { expiresAt: new Date((window + 2) * this.windowMs) } },
     );
     return doc.n;

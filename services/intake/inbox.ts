@@ -115,7 +115,8 @@ export class Inbox {
    * here — a handled update keeps only its id and times (for dedupe), so no message text outlives its handling.
    */
   async markDone(id: string): Promise<void> {
-    await this.updates.updateOne({ _id: id }, { $set: { done: true, doneAt: this.deps.clock.now(), payload: '{}' } });
+    // The chat key (a person's id) goes with the payload.
+    await this.updates.updateOne({ _id: id }, { $set: { done: true, doneAt: this.deps.clock.now(), payload: '{}' }, $unset: { key: true } });
     // After an erasure the payloads cleared here (e.g. the erased person's own "delete me" update) may still be
     // readable in the engine's files: compact once no update is in flight any more.
     if (this.compactWhenDone && (await this.updates.count({ done: false })) === 0) {

@@ -17,6 +17,7 @@
  * Times are wall-clock milliseconds (Date.now()) shared by the instances: their clocks must agree (NTP); a
  * skew of d ms between two hosts lets their sends come up to d ms closer together than the interval.
  */
+import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { OutboundPaceModel, type OutboundPace } from '../../models/coordination.js';
 import { Mutex } from '../store/mutex.js';
@@ -102,7 +103,8 @@ export class StoreBudget implements OutboundBudget {
   /** True when the chat may receive at `at` (and it is now booked); else the time it may. */
   private async takeChat(slot: SendSlot, at: number): Promise<true | number> {
     if (this.limits.perChatIntervalMs <= 0 && !slot.group) return true;
-    const id = `chat:${slot.chat}`;
+    // Hashed: the pacing record holds no one's chat id (it outlives an erasure by a few minutes).
+    const id = `chat:${createHash('sha256').update(slot.chat).digest('base64url').slice(0, 22)}`;
     const minute = 60_000 + this.limits.marginMs;
     for (;;) {
       const doc = await this.pace.findById(id);
