@@ -13,6 +13,12 @@ import { pickLocale, translator } from '../services/i18n.js';
 import { Metrics } from '../services/metrics.js';
 import { isStoreUnavailable } from '../services/store/port.js';
 import { LocalBudget, type OutboundBudget } from '../services/outbound/budget.js';
+import { StoreBudget } from '../services/outbound/store-budget.js';
+import { ChangeFeed } from '../services/changes/feed.js';
+import { indexConsumer, recordChanges } from '../services/changes/wire.js';
+import { LeasedRole, Leases, ROLES } from '../services/lease.js';
+import { systemClock } from '../services/clock.js';
+import { CHANGE_LOG_KEEP_SECONDS } from '../models/coordination.js';
 import { observeStoreErrors, openStore, type Store } from '../services/store/index.js';
 import type { Config } from './config.js';
 import { GraphCatalogClient } from './meta/catalog-client.js';
@@ -41,6 +47,16 @@ export interface App {
   stop(): Promise<void>;
 }
 
+/** A second long-polling instance: Telegram allows one poller per bot token. */
+export class PollerLeaseHeld extends Error {
+  constructor(readonly holder: string) {
+    super(`Another instance is already long-polling this bot (${holder}). Telegram allows one getUpdates poller per bot token. `
+      + 'To run several instances, use webhook mode (TELEGRAM_WEBHOOK_URL and TELEGRAM_WEBHOOK_SECRET) with STORE_SHARED=1 on each — see docs/SCALING.md. '
+      + 'If that instance was stopped on another host, its lease runs out within 6 seconds.');
+    this.name = 'PollerLeaseHeld';
+  }
+}
+
 /** Edits are not asked for: nothing handles them, and inside a flow one would be read as the answer. */
 export const ALLOWED_UPDATES = ['message', 'callback_query', 'my_chat_member'] as const;
 
@@ -61,36 +77,75 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
   const secrets = configSecrets(config);
   const log = opts.log ?? createLogger(config.LOG_LEVEL, { secrets, destination: opts.logDestination });
   const metrics = new Metrics();
-  const opened = await openStore({ mongodbUri: config.MONGODB_URI, dataDir: config.DATA_DIR, inMemory: opts.inMemoryStore, synchronous: config.SQLITE_SYNCHRONOUS, log: log.child({ module: 'store' }) });
+  const shared = config.STORE_SHARED;
+  const opened = await openStore({ mongodbUri: config.MONGODB_URI, dataDir: config.DATA_DIR, inMemory: opts.inMemoryStore, synchronous: config.SQLITE_SYNCHRONOUS, log: log.child({ module: 'store' }), shared });
   // Tests wrap the store to cross-check every query against MongoDB semantics; every store error is counted.
   const store = observeStoreErrors(opts.wrapStore ? opts.wrapStore(opened) : opened, (c, op, err) => metrics.storeError(c, op, err));
-  log.info({ engine: store.engine, sinceProcessStartMs: Math.round(performance.now()) }, 'store ready');
+  log.info({ engine: store.engine, shared, sinceProcessStartMs: Math.round(performance.now()) }, 'store ready');
+  const leases = new Leases(store, opts.clock ?? systemClock);
+  // Long polling: one poller per bot token (Telegram answers 409 to a second one). Refused here, before anything
+  // else starts, with the way to run several instances.
+  let pollerRole: LeasedRole | undefined;
+  let poller: DurablePoller | undefined;
+  if (!config.TELEGRAM_WEBHOOK_URL) {
+    // Lost later (this process stalled past the lease): stop polling — another instance polls now — and poll
+    // again if the lease comes back.
+    pollerRole = new LeasedRole(leases, ROLES.poller, {
+      log,
+      gained: async () => poller?.start(),
+      lost: async () => {
+        log.error('the long-polling lease went to another instance: this one stops polling');
+        await poller?.stop();
+      },
+    });
+    await pollerRole.start();
+    if (!pollerRole.holding) {
+      const holder = await leases.holder(ROLES.poller);
+      await pollerRole.stop();
+      await store.close();
+      throw new PollerLeaseHeld(holder ? `${holder.host}, pid ${holder.pid}, since ${holder.since.toISOString()}` : 'unknown');
+    }
+  }
   const services = createServices({
     settings: { publicUrl: config.PUBLIC_URL, defaultLocale: config.DEFAULT_LOCALE, bootstrapAdmins: config.STAFF_TELEGRAM_IDS, matchCrossBorderBoost: config.MATCH_CROSS_BORDER_BOOST },
     store,
     log,
     clock: opts.clock,
   });
+  // Several instances: changes made through the others reach this one's indexes. Read from the log's head
+  // taken before the indexes load, so nothing changed meanwhile is missed.
+  let feed: ChangeFeed | undefined;
+  if (shared) {
+    feed = new ChangeFeed(store, { origin: leases.owner, clock: services.clock, log: log.child({ module: 'changes' }) });
+    feed.onApplied = (entry, at) => metrics.changeDelay.observe(Math.max(0, at.getTime() - new Date(entry.at).getTime()) / 1000);
+    recordChanges(services, feed);
+    await feed.start(indexConsumer(services));
+    const keepMs = CHANGE_LOG_KEEP_SECONDS * 1000;
+    services.scheduler.register('changes.prune', '29 * * * *', (now) => feed!.prune(now, keepMs));
+  }
+  for (const [job, cron] of Object.entries(config.JOB_SCHEDULES)) services.scheduler.reschedule(job, cron);
   await services.matching.ensureLoaded();
   // Direct push to Meta catalogs: off (with a clear message in /shop) while SECRETS_KEY is unset.
   services.catalog.configurePush({ port: new GraphCatalogClient({ graphUrl: config.MESSENGER_GRAPH_URL, version: config.MESSENGER_GRAPH_VERSION }), secretsKey: config.SECRETS_KEY });
 
-  const budget = new LocalBudget({
+  const limits = {
     perSecond: config.TELEGRAM_MESSAGES_PER_SECOND, perChatIntervalMs: config.TELEGRAM_CHAT_INTERVAL_MS, perGroupPerMinute: config.TELEGRAM_GROUP_MESSAGES_PER_MINUTE,
-  });
-  const bot = createBot(config.TELEGRAM_BOT_TOKEN, { services, apiRoot: config.TELEGRAM_API_ROOT, ratePerMinute: config.RATE_LIMIT_PER_MINUTE, budget, metrics });
+  };
+  // One budget for the bot token: in this process, or in the store when several instances share it.
+  const budget: OutboundBudget = shared ? new StoreBudget(store, limits, { log }) : new LocalBudget(limits);
+  const bot = createBot(config.TELEGRAM_BOT_TOKEN, { services, apiRoot: config.TELEGRAM_API_ROOT, ratePerMinute: config.RATE_LIMIT_PER_MINUTE, budget, metrics, shared });
   await bot.init();
   log.info({ username: bot.botInfo.username, sinceProcessStartMs: Math.round(performance.now()) }, 'telegram bot ready');
   // After the bot exists: the remaining admins are told through its notifier route.
   await syncAdmins(services, config.STAFF_TELEGRAM_IDS);
 
   // Store first, then handle: updates left unhandled by a crash are handled before any new one.
-  const intake = telegramIntake(bot, services.inbox, { log: log.child({ module: 'intake' }), metrics });
+  const intake = telegramIntake(bot, services.inbox, { log: log.child({ module: 'intake' }), metrics, shared: shared ? { locks: leases } : undefined });
   await intake.recover();
   const webhook = config.TELEGRAM_WEBHOOK_URL
     ? { path: new URL(config.TELEGRAM_WEBHOOK_URL).pathname || '/telegram', secret: config.TELEGRAM_WEBHOOK_SECRET!, intake }
     : undefined;
-  const messenger = config.MESSENGER_PAGE_ACCESS_TOKEN ? createMessenger(config, services, { metrics }) : undefined;
+  const messenger = config.MESSENGER_PAGE_ACCESS_TOKEN ? createMessenger(config, services, { metrics, shared: shared ? { locks: leases } : undefined }) : undefined;
   await messenger?.recover();
   metrics.sources({
     outbound: () => budget.depth(),
@@ -107,13 +162,18 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
   const broadcastWorker = createBroadcastWorker(services, {
     token: config.TELEGRAM_BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT, budget, metrics, rates: { telegram: config.BROADCAST_RATE_PER_SECOND },
   });
-  await broadcastWorker.start();
+  // One broadcast worker per deployment: with several instances, the holder of its lease; another takes over
+  // within a few seconds when the holder dies (its in-flight sends become `unknown`: never sent twice).
+  const broadcastRole = shared
+    ? new LeasedRole(leases, ROLES.broadcast, { log, gained: () => broadcastWorker.start(), lost: () => broadcastWorker.stop() })
+    : undefined;
+  if (broadcastRole) await broadcastRole.start();
+  else await broadcastWorker.start();
 
   await registerCommands(bot.api, config.DEFAULT_LOCALE).catch((err) => log.warn({ err: String(err) }, 'setMyCommands failed'));
 
   services.scheduler.start();
 
-  let poller: DurablePoller | undefined;
   if (webhook) {
     await bot.api.setWebhook(config.TELEGRAM_WEBHOOK_URL!, { secret_token: webhook.secret, allowed_updates: [...ALLOWED_UPDATES] });
     log.info({ path: webhook.path }, 'telegram webhook mode');
@@ -157,8 +217,13 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
       if (stopped) return;
       stopped = true;
       await poller?.stop();
+      await pollerRole?.stop();
       await services.scheduler.stop();
-      await broadcastWorker.stop();
+      if (broadcastRole) await broadcastRole.stop();
+      else await broadcastWorker.stop();
+      await feed?.stop();
+      await intake.close();
+      await messenger?.intake.close();
       await server.close();
       await intake.idle();
       await messenger?.idle();

@@ -86,6 +86,24 @@ export const configSchema = z.object({
   SECRETS_KEY: optionalString,
   /** Score points added to Latvia↔Moldova cooperation matches (0 = no preference). */
   MATCH_CROSS_BORDER_BOOST: z.coerce.number().min(0).max(100).default(10),
+  /**
+   * Several bot instances on one store (docs/SCALING.md): leases and the change feed keep them one bot. Every
+   * instance of a deployment must have it.
+   */
+  STORE_SHARED: z.enum(['0', '1', 'false', 'true', '']).default('0').transform((v) => v === '1' || v === 'true'),
+  /** `job=cron;job=cron`: other schedules for named scheduler jobs (node-cron; 6 fields for seconds). */
+  JOB_SCHEDULES: z.string().default('').transform((raw, ctx) => {
+    const out: Record<string, string> = {};
+    for (const part of raw.split(';').map((p) => p.trim()).filter(Boolean)) {
+      const eq = part.indexOf('=');
+      if (eq <= 0) {
+        ctx.addIssue({ code: 'custom', message: `entry "${part}" is not job=cron` });
+        continue;
+      }
+      out[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
+    }
+    return out;
+  }),
 });
 
 export type Config = z.output<typeof configSchema>;

@@ -12,3 +12,4 @@ export * from './job-lock.js';
 export * from './inbound-update.js';
 export * from './usage-counter.js';
 export * from './lag-event.js';
+export * from './coordination.js';

@@ -62,6 +62,11 @@ export class DirectoryService {
     deps.events.on('listing.deleted', forget);
   }
 
+  /** Counts the published listings again on the next ask (another instance changed one: the change feed). */
+  forgetPublishedCount(): void {
+    this.published = undefined;
+  }
+
   /** The cached published count, and when it was counted (monotonic ms). */
   private published?: { count: Promise<number>; at: number };
 

@@ -3,7 +3,7 @@
  * so several apps in one process (tests) do not collide. Channel-neutral: channels report through the
  * methods below.
  */
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry, Summary } from 'prom-client';
 
 export class Metrics {
   readonly registry = new Registry();
@@ -20,6 +20,12 @@ export class Metrics {
   readonly rateLimited = new Counter({ name: 'lag_outbound_rate_limited_total', help: 'Platform "too many requests" answers (429), by channel', labelNames: ['channel'], registers: [this.registry] });
 
   readonly storeErrors = new Counter({ name: 'lag_store_errors_total', help: 'Errors thrown by store operations, by collection, operation and kind', labelNames: ['collection', 'op', 'kind'], registers: [this.registry] });
+
+  /** Several instances (STORE_SHARED): from a change written by another instance to this one applying it. */
+  readonly changeDelay = new Summary({
+    name: 'lag_change_feed_delay_seconds', help: 'Time from another instance recording a change to this instance applying it to its indexes',
+    percentiles: [0.5, 0.95, 0.99], maxAgeSeconds: 600, ageBuckets: 5, registers: [this.registry],
+  });
 
   private outboundDepth: () => { reply: number; bulk: number } = () => ({ reply: 0, bulk: 0 });
   private intakeDepth: () => Record<string, number> = () => ({});

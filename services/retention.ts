@@ -9,6 +9,7 @@ import { InboundUpdateModel } from '../models/inbound-update.js';
 import { PENDING_COMMANDS_NS, RETENTION_SECONDS, SEARCH_PAGES_NS } from '../models/retention.js';
 import { IMPORT_UPLOADS_NS } from './import-export.js';
 import type { Store } from './store/port.js';
+import { CounterModel, LeaseModel, OutboundPaceModel } from '../models/coordination.js';
 
 export const RETENTION_JOB = 'retention.sweep';
 /** Hourly, off the full hour. */
@@ -20,6 +21,8 @@ export interface SweepReport {
   deliveries: number;
   importUploads: number;
   pendingCommands: number;
+  /** Several instances: flood counters and per-chat pacing of past windows, chat locks left by a dead instance. */
+  coordination: number;
 }
 
 const before = (now: Date, seconds: number) => new Date(now.getTime() - seconds * 1000);
@@ -36,5 +39,8 @@ export async function sweepExpired(store: Store, now: Date): Promise<SweepReport
     await kv.deleteOne({ _id: e._id });
   }
   const pendingCommands = await kv.deleteMany({ ns: PENDING_COMMANDS_NS, updatedAt: { $lt: before(now, RETENTION_SECONDS.pendingCommands) } });
-  return { searchPages, messengerEvents, deliveries, importUploads: stale.length, pendingCommands };
+  const coordination = await store.collection(CounterModel).deleteMany({ expiresAt: { $lt: now } })
+    + await store.collection(OutboundPaceModel).deleteMany({ expiresAt: { $lt: now } })
+    + await store.collection(LeaseModel).deleteMany({ until: { $lt: before(now, 3600) } });
+  return { searchPages, messengerEvents, deliveries, importUploads: stale.length, pendingCommands, coordination };
 }

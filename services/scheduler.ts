@@ -50,6 +50,14 @@ export class Scheduler {
     });
   }
 
+  /** Gives a registered job another cron expression (JOB_SCHEDULES); throws on an unknown job or a bad expression. */
+  reschedule(name: string, schedule: string): void {
+    const job = this.jobs.get(name);
+    if (!job) throw new Error(`JOB_SCHEDULES names an unknown job: ${name} (jobs: ${this.names().join(', ')})`);
+    if (!cron.validate(schedule)) throw new Error(`JOB_SCHEDULES: invalid cron expression for ${name}: ${schedule}`);
+    job.schedule = schedule;
+  }
+
   names(): string[] {
     return [...this.jobs.keys()];
   }

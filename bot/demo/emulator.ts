@@ -46,6 +46,7 @@ export interface InboundMessage {
   contact?: string;
   document?: string;
   at: number;
+  update_id?: number;
 }
 
 interface Failure {
@@ -162,6 +163,58 @@ export class BotApiEmulator {
     return fileId;
   }
 
+  /**
+   * Webhook delivery, as Telegram does for a bot with a webhook: every pushed update is POSTed to one of `urls`
+   * in turn (round-robin — several bot instances behind a load balancer), with the secret token header. The
+   * updates of one chat go one at a time, each after the previous one was answered 200 (so their order is
+   * kept); a failed delivery (not 200, connection refused: an instance killed) is retried on the next URL.
+   */
+  deliverTo(urls: string[], secret: string): void {
+    this.webhook = { urls, secret, next: 0, chats: new Map() };
+  }
+
+  /** Webhook mode: deliveries made (answered 200) and attempts that failed, by URL; which URL took each update. */
+  readonly webhookStats = { delivered: new Map<string, number>(), failed: new Map<string, number>(), byUpdate: new Map<number, string>() };
+
+  /** The id of the latest pushed update. */
+  get lastUpdateId(): number {
+    return this.updateId - 1;
+  }
+  private webhook?: { urls: string[]; secret: string; next: number; chats: Map<string, Promise<void>> };
+
+  private deliver(u: Record<string, any>): void {
+    const hook = this.webhook!;
+    const chat = String(u.message?.chat?.id ?? u.callback_query?.message?.chat?.id ?? u.callback_query?.from?.id ?? u.my_chat_member?.chat?.id ?? 'none');
+    const prev = hook.chats.get(chat) ?? Promise.resolve();
+    const done = prev.then(async () => {
+      for (let attempt = 0; !this.closing; attempt++) {
+        const url = hook.urls[hook.next++ % hook.urls.length];
+        try {
+          const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': hook.secret }, body: JSON.stringify(u) });
+          await res.arrayBuffer().catch(() => undefined);
+          if (res.status === 200) {
+            this.webhookStats.delivered.set(url, (this.webhookStats.delivered.get(url) ?? 0) + 1);
+            this.webhookStats.byUpdate.set(u.update_id, url);
+            return;
+          }
+        } catch {
+          // refused or reset: that instance is gone
+        }
+        this.webhookStats.failed.set(url, (this.webhookStats.failed.get(url) ?? 0) + 1);
+        await new Promise((r) => setTimeout(r, Math.min(1000, 50 * (attempt + 1))));
+      }
+    });
+    hook.chats.set(chat, done);
+    void done.finally(() => {
+      if (hook.chats.get(chat) === done) hook.chats.delete(chat);
+    });
+  }
+
+  /** Webhook mode: resolves when every pushed update has been delivered. */
+  async delivered(): Promise<void> {
+    while (this.webhook && this.webhook.chats.size > 0) await Promise.all([...this.webhook.chats.values()]);
+  }
+
   pushUpdate(update: Record<string, unknown>): number {
     const u = { update_id: this.updateId++, ...update };
     const m = update.message as Record<string, any> | undefined;
@@ -169,9 +222,13 @@ export class BotApiEmulator {
       this.inbound.push({
         message_id: m.message_id, chat_id: m.chat?.id, text: m.text, caption: m.caption, at: Date.now(),
         photoFileId: Array.isArray(m.photo) ? m.photo[m.photo.length - 1]?.file_id : undefined,
-        contact: m.contact?.phone_number, document: m.document?.file_name,
+        contact: m.contact?.phone_number, document: m.document?.file_name, update_id: u.update_id,
       });
       this.changed();
+    }
+    if (this.webhook) {
+      this.deliver(u);
+      return u.update_id;
     }
     this.updates.push(u);
     const waiters = this.waiters;

@@ -4,7 +4,7 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import type { Services } from '../../services/app.js';
-import { Intake } from '../../services/intake/intake.js';
+import { Intake, type SharedIntake } from '../../services/intake/intake.js';
 import type { Metrics } from '../../services/metrics.js';
 import type { Config } from '../config.js';
 import { eventKey, MessengerFlow } from './flow.js';
@@ -29,7 +29,7 @@ export interface MessengerChannel {
 
 type MessengerConfig = Pick<Config, 'MESSENGER_PAGE_ACCESS_TOKEN' | 'MESSENGER_APP_SECRET' | 'MESSENGER_VERIFY_TOKEN' | 'MESSENGER_GRAPH_URL' | 'MESSENGER_GRAPH_VERSION' | 'PUBLIC_URL'>;
 
-export function createMessenger(config: MessengerConfig, services: Services, opts: { backoffMs?: number; metrics?: Metrics } = {}): MessengerChannel {
+export function createMessenger(config: MessengerConfig, services: Services, opts: { backoffMs?: number; metrics?: Metrics; shared?: SharedIntake } = {}): MessengerChannel {
   const log = services.log.child({ module: 'messenger' });
   const api = new SendApi({
     graphUrl: config.MESSENGER_GRAPH_URL,
@@ -43,6 +43,7 @@ export function createMessenger(config: MessengerConfig, services: Services, opt
   services.notifier.route('messenger', notifier);
   const intake = new Intake(services.inbox, {
     channel: 'messenger',
+    shared: opts.shared,
     log,
     keyOf: (ev) => (ev as MessagingEvent).sender?.id ?? 'none',
     handle: (ev) => flow.handle(ev as MessagingEvent),

@@ -20,6 +20,7 @@ import { outbound } from './outbound.js';
 import type { OutboundBudget } from '../../services/outbound/budget.js';
 import type { Metrics } from '../../services/metrics.js';
 import { knownKeys } from '../../services/store/known-keys.js';
+import { StoreFloodCounter } from '../../services/flood.js';
 import { TelegramNotifier } from './notifier.js';
 
 export interface BotDeps {
@@ -32,6 +33,11 @@ export interface BotDeps {
   /** The bot's one outbound budget (shared with the broadcast worker); replies take it with priority. */
   budget: OutboundBudget;
   metrics?: Metrics;
+  /**
+   * Several instances on one store (STORE_SHARED): the flood limit is counted in the store, and conversation
+   * state is read from the store on every update (no in-memory key cache another instance could outdate).
+   */
+  shared?: boolean;
 }
 
 /** One key per chat: updates from one chat are handled in order, different chats in parallel. */
@@ -85,10 +91,11 @@ export function createBot(token: string, deps: BotDeps): Bot<BotContext> {
     await next();
   });
   bot.filter((ctx) => ctx.chat?.type === 'private' || (!ctx.chat && !!ctx.from)).use(
-    limit<Context, never>({
+    limit<Context, StoreFloodCounter>({
       timeFrame: 60_000,
       limit: deps.ratePerMinute ?? 40,
       keyGenerator: (ctx) => ctx.from?.id.toString(),
+      ...(deps.shared ? { storageClient: new StoreFloodCounter(services.store, 60_000, services.clock) } : {}),
       onLimitExceeded: async (ctx) => {
         // Tell once per minute, in the user's language; the rest of the burst is dropped silently.
         const id = ctx.from?.id ?? 0;
@@ -102,10 +109,11 @@ export function createBot(token: string, deps: BotDeps): Bot<BotContext> {
     }),
     userMiddleware(services, { touch: true, apiRoot: deps.apiRoot }),
     conversations<BotContext, ConvContext>({
-      // Only chats known to have conversation state are read from the store (see known-keys.ts). Version 2:
+      // Only chats known to have conversation state are read from the store (see known-keys.ts) — with one
+      // instance; several instances read it every time (another one may have just written it). Version 2:
       // registration runs as short chained conversations; a replay log of the one long flow is dropped (the
       // answers are in the registration draft, and /register continues from it).
-      storage: { type: 'key', version: 2, adapter: knownKeys(services.store.kv('conversations')), getStorageKey: chatKey },
+      storage: { type: 'key', version: 2, adapter: deps.shared ? services.store.kv('conversations') : knownKeys(services.store.kv('conversations')), getStorageKey: chatKey },
     }),
     // Menu buttons start commands; any command leaves the current flow (registration asks first).
     flowGuard(),

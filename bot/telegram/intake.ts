@@ -6,7 +6,7 @@ import { BotError, Context, type Bot } from 'grammy';
 import type { Update } from 'grammy/types';
 import type { Logger } from 'pino';
 import type { Inbox } from '../../services/intake/inbox.js';
-import { Intake } from '../../services/intake/intake.js';
+import { Intake, type SharedIntake } from '../../services/intake/intake.js';
 import type { Metrics } from '../../services/metrics.js';
 import { chatKey } from './bot.js';
 import type { BotContext } from './context.js';
@@ -16,9 +16,10 @@ export function updateType(update: object): string {
   return Object.keys(update).find((k) => k !== 'update_id') ?? 'unknown';
 }
 
-export function telegramIntake(bot: Bot<BotContext>, inbox: Inbox, opts: { log: Logger; metrics?: Metrics; stallMs?: number }): Intake {
+export function telegramIntake(bot: Bot<BotContext>, inbox: Inbox, opts: { log: Logger; metrics?: Metrics; stallMs?: number; shared?: SharedIntake }): Intake {
   return new Intake(inbox, {
     channel: 'telegram',
+    shared: opts.shared,
     log: opts.log,
     stallMs: opts.stallMs,
     keyOf: (payload) => chatKey(new Context(payload as Update, bot.api, bot.botInfo)) ?? 'none',

@@ -18,6 +18,8 @@ export interface Arrival {
   id: string;
   seq: number;
   payload: unknown;
+  /** The chat (or sender) it belongs to. */
+  key?: string;
 }
 
 /** A stored update waiting to be handled. */
@@ -29,6 +31,7 @@ export interface Pending {
   arrivedAt?: number;
   /** The replies journal of an earlier, interrupted handling (recovered updates only). */
   sent?: JournalLine[];
+  key?: string;
 }
 
 const PREFIX: Record<IntakeChannel, string> = { telegram: 'tg', messenger: 'fb' };
@@ -53,7 +56,7 @@ export class Inbox {
     const unique = [...new Map(arrivals.map((a) => [`${PREFIX[channel]}:${a.id}`.slice(0, 600), a])).entries()];
     arrivals = unique.map(([, a]) => a);
     const storedBy = randomUUID();
-    const docs = unique.map(([_id, a]) => ({ _id, channel, seq: a.seq, payload: JSON.stringify(a.payload), done: false, receivedAt: now, storedBy }));
+    const docs = unique.map(([_id, a]) => ({ _id, channel, seq: a.seq, payload: JSON.stringify(a.payload), ...(a.key !== undefined ? { key: a.key.slice(0, 200) } : {}), done: false, receivedAt: now, storedBy }));
     // A redelivery (Telegram resending what a crash left unconfirmed, Meta retrying) is already stored: one
     // indexed read keeps the batch insert free of duplicates.
     const seen = new Set((await this.updates.find({ _id: { $in: docs.map((d) => d._id) } }, { projection: { _id: 1 } })).map((d) => d._id));
@@ -75,9 +78,9 @@ export class Inbox {
           if (stored && !stored.done && stored.storedBy === storedBy) mine.push(f);
         }
       }
-      return mine.map((f) => ({ id: f.doc._id, seq: f.doc.seq, payload: f.payload, arrivedAt: performance.now() }));
+      return mine.map((f) => ({ id: f.doc._id, seq: f.doc.seq, payload: f.payload, key: f.doc.key, arrivedAt: performance.now() }));
     }
-    return fresh.map((f) => ({ id: f.doc._id, seq: f.doc.seq, payload: f.payload, arrivedAt: performance.now() }));
+    return fresh.map((f) => ({ id: f.doc._id, seq: f.doc.seq, payload: f.payload, key: f.doc.key, arrivedAt: performance.now() }));
   }
 
   /** Everything stored but not handled yet, oldest first (handled before new updates at start). */
@@ -91,13 +94,37 @@ export class Inbox {
     await this.updates.updateOne({ _id: id }, { $push: { sent: JSON.stringify(line) } });
   }
 
+  /** One chat's stored-but-not-handled updates, in order (several instances: the chat lock's holder reads them). */
+  async pendingOf(channel: IntakeChannel, key: string, limit = 50): Promise<Pending[]> {
+    const docs = await this.updates.find({ key, done: false, channel }, { sort: { seq: 1 }, limit });
+    return docs.map((d) => ({ id: d._id, seq: d.seq, payload: JSON.parse(d.payload) as unknown, key, sent: (d.sent ?? []).map((s) => JSON.parse(s) as JournalLine) }));
+  }
+
+  /** Whether one chat still has updates not handled. */
+  async hasPending(channel: IntakeChannel, key: string): Promise<boolean> {
+    return !!(await this.updates.findOne({ key, done: false, channel }, { projection: { _id: 1 } }));
+  }
+
+  /** Chats with updates not handled yet — stored before `before` when given (their instance may have died). */
+  async pendingKeys(channel: IntakeChannel, before?: Date): Promise<string[]> {
+    return this.updates.distinct<string>('key', { done: false, channel, ...(before ? { receivedAt: { $lt: before } } : {}) });
+  }
+
+  /** Gives updates stored without a chat key (by an older version) their key. */
+  async fillKeys(channel: IntakeChannel, keyOf: (payload: unknown) => string): Promise<void> {
+    for (const d of await this.updates.find({ done: false, channel, key: { $exists: false } })) {
+      await this.updates.updateOne({ _id: d._id }, { $set: { key: keyOf(JSON.parse(d.payload)).slice(0, 200) } });
+    }
+  }
+
   /**
    * The update was handled: a redelivery or a restart will not handle it again. What the user sent is dropped
    * here — a handled update keeps only its id and times (for dedupe), so no message text outlives its handling
    * (nor do the replies recorded in its journal).
    */
   async markDone(id: string): Promise<void> {
-    await this.updates.updateOne({ _id: id }, { $set: { done: true, doneAt: this.deps.clock.now(), payload: '{}' }, $unset: { sent: '' } });
+    // The chat key (a person's id) and the replies journal go with the payload.
+    await this.updates.updateOne({ _id: id }, { $set: { done: true, doneAt: this.deps.clock.now(), payload: '{}' }, $unset: { key: true, sent: true } });
     // After an erasure the payloads cleared here (e.g. the erased person's own "delete me" update) may still be
     // readable in the engine's files: compact once no update is in flight any more.
     if (this.compactWhenDone && (await this.updates.count({ done: false })) === 0) {

@@ -93,6 +93,27 @@ export class MatchingService {
     return changed.length;
   }
 
+  /**
+   * Another instance changed this offer (the change feed): only the index follows. That instance recorded the
+   * matches and sent the notifications already.
+   */
+  async refreshOffer(id: string): Promise<void> {
+    await this.ensureLoaded();
+    const o = await this.offerDocs.findById(id);
+    if (o && this.isActive(o)) this.index.upsert(o);
+    else this.index.remove(id);
+  }
+
+  /** Every offer read again (the change feed's fallback). */
+  async resync(): Promise<void> {
+    await this.ensureLoaded();
+    const now = this.deps.clock.now();
+    for await (const o of this.offerDocs.stream({})) {
+      if (this.isActive(o, now)) this.index.upsert(o);
+      else this.index.remove(o._id);
+    }
+  }
+
   private async offerChanged(o: Offer): Promise<void> {
     await this.ensureLoaded();
     if (!this.isActive(o)) {

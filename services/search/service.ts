@@ -49,7 +49,7 @@ const SLICE_MS = 8;
 const PRODUCTS_PER_LISTING = 50;
 
 export class SearchService {
-  readonly engine: SearchEngine;
+  engine: SearchEngine;
   private readonly listings: Collection<Listing>;
   private ready: Promise<void> | undefined;
   /** The latest reindex in flight per listing id (entries live only while one is); `seq` numbers them. */
@@ -82,7 +82,24 @@ export class SearchService {
     return this.ready;
   }
 
-  private async build(): Promise<void> {
+  /**
+   * Builds a fresh index from the store and swaps it in (the change feed's fallback when it may have missed
+   * changes). Searches keep using the current index meanwhile; listings changed during the build are read again.
+   */
+  async resync(): Promise<void> {
+    await this.init().catch(() => undefined);
+    const fresh = new SearchEngine({ now: () => this.deps.clock.now() });
+    await this.build(fresh);
+    const touched = this.touchedAfterSwap;
+    this.touchedAfterSwap = undefined;
+    this.engine = fresh;
+    for (const id of touched ?? []) await this.reindexById(id);
+  }
+
+  /** Ids touched by events while a resync built its fresh index (re-read after the swap). */
+  private touchedAfterSwap: Set<string> | undefined;
+
+  private async build(target: SearchEngine = this.engine): Promise<void> {
     const started = Date.now();
     this.touchedWhileBuilding = new Set();
     // One streamed pass over the published listings (the store yields to other work between batches).
@@ -97,7 +114,7 @@ export class SearchService {
       for (const item of items) {
         // A listing an event touched meanwhile is already in its latest state (or gone): don't overwrite it.
         if (this.touchedWhileBuilding?.has(item.listing._id)) continue;
-        this.engine.addAll([item]);
+        target.addAll([item]);
         if (performance.now() - slice > SLICE_MS) {
           await yieldToLoop();
           slice = performance.now();
@@ -109,8 +126,9 @@ export class SearchService {
       if (batch.length === PAGE) await flush();
     }
     await flush();
+    if (target !== this.engine) this.touchedAfterSwap = this.touchedWhileBuilding;
     this.touchedWhileBuilding = undefined;
-    this.deps.log.info({ listings: this.engine.size, ms: Date.now() - started }, 'search index built');
+    this.deps.log.info({ listings: target.size, ms: Date.now() - started }, 'search index built');
   }
 
   /** Product titles for a batch of listings (one query); a failure indexes them without products. */

@@ -8,8 +8,8 @@
  *
  * better-sqlite3 is synchronous: every statement here is small (indexed lookups, one document), and whole-
  * collection reads go through `stream()`, which yields to the event loop between batches. Read-modify-write
- * operations (updates, upserts, claims) are serialised per collection, and DATA_DIR is locked to one process
- * (lock.ts), which makes them atomic.
+ * operations (updates, upserts, claims) are serialised per collection and written as compare-and-swap
+ * (`swap`), so they stay atomic when several processes share DATA_DIR (STORE_SHARED=1, lock.ts).
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -149,6 +149,25 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
     return this.info.revive(JSON.parse(text) as T);
   }
 
+  /**
+   * Read-modify-write as compare-and-swap: the new document is written only if the stored text is still the
+   * one read (`UPDATE … WHERE _id = ? AND doc = ?`, atomic in SQLite). Inside one process the collection's
+   * mutex already serialises these; with several processes on one file (STORE_SHARED) a write by another
+   * process in between makes the swap miss, and the operation reads again and retries.
+   */
+  private async swap(filter: Filter, update: Update, sort?: Sort): Promise<T | null> {
+    for (let attempt = 0; ; attempt++) {
+      const row = this.firstRow(filter, sort);
+      if (!row) return null;
+      const next = await this.next(this.parse(row.doc), update);
+      const text = JSON.stringify(next);
+      const changes = this.engine.write(this.name, 'update', () => this.engine.stmt(`UPDATE ${this.table} SET doc = ? WHERE _id = ? AND doc = ?`).run(text, next._id, row.doc).changes);
+      if (changes === 1) return next;
+      if (attempt > 1000) throw new Error(`update of ${this.name} kept conflicting with other processes`);
+      await yieldToLoop();
+    }
+  }
+
   private select(filter: Filter, o: FindOptions = {}, columns = 'doc'): { sql: string; params: unknown[] } {
     const where = compileFilter(filter, this.info);
     let sql = `SELECT ${columns} FROM ${this.table} WHERE ${where.sql}${compileSort(o.sort, this.info)}`;
@@ -281,61 +300,49 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
     return castAndValidate<T>(this.def, doc as Record<string, unknown>);
   }
 
-  private replace(docs: T[]): void {
-    const upd = this.engine.stmt(`UPDATE ${this.table} SET doc = ? WHERE _id = ?`);
-    this.engine.write(this.name, 'update', () => this.engine.db.transaction(() => {
-      for (const d of docs) upd.run(JSON.stringify(d), d._id);
-    })());
-  }
-
-  private firstMatch(filter: Filter, sort?: Sort): T | null {
+  private firstRow(filter: Filter, sort?: Sort): { doc: string } | undefined {
     const q = this.select(filter, { sort, limit: 1 });
-    const row = this.engine.stmt(q.sql).get(...q.params) as { doc: string } | undefined;
-    return row ? this.parse(row.doc) : null;
+    return this.engine.stmt(q.sql).get(...q.params) as { doc: string } | undefined;
   }
 
   updateOne(filter: Filter, update: Update): Promise<WriteResult> {
     return this.lock.run(async () => {
-      const doc = this.firstMatch(filter);
-      if (!doc) return { matched: 0, modified: 0 };
-      this.replace([await this.next(doc, update)]);
-      return { matched: 1, modified: 1 };
+      const next = await this.swap(filter, update);
+      return next ? { matched: 1, modified: 1 } : { matched: 0, modified: 0 };
     });
   }
 
   updateMany(filter: Filter, update: Update): Promise<WriteResult> {
     return this.lock.run(async () => {
-      const q = this.select(filter);
-      const docs = (this.engine.stmt(q.sql).all(...q.params) as { doc: string }[]).map((r) => this.parse(r.doc));
-      const next: T[] = [];
-      for (const d of docs) next.push(await this.next(d, update));
-      if (next.length) this.replace(next);
-      return { matched: docs.length, modified: docs.length };
+      const q = this.select(filter, {}, '_id');
+      const ids = (this.engine.stmt(q.sql).all(...q.params) as { _id: string }[]).map((r) => r._id);
+      // One document at a time, each a compare-and-swap that re-checks the filter: another process may have
+      // changed (or un-matched) a document since the ids were read.
+      let matched = 0;
+      for (const id of ids) if (await this.swap({ $and: [{ _id: id }, filter] }, update)) matched++;
+      return { matched, modified: matched };
     });
   }
 
   upsert(filter: Filter, update: Update): Promise<T> {
     return this.lock.run(async () => {
-      const doc = this.firstMatch(filter);
-      if (doc) {
-        const next = await this.next(doc, update);
-        this.replace([next]);
-        return next;
+      for (let attempt = 0; ; attempt++) {
+        const next = await this.swap(filter, update);
+        if (next) return next;
+        const created = await this.next({ _id: newId(), ...equalityFields(filter) } as T, update);
+        try {
+          this.engine.write(this.name, 'insert into', () => this.engine.stmt(`INSERT INTO ${this.table} (_id, doc) VALUES (?, ?)`).run(created._id, JSON.stringify(created)));
+          return created;
+        } catch (err) {
+          // Another process inserted the same document between the read and the insert: update it instead.
+          if (!(err instanceof DuplicateKeyError) || attempt > 0) throw err;
+        }
       }
-      const created = await this.next({ _id: newId(), ...equalityFields(filter) } as T, update);
-      this.engine.write(this.name, 'insert into', () => this.engine.stmt(`INSERT INTO ${this.table} (_id, doc) VALUES (?, ?)`).run(created._id, JSON.stringify(created)));
-      return created;
     });
   }
 
   findOneAndUpdate(filter: Filter, update: Update, options: { sort?: Sort } = {}): Promise<T | null> {
-    return this.lock.run(async () => {
-      const doc = this.firstMatch(filter, options.sort);
-      if (!doc) return null;
-      const next = await this.next(doc, update);
-      this.replace([next]);
-      return next;
-    });
+    return this.lock.run(() => this.swap(filter, update, options.sort));
   }
 
   deleteOne(filter: Filter): Promise<number> {
@@ -382,11 +389,16 @@ export interface EmbeddedOptions {
   inMemory?: boolean;
   /** SQLite's `synchronous` in WAL mode (default normal). */
   synchronous?: 'normal' | 'full';
+  /**
+   * Several processes on this DATA_DIR (STORE_SHARED=1): the DATA_DIR lock is taken shared instead of
+   * exclusive, and writers wait longer for each other's (short) write transactions.
+   */
+  shared?: boolean;
   log?: HealthLog & { warn(obj: object, msg: string): void };
 }
 
 /** Opens (and creates) the database file with the engine's settings. */
-export function openDatabase(file: string, synchronous: 'normal' | 'full' = 'normal'): Db {
+export function openDatabase(file: string, synchronous: 'normal' | 'full' = 'normal', shared = false): Db {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   // NORMAL: a commit is written to the log (safe from kill -9) and fsynced at checkpoints; better-sqlite3 blocks
@@ -395,7 +407,9 @@ export function openDatabase(file: string, synchronous: 'normal' | 'full' = 'nor
   // Deleted content is overwritten with zeros, so an erased user's text does not linger in free pages.
   db.pragma('secure_delete = ON');
   // Only a backup reads beside the bot, and WAL readers never block the writer: waiting is the exception.
-  db.pragma('busy_timeout = 1000');
+  // Shared (several bot processes): each write transaction is one small statement, so a wait is short, but
+  // under load several may queue.
+  db.pragma(`busy_timeout = ${shared ? 10_000 : 1000}`);
   db.exec(`CREATE TABLE IF NOT EXISTS _blobs (id TEXT PRIMARY KEY, content_type TEXT NOT NULL, data BLOB NOT NULL);
     CREATE TABLE IF NOT EXISTS _meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);`);
   return db;
@@ -469,9 +483,9 @@ export class EmbeddedStore implements Store {
       db = openDatabase(':memory:');
     } else {
       mkdirSync(this.dataDir, { recursive: true });
-      this.lock = DataDirLock.acquire(this.dataDir);
+      this.lock = DataDirLock.acquire(this.dataDir, { shared: this.opts.shared });
       try {
-        db = openDatabase(join(this.dataDir, DB_FILE), this.opts.synchronous);
+        db = openDatabase(join(this.dataDir, DB_FILE), this.opts.synchronous, this.opts.shared);
         await migrateNedbIfPresent(this.dataDir, db, this.opts.log);
       } catch (err) {
         this.lock.release();

@@ -1,6 +1,10 @@
 /**
- * One bot process per DATA_DIR. The bot keeps indexes (search, matching) and a scheduler in memory, which a
- * second process writing the same data would silently contradict; so the second one refuses to start.
+ * One bot process per DATA_DIR — unless every process runs with STORE_SHARED=1. The bot keeps indexes
+ * (search, matching) and caches in memory, which a second process writing the same data would silently
+ * contradict; so by default the second one refuses to start. In shared mode every process keeps its memory in
+ * step through the change feed (services/changes) and coordinates through leases in the store, and they all
+ * hold the lock SHARED: any number of shared processes, but never beside an exclusive one (a default-mode bot,
+ * or `npm run restore`).
  *
  * The lock is an exclusive SQLite lock (an OS file lock) on DATA_DIR/store.lock, held for the life of the
  * connection: the kernel drops it when the process dies, kill -9 included, so there is never a stale lock to
@@ -22,10 +26,11 @@ export class DataDirLocked extends Error {
 }
 
 export class DataDirLock {
-  private constructor(private readonly db: Database.Database, private readonly dataDir: string) {}
+  private constructor(private readonly db: Database.Database, private readonly dataDir: string, private readonly shared = false) {}
 
-  /** Takes the lock or throws DataDirLocked naming the holder. */
-  static acquire(dataDir: string): DataDirLock {
+  /** Takes the lock or throws DataDirLocked naming the holder. `shared`: several STORE_SHARED processes. */
+  static acquire(dataDir: string, opts: { shared?: boolean } = {}): DataDirLock {
+    if (opts.shared) return DataDirLock.acquireShared(dataDir);
     const db = new Database(join(dataDir, LOCK_FILE));
     try {
       db.pragma('busy_timeout = 0');
@@ -41,19 +46,48 @@ export class DataDirLock {
     return new DataDirLock(db, dataDir);
   }
 
+  /**
+   * A SHARED file lock held for the life of the connection: in EXCLUSIVE locking mode SQLite keeps the lock of
+   * the first read. Any number of shared holders; an exclusive holder (or one that asks) makes it fail.
+   */
+  private static acquireShared(dataDir: string): DataDirLock {
+    const file = join(dataDir, LOCK_FILE);
+    const setup = new Database(file);
+    try {
+      setup.pragma('busy_timeout = 2000');
+      setup.exec('CREATE TABLE IF NOT EXISTS holder (pid INTEGER)');
+    } catch (err) {
+      if ((err as { code?: string }).code?.startsWith('SQLITE_BUSY')) throw new DataDirLocked(dataDir, DataDirLock.holder(dataDir));
+      throw err;
+    } finally {
+      setup.close();
+    }
+    const db = new Database(file);
+    try {
+      db.pragma('busy_timeout = 2000');
+      db.pragma('locking_mode = EXCLUSIVE');
+      db.prepare('SELECT count(*) FROM holder').get();
+    } catch (err) {
+      db.close();
+      if ((err as { code?: string }).code?.startsWith('SQLITE_BUSY')) throw new DataDirLocked(dataDir, DataDirLock.holder(dataDir));
+      throw err;
+    }
+    return new DataDirLock(db, dataDir, true);
+  }
+
   /** "pid 1234, since …" as far as known. */
   static holder(dataDir: string): string {
     try {
       const [pid, since] = readFileSync(join(dataDir, PID_FILE), 'utf8').trim().split(' ');
       return `pid ${pid}, running since ${since}`;
     } catch {
-      return 'pid unknown';
+      return 'pid unknown; processes started with STORE_SHARED=1 write no pid file';
     }
   }
 
   release(): void {
     if (!this.db.open) return;
-    rmSync(join(this.dataDir, PID_FILE), { force: true });
+    if (!this.shared) rmSync(join(this.dataDir, PID_FILE), { force: true });
     this.db.close();
   }
 }

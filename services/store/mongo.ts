@@ -210,6 +210,20 @@ export class MongoStore implements Store {
     return this.healthState.current;
   }
 
+  /** Change streams need a replica set (or mongos); a standalone server answers undefined: callers poll. */
+  async watch(collection: string, onInsert: () => void, onError: (err: unknown) => void): Promise<(() => Promise<void>) | undefined> {
+    const db = this.conn.db;
+    if (!db) return undefined;
+    const hello = await db.admin().command({ hello: 1 }).catch(() => ({} as Record<string, unknown>));
+    if (!hello.setName && hello.msg !== 'isdbgrid') return undefined;
+    const stream = db.collection(collection).watch([{ $match: { operationType: 'insert' } }]);
+    stream.on('change', () => onInsert());
+    stream.on('error', (err) => onError(err));
+    return async () => {
+      await stream.close().catch(() => undefined);
+    };
+  }
+
   /** WiredTiger reuses the space of deleted documents; nothing to rewrite here. */
   async compact(): Promise<void> {}
 

@@ -46,7 +46,7 @@ export function observeStoreErrors(store: Store, hook: StoreErrorHook): Store {
       if (prop === 'kv') return (ns: string) => observeMethods(obj.kv(ns), `kv:${ns}`, hook);
       if (prop === 'blobs') return observeMethods(obj.blobs, 'blobs', hook);
       const v = Reflect.get(obj, prop, receiver);
-      if (typeof v === 'function' && ['init', 'ping', 'compact', 'close'].includes(String(prop))) {
+      if (typeof v === 'function' && ['init', 'ping', 'compact', 'close', 'watch'].includes(String(prop))) {
         return observeMethods({ [prop]: (...a: unknown[]) => (v as (...x: unknown[]) => unknown).apply(obj, a) }, 'store', hook)[prop as 'init'];
       }
       return typeof v === 'function' ? v.bind(obj) : v;

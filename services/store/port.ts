@@ -133,6 +133,13 @@ export interface Store {
    */
   compact(): Promise<void>;
   close(): Promise<void>;
+  /**
+   * Push notification of inserts into a collection, where the engine has it (MongoDB change streams on a
+   * replica set or sharded cluster). Resolves with a function that stops watching, or undefined when the engine
+   * cannot watch (the embedded engine, a standalone MongoDB): callers then poll. `onError`: the stream broke
+   * (callers fall back to polling and may watch again).
+   */
+  watch?(collection: string, onInsert: () => void, onError: (err: unknown) => void): Promise<(() => Promise<void>) | undefined>;
 }
 
 /** A write broke a unique index. */

@@ -56,6 +56,18 @@ describe('config', () => {
   });
 });
 
+describe('config: several instances', () => {
+  it('reads STORE_SHARED (off by default) and JOB_SCHEDULES, and names a malformed entry', () => {
+    expect(loadConfig({ TELEGRAM_BOT_TOKEN: TOKEN }).STORE_SHARED).toBe(false);
+    expect(loadConfig({ TELEGRAM_BOT_TOKEN: TOKEN, STORE_SHARED: '1' }).STORE_SHARED).toBe(true);
+    expect(loadConfig({ TELEGRAM_BOT_TOKEN: TOKEN, STORE_SHARED: 'true' }).STORE_SHARED).toBe(true);
+    expect(() => loadConfig({ TELEGRAM_BOT_TOKEN: TOKEN, STORE_SHARED: 'yes' })).toThrow(/STORE_SHARED/);
+    expect(loadConfig({ TELEGRAM_BOT_TOKEN: TOKEN, JOB_SCHEDULES: 'offers.digests=*/2 * * * * *; retention.sweep = 0 * * * *' }).JOB_SCHEDULES)
+      .toEqual({ 'offers.digests': '*/2 * * * * *', 'retention.sweep': '0 * * * *' });
+    expect(() => loadConfig({ TELEGRAM_BOT_TOKEN: TOKEN, JOB_SCHEDULES: 'offers.digests' })).toThrow(/JOB_SCHEDULES entry "offers.digests" is not job=cron/);
+  });
+});
+
 describe('config: secrets key', () => {
   it('rejects a SECRETS_KEY that is not 32 bytes', () => {
     expect(problems({ TELEGRAM_BOT_TOKEN: TOKEN, SECRETS_KEY: 'short' })[0]).toMatch(/^SECRETS_KEY must be 32 bytes/);

@@ -156,5 +156,6 @@ export function crosscheckStore(store: Store): Store {
     health: () => store.health(),
     compact: () => store.compact(),
     close: () => store.close(),
+    ...(store.watch ? { watch: store.watch.bind(store) } : {}),
   };
 }
