@@ -100,10 +100,13 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     });
     await pollerRole.start();
     if (!pollerRole.holding) {
-      const holder = await leases.holder(ROLES.poller);
+      const holder = await leases.holder(ROLES.poller).catch(() => null);
       await pollerRole.stop();
+      const health = store.health();
       await store.close();
-      throw new PollerLeaseHeld(holder ? `${holder.host}, pid ${holder.pid}, since ${holder.since.toISOString()}` : 'unknown');
+      // Nobody holds it: the lease could not be written — the store is the problem, not another poller.
+      if (!holder) throw new Error(`could not take the long-polling lease: the store cannot write${!health.ok ? ` (${health.reason})` : ''}`);
+      throw new PollerLeaseHeld(`${holder.host}, pid ${holder.pid}, since ${holder.since.toISOString()}`);
     }
   }
   const services = createServices({

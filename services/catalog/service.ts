@@ -366,7 +366,7 @@ export class CatalogService implements CatalogView {
   async activeTitles(listingIds: string[], limit: number): Promise<Map<string, string[]>> {
     const out = new Map<string, string[]>();
     if (listingIds.length === 0) return out;
-    const rows = await this.products.find({ listingId: { $in: listingIds }, status: 'active' }, { sort: { createdAt: 1 }, projection: { listingId: 1, title: 1 } });
+    const rows = await this.products.find({ listingId: { $in: listingIds }, status: 'active' }, { sort: { createdAt: 1, _id: 1 }, projection: { listingId: 1, title: 1, createdAt: 1 } });
     for (const p of rows) {
       const titles = out.get(p.listingId) ?? [];
       if (titles.length < limit) titles.push(p.title);

@@ -39,11 +39,11 @@ async function start(tg: FakeTelegram, dataDir: string): Promise<Running> {
   return { app, raw: raw as EmbeddedStore, logs };
 }
 
-/** A 4 MB tmpfs for DATA_DIR, or null when this machine does not allow mounting. */
+/** An 8 MB tmpfs for DATA_DIR (room for the write-ahead log SQLite keeps), or null when mounting is not allowed. */
 function mountTmpfs(): string | null {
   const dir = tempDir('lag-tmpfs-');
   try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', dir], { stdio: 'ignore' });
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=8m', 'tmpfs', dir], { stdio: 'ignore' });
     return dir;
   } catch {
     rmSync(dir, { recursive: true, force: true });

@@ -64,8 +64,11 @@ describe('secrets out of logs', () => {
     await u.tap('step:skip', 'Verificați datele');
     const since = staff.messages().length;
     await u.tap('reg:confirm', 'trimisă echipei GAL');
-    const card = await staff.expect('New business to review', { since });
-    const approve = card.reply_markup.inline_keyboard.flat().find((b: { callback_data?: string }) => b.callback_data?.startsWith('mod:ok:'));
+    await staff.expect('New business to review', { since });
+    // The buttons come under the card's last message (after the translated descriptions).
+    const isApprove = (b: { callback_data?: string }) => !!b.callback_data?.startsWith('mod:ok:');
+    const withButtons = await tg.waitUntil(() => staff.messages().slice(since).find((m) => m.reply_markup?.inline_keyboard?.flat().some(isApprove)), 10_000, 'the moderation buttons');
+    const approve = withButtons.reply_markup.inline_keyboard.flat().find(isApprove);
     await staff.tap(approve.callback_data, 'is published');
 
     // Shop: a product with a photo, the feed and the LAG feed fetched as Meta would.
