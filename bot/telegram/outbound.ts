@@ -50,6 +50,9 @@ function recordable(result: unknown): unknown {
   return m.message_id === undefined ? result : { message_id: m.message_id, date: m.date, chat: m.chat && { id: m.chat.id, type: m.chat.type } };
 }
 
+/** Tries of a message whose request failed on the network (no answer at all) before the error goes up. */
+const NETWORK_ATTEMPTS = 3;
+
 export function outbound(budget: OutboundBudget, o: OutboundOptions): Transformer {
   const maxWait = o.maxRetryAfterSec ?? 300;
   const maxAttempts = o.maxAttempts ?? 20;
@@ -64,7 +67,18 @@ export function outbound(budget: OutboundBudget, o: OutboundOptions): Transforme
     for (let attempt = 1; ; attempt++) {
       if (paced) await budget.acquire({ chat, group: isGroup(p!.chat_id), priority: o.priority, paid: p!.allow_paid_broadcast === true });
       if (msg) await scope!.sending(msg.k, method, chat);
-      const res = await prev(method, payload, signal);
+      let res: Awaited<ReturnType<typeof prev>>;
+      try {
+        res = await prev(method, payload, signal);
+      } catch (err) {
+        // A network error: the message is taken as not sent and tried again here, under the same journal
+        // entry — retried from outside (auto-retry), it would count as another message, and a crash would then
+        // skip this one as "on the wire".
+        if (msg) await scope!.notSent(msg.k, method, chat);
+        if (!paced || attempt >= NETWORK_ATTEMPTS || signal?.aborted) throw err;
+        await new Promise((r) => setTimeout(r, 250 * attempt));
+        continue;
+      }
       if (res.ok) {
         if (msg) await scope!.sent(msg.k, method, chat, recordable(res.result));
         return res;
