@@ -13,8 +13,9 @@
  *     (the sender gets `unknownResult`, and builds a stand-in answer);
  *   - everything else is sent and recorded as usual. Messages are told apart by recipient, method and their
  *     order per recipient, so staff notified in parallel are recognised whatever order they go out in.
- * What is left: a kill -9 in the microseconds between a record and its request reaching the socket loses that
- * one message — instead of every in-flight reply being sent twice, as before the journal.
+ * What is left: a kill -9 between a record and its request reaching the socket loses that message. Under a
+ * burst that is more than microseconds (the process is busy): bench:intake measured 0, 2 or 4 of 400 replies
+ * lost this way, and no duplicate — against every in-flight reply sent twice (18–44) without the journal.
  * The journal is cleared with the payload when the update is marked done.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
