@@ -50,8 +50,8 @@ function recordable(result: unknown): unknown {
   return m.message_id === undefined ? result : { message_id: m.message_id, date: m.date, chat: m.chat && { id: m.chat.id, type: m.chat.type } };
 }
 
-/** Tries of a message whose request failed on the network (no answer at all) before the error goes up. */
-const NETWORK_ATTEMPTS = 3;
+/** Longest wait between two tries of a message whose request failed on the network. */
+const NETWORK_MAX_WAIT_MS = 30_000;
 
 export function outbound(budget: OutboundBudget, o: OutboundOptions): Transformer {
   const maxWait = o.maxRetryAfterSec ?? 300;
@@ -64,6 +64,7 @@ export function outbound(budget: OutboundBudget, o: OutboundOptions): Transforme
     const msg = scope?.next(method, chat);
     // The recorded answer of this very message (or a stand-in for it): it is not sent again.
     if (msg?.earlier) return { ok: true, result: (msg.earlier.state === 'sent' ? msg.earlier.result : standIn(chat, p!)) as never };
+    let networkFailures = 0;
     for (let attempt = 1; ; attempt++) {
       if (paced) await budget.acquire({ chat, group: isGroup(p!.chat_id), priority: o.priority, paid: p!.allow_paid_broadcast === true });
       if (msg) await scope!.sending(msg.k, method, chat);
@@ -71,12 +72,12 @@ export function outbound(budget: OutboundBudget, o: OutboundOptions): Transforme
       try {
         res = await prev(method, payload, signal);
       } catch (err) {
-        // A network error: the message is taken as not sent and tried again here, under the same journal
-        // entry — retried from outside (auto-retry), it would count as another message, and a crash would then
-        // skip this one as "on the wire".
+        // A network error: the message is taken as not sent and tried again here, under the same journal entry,
+        // until it goes out (as auto-retry would, which then never sees a message's network error). Retried from
+        // outside, it would count as another message, and a crash would skip this one as "on the wire".
         if (msg) await scope!.notSent(msg.k, method, chat);
-        if (!paced || attempt >= NETWORK_ATTEMPTS || signal?.aborted) throw err;
-        await new Promise((r) => setTimeout(r, 250 * attempt));
+        if (!paced || signal?.aborted) throw err;
+        await new Promise((r) => setTimeout(r, Math.min(NETWORK_MAX_WAIT_MS, 250 * 2 ** networkFailures++)));
         continue;
       }
       if (res.ok) {

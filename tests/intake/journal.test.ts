@@ -4,7 +4,7 @@
  * real grammY Api, the outbound transformer and the fake Bot API over HTTP.
  */
 import { rmSync } from 'node:fs';
-import { Bot } from 'grammy';
+import { Bot, HttpError } from 'grammy';
 import type { Update } from 'grammy/types';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -172,5 +172,23 @@ describe('replies journal', () => {
     expect(created).toBe(2);
     // Outside an update's handling it simply creates.
     expect((await onceInHandling('thing', create, load))._id).toBe('doc3');
+  });
+
+  it('a message whose request fails on the network is tried again under the same journal entry', async () => {
+    const lines: JournalLine[] = [];
+    const scope = new HandlingScope('tg:10', [], async (l) => void lines.push(l));
+    const send = outbound(new LocalBudget(), { priority: 'reply' });
+    let calls = 0;
+    const prev = (async () => {
+      calls++;
+      if (calls === 1) throw new HttpError('Network request for \'sendMessage\' failed!', new Error('ECONNRESET'));
+      return { ok: true, result: { message_id: 7, date: 1, chat: { id: USER, type: 'private' }, text: 'hi' } };
+    }) as unknown as Parameters<typeof send>[0];
+    const res = await runInScope(scope, () => send(prev, 'sendMessage', { chat_id: USER, text: 'hi' } as never));
+    expect(res.ok).toBe(true);
+    expect(calls).toBe(2);
+    expect(lines.map((l) => [l.k, l.phase])).toEqual([
+      [`sendMessage ${USER} 0`, 'sending'], [`sendMessage ${USER} 0`, 'not-sent'], [`sendMessage ${USER} 0`, 'sending'], [`sendMessage ${USER} 0`, 'sent'],
+    ]);
   });
 });
