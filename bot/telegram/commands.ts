@@ -69,11 +69,14 @@ export async function syncCommands(api: Api, user: User, opts: { owner?: boolean
   if (synced.size > SYNCED_MAX) synced.delete(synced.keys().next().value!);
 }
 
-/** The menus set per chat, per Api (one bot), most recent last; bounded. */
+/**
+ * The menus set per chat, per bot (token), most recent last; bounded. Keyed by token, not by the Api object:
+ * grammY gives every update its own Api instance.
+ */
 const SYNCED_MAX = 50_000;
-const syncedByApi = new WeakMap<Api, Map<string, string>>();
+const syncedByBot = new Map<string, Map<string, string>>();
 function syncedMenus(api: Api): Map<string, string> {
-  let m = syncedByApi.get(api);
-  if (!m) syncedByApi.set(api, (m = new Map()));
+  let m = syncedByBot.get(api.token);
+  if (!m) syncedByBot.set(api.token, (m = new Map()));
   return m;
 }

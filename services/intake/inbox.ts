@@ -89,9 +89,10 @@ export class Inbox {
     return docs.map((d) => ({ id: d._id, seq: d.seq, payload: JSON.parse(d.payload) as unknown, sent: (d.sent ?? []).map((s) => JSON.parse(s) as JournalLine) }));
   }
 
-  /** One line of the replies journal of update `id` (see journal.ts). */
-  async recordSent(id: string, line: JournalLine): Promise<void> {
-    await this.updates.updateOne({ _id: id }, { $push: { sent: JSON.stringify(line) } });
+  /** Lines of the replies journal of update `id` (see journal.ts), in one write. */
+  async recordSent(id: string, lines: JournalLine[]): Promise<void> {
+    const text = lines.map((l) => JSON.stringify(l));
+    await this.updates.updateOne({ _id: id }, { $push: { sent: text.length === 1 ? text[0] : { $each: text } } });
   }
 
   /** One chat's stored-but-not-handled updates, in order (several instances: the chat lock's holder reads them). */

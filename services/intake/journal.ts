@@ -6,6 +6,11 @@
  *      built, so no message reaches the platform without its record;
  *   2. `sent()` with the platform's answer, or `notSent()` when the platform refused it (a 429 to wait out,
  *      an error): the message did not go out.
+ * A "sent" line is kept in memory and written with the handling's next line: marking the update done clears
+ * the journal anyway, so for the usual one-reply update it is never written (a store write saved per
+ * update). Lost in a crash, it leaves the message recorded as "sending": not sent again either, only its
+ * answer is unknown to the second handling (see below). `notSent()` and creations (`onceInHandling`) are
+ * written at once.
  * Handling the update again (stored, not marked done when the process died):
  *   - a message recorded as sent is not sent again; the sender gets the recorded answer back;
  *   - a message recorded as sending with no answer was on the wire when the process died. The request was
@@ -45,10 +50,13 @@ export class HandlingScope {
   private readonly earlier = new Map<string, { phase: JournalLine['phase']; result?: unknown }>();
   private readonly counts = new Map<string, number>();
 
+  /** "sent" lines not written yet: they go out with the next line (or never, when the update is done first). */
+  private unwritten: JournalLine[] = [];
+
   constructor(
     readonly updateId: string,
     journal: JournalLine[],
-    private readonly store: (line: JournalLine) => Promise<void>,
+    private readonly store: (lines: JournalLine[]) => Promise<void>,
     private readonly onStoreError: (err: unknown) => void = () => undefined,
   ) {
     for (const l of journal) this.earlier.set(l.k, { phase: l.phase, result: l.result });
@@ -77,8 +85,11 @@ export class HandlingScope {
     await this.write({ k, method, chat, phase: 'sending' });
   }
 
-  async sent(k: string, method: string, chat: string, result: unknown): Promise<void> {
-    await this.write({ k, method, chat, phase: 'sent', result });
+  /** The platform's answer: kept until the next line is written (`durable`: written now, e.g. a creation's id). */
+  async sent(k: string, method: string, chat: string, result: unknown, durable = false): Promise<void> {
+    const line: JournalLine = { k, method, chat, phase: 'sent', result };
+    if (durable) await this.write(line);
+    else this.unwritten.push(line);
   }
 
   /** The platform refused it (it did not go out). */
@@ -87,8 +98,10 @@ export class HandlingScope {
   }
 
   private async write(line: JournalLine): Promise<void> {
+    const lines = [...this.unwritten, line];
+    this.unwritten = [];
     try {
-      await this.store(line);
+      await this.store(lines);
     } catch (err) {
       this.onStoreError(err);
     }
@@ -122,6 +135,6 @@ export async function onceInHandling<T extends { _id: string }>(name: string, cr
     if (found) return found;
   }
   const created = await create();
-  await scope.sent(k, 'once', name, created._id);
+  await scope.sent(k, 'once', name, created._id, true);
   return created;
 }

@@ -31,7 +31,7 @@ import {
 } from './port.js';
 import { SchemaInfo, declaredIndexes, splitPath } from './schema-paths.js';
 import { compileFilter, compileSort, indexExpression } from './sql-filter.js';
-import { castAndValidate, quickUpdate } from './validate.js';
+import { castAndValidate, quickInsert, quickUpdate } from './validate.js';
 
 type Db = Database.Database;
 
@@ -205,7 +205,7 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
   }
 
   async insert(doc: NewDoc<T>): Promise<T> {
-    const valid = await castAndValidate<T>(this.def, doc as Record<string, unknown>);
+    const valid = quickInsert<T>(this.def, doc as Record<string, unknown>) ?? (await castAndValidate<T>(this.def, doc as Record<string, unknown>));
     return this.lock.run(async () => {
       this.engine.write(this.name, 'insert into', () => this.engine.stmt(`INSERT INTO ${this.table} (_id, doc) VALUES (?, ?)`).run(valid._id, JSON.stringify(valid)));
       return valid;
@@ -214,7 +214,7 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
 
   async insertMany(docs: NewDoc<T>[]): Promise<T[]> {
     const valid: T[] = [];
-    for (const d of docs) valid.push(await castAndValidate<T>(this.def, d as Record<string, unknown>));
+    for (const d of docs) valid.push(quickInsert<T>(this.def, d as Record<string, unknown>) ?? (await castAndValidate<T>(this.def, d as Record<string, unknown>)));
     if (valid.length === 0) return [];
     return this.lock.run(async () => {
       const ins = this.engine.stmt(`INSERT INTO ${this.table} (_id, doc) VALUES (?, ?)`);

@@ -35,7 +35,7 @@ export function toValidationFailed(collection: string, err: unknown): Error {
   return err as Error;
 }
 
-type Quick = { instance: string; required: boolean; hasDefault: boolean; arrayOf?: string } | null;
+type Quick = { instance: string; required: boolean; hasDefault: boolean; arrayOf?: string; maxLength?: number; minLength?: number; oneOf?: Set<string> } | null;
 const quickInfo = new WeakMap<ModelDef<Doc>, Map<string, Quick>>();
 /** Options that make mongoose change or check a value: a path with any of them takes the full way. */
 const TRANSFORMING = ['trim', 'lowercase', 'uppercase', 'enum', 'match', 'minlength', 'maxlength', 'min', 'max', 'set', 'get', 'validate', 'alias', 'immutable', 'transform'];
@@ -50,12 +50,19 @@ function quickPath(def: ModelDef<Doc>, key: string): Quick {
     instance: string; validators: { type?: string }[]; options: Record<string, unknown>;
     $isMongooseArray?: boolean; $isMongooseDocumentArray?: boolean; embeddedSchemaType?: { instance: string; validators: unknown[]; options: Record<string, unknown> };
   } | undefined);
-  const plain = (o: Record<string, unknown>) => !TRANSFORMING.some((k) => o[k] !== undefined);
-  if (st && plain(st.options) && st.validators.every((v) => v.type === 'required')) {
-    const required = st.validators.length > 0;
+  const plain = (o: Record<string, unknown>, except: string[] = []) => !TRANSFORMING.some((k) => !except.includes(k) && o[k] !== undefined);
+  // A string's length limits are checked here (a number given plainly; mongoose's [limit, message] form takes the full way).
+  // So is a plain list of allowed strings (enum).
+  const lengths = st?.instance === 'String' && ['maxlength', 'minlength'].every((k) => st.options[k] === undefined || typeof st.options[k] === 'number');
+  const oneOf = st?.instance === 'String' && Array.isArray(st.options.enum) && (st.options.enum as unknown[]).every((x) => typeof x === 'string') ? new Set(st.options.enum as string[]) : undefined;
+  const checkedHere = [...(lengths ? ['maxlength', 'minlength'] : []), ...(oneOf ? ['enum'] : [])];
+  if (st && plain(st.options, checkedHere) && st.validators.every((v) => v.type === 'required' || checkedHere.includes(v.type ?? ''))) {
+    const required = st.validators.some((v) => v.type === 'required');
     // An unset path with a default gets the default back from mongoose: only $set may take the quick way.
     const hasDefault = st.options.default !== undefined;
-    if (['String', 'Number', 'Boolean', 'Date'].includes(st.instance)) info = { instance: st.instance, required, hasDefault };
+    if (['String', 'Number', 'Boolean', 'Date'].includes(st.instance)) {
+      info = { instance: st.instance, required, hasDefault, maxLength: st.options.maxlength as number | undefined, minLength: st.options.minlength as number | undefined, oneOf };
+    }
     else if (st.$isMongooseArray && !st.$isMongooseDocumentArray && st.embeddedSchemaType && ['String', 'Number'].includes(st.embeddedSchemaType.instance)
       && st.embeddedSchemaType.validators.length === 0 && plain(st.embeddedSchemaType.options) && !required) {
       info = { instance: 'Array', required: false, hasDefault, arrayOf: st.embeddedSchemaType.instance };
@@ -65,10 +72,19 @@ function quickPath(def: ModelDef<Doc>, key: string): Quick {
   return info;
 }
 
-function fits(instance: string, v: unknown, required: boolean): boolean {
+/** The values a $push adds: one value, or `{ $each: [...] }` (any other modifier: none, so the full way takes it). */
+function pushed(v: unknown): unknown[] {
+  if (v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date)) {
+    const o = v as Record<string, unknown>;
+    return Object.keys(o).length === 1 && Array.isArray(o.$each) ? o.$each : [undefined];
+  }
+  return [v];
+}
+
+function fits(instance: string, v: unknown, required: boolean, info?: Quick): boolean {
   if (v === undefined || v === null) return !required;
   switch (instance) {
-    case 'String': return typeof v === 'string' && (!required || v !== '');
+    case 'String': return typeof v === 'string' && (!required || v !== '') && (info?.maxLength === undefined || v.length <= info.maxLength) && (info?.minLength === undefined || v.length >= info.minLength) && (!info?.oneOf || info.oneOf.has(v));
     case 'Number': return typeof v === 'number' && Number.isFinite(v);
     case 'Boolean': return typeof v === 'boolean';
     case 'Date': return v instanceof Date && !Number.isNaN(v.getTime());
@@ -91,12 +107,12 @@ export function quickUpdate(def: ModelDef<Doc>, doc: Record<string, unknown>, up
     for (const [key, v] of Object.entries(update[op] as Record<string, unknown>)) {
       if (touched.has(key)) return false; // one path in two operators: MongoDB refuses it; let the full way say so
       touched.add(key);
-      const info = quickPath(def, key);
+      const info = op === '$unset' ? unsetPath(def, key) : quickPath(def, key);
       if (!info) return false;
-      if (op === '$set' && !(info.instance !== 'Array' && v !== undefined && fits(info.instance, v, info.required))) return false;
+      if (op === '$set' && !(info.instance !== 'Array' && v !== undefined && fits(info.instance, v, info.required, info))) return false;
       if (op === '$unset' && (info.required || info.hasDefault)) return false;
       if (op === '$inc' && !(info.instance === 'Number' && typeof v === 'number' && Number.isFinite(v) && (doc[key] === undefined || typeof doc[key] === 'number'))) return false;
-      if (op === '$push' && !(info.arrayOf && fits(info.arrayOf, v, true) && (doc[key] === undefined || Array.isArray(doc[key])))) return false;
+      if (op === '$push' && !(info.arrayOf && pushed(v).every((x) => fits(info.arrayOf!, x, true)) && (doc[key] === undefined || Array.isArray(doc[key])))) return false;
     }
   }
   for (const op of ops) {
@@ -104,8 +120,76 @@ export function quickUpdate(def: ModelDef<Doc>, doc: Record<string, unknown>, up
       if (op === '$set') doc[key] = v;
       else if (op === '$unset') delete doc[key];
       else if (op === '$inc') doc[key] = ((doc[key] as number | undefined) ?? 0) + (v as number);
-      else doc[key] = [...((doc[key] as unknown[] | undefined) ?? []), v];
+      else doc[key] = [...((doc[key] as unknown[] | undefined) ?? []), ...pushed(v)];
     }
   }
   return true;
+}
+
+/** Options that change nothing when a value is removed (they check or shape values, and an unset has none). */
+const VALUE_ONLY = ['trim', 'lowercase', 'uppercase', 'enum', 'match', 'minlength', 'maxlength', 'min', 'max'];
+const unsetInfo = new WeakMap<ModelDef<Doc>, Map<string, Quick>>();
+
+/**
+ * A top-level path $unset may take the quick way on: known to the schema, neither required nor defaulted, and
+ * without setters, getters or custom validators. Value checks (maxlength, enum…) do not apply to a removed value.
+ */
+function unsetPath(def: ModelDef<Doc>, key: string): Quick {
+  let byPath = unsetInfo.get(def);
+  if (!byPath) unsetInfo.set(def, (byPath = new Map()));
+  if (byPath.has(key)) return byPath.get(key)!;
+  let info: Quick = quickPath(def, key);
+  if (!info && !key.includes('.') && key !== '_id') {
+    const st = def.schema.path(key) as unknown as { instance: string; validators: { type?: string }[]; options: Record<string, unknown> } | undefined;
+    const plain = st && !TRANSFORMING.some((k) => !VALUE_ONLY.includes(k) && st.options[k] !== undefined);
+    const valueChecks = ['maxlength', 'minlength', 'enum', 'regexp', 'min', 'max'];
+    if (st && plain && ['String', 'Number', 'Boolean', 'Date'].includes(st.instance) && st.validators.every((v) => valueChecks.includes(v.type ?? '')) && st.options.required === undefined) {
+      info = { instance: st.instance, required: false, hasDefault: st.options.default !== undefined };
+    }
+  }
+  byPath.set(key, info);
+  return info;
+}
+
+/** Per model: the top-level paths mongoose fills in or insists on when they are missing (defaults, required). */
+const neededRoots = new WeakMap<ModelDef<Doc>, Set<string>>();
+
+function rootsNeeded(def: ModelDef<Doc>): Set<string> {
+  let roots = neededRoots.get(def);
+  if (roots) return roots;
+  roots = new Set();
+  def.schema.eachPath((path, st) => {
+    const t = st as unknown as { defaultValue?: unknown; isRequired?: boolean; options: Record<string, unknown> };
+    if (path === '_id' || path === '__v') return;
+    if (t.defaultValue !== undefined || t.isRequired || t.options.required !== undefined) roots!.add(path.split('.')[0]);
+  });
+  neededRoots.set(def, roots);
+  return roots;
+}
+
+/**
+ * The embedded engine's fast way for a new document made only of plain top-level fields (type and presence
+ * checks, as quickUpdate): a copy of it, the document mongoose would give — else null, and the insert takes
+ * the full way. Every path mongoose would default or require must be present; an `_id` must be given.
+ */
+export function quickInsert<T>(def: ModelDef<Doc>, doc: Record<string, unknown>): T | null {
+  if (typeof doc._id !== 'string' || doc._id === '') return null;
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(doc)) {
+    if (key === '_id') {
+      out._id = v;
+      continue;
+    }
+    const info = quickPath(def, key);
+    if (!info || v === undefined) return null;
+    if (info.instance === 'Array') {
+      if (!Array.isArray(v) || !v.every((x) => fits(info.arrayOf!, x, true))) return null;
+      out[key] = [...v];
+    } else {
+      if (!fits(info.instance, v, info.required, info)) return null;
+      out[key] = v;
+    }
+  }
+  for (const root of rootsNeeded(def)) if (!(root in out)) return null;
+  return out as T;
 }

@@ -40,6 +40,17 @@ describe('/help and menus per role', () => {
     await u.say('/events', /event/i);
   });
 
+  it("a returning user's /start sets no chat menu again (one call per chat, not per update)", async () => {
+    const u = t.tg.user(4103, { language_code: 'en' });
+    const chatMenuCalls = () => [...t.tg.callsOf('setMyCommands'), ...t.tg.callsOf('deleteMyCommands')].filter((c) => c.params.scope?.chat_id === 4103).length;
+    await u.say('/start', 'Hello');
+    const first = chatMenuCalls();
+    expect(first).toBe(1);
+    await u.say('/start', 'Hello');
+    await u.say('/start', 'Hello');
+    expect(chatMenuCalls()).toBe(first);
+  });
+
   it('an owner: /poster and /events in /help and in their menu', async () => {
     const u = t.tg.user(4102, { language_code: 'en' });
     await u.say('/start', 'Hello');

@@ -9,7 +9,7 @@ import { InboundUpdateModel } from '../../models/inbound-update.js';
 import { ListingModel } from '../../models/listing.js';
 import { UserModel } from '../../models/user.js';
 import type { Doc, ModelDef } from '../../services/store/port.js';
-import { castAndValidate, quickUpdate } from '../../services/store/validate.js';
+import { castAndValidate, quickInsert, quickUpdate } from '../../services/store/validate.js';
 
 const user = () => ({ _id: 'u1', channel: 'telegram', externalId: '1', chatId: '1', locale: 'ro', localeChosen: false, role: 'user', reachable: true, lastInboundAt: new Date('2026-01-01T00:00:00Z'), matchCadence: 'daily', createdAt: new Date('2026-01-01T00:00:00Z') });
 const inbound = () => ({ _id: 'tg:1', channel: 'telegram', seq: 1, payload: '{"update_id":1}', done: false, receivedAt: new Date('2026-01-01T00:00:00Z') });
@@ -28,6 +28,11 @@ describe('quick update', () => {
     ['journal line pushed onto lines', InboundUpdateModel as ModelDef<Doc>, () => ({ ...inbound(), sent: ['a'] }), { $push: { sent: 'b' } }],
     ['marked done', InboundUpdateModel as ModelDef<Doc>, () => ({ ...inbound(), sent: ['a'] }), { $set: { done: true, doneAt: new Date('2026-01-02T00:00:00Z'), payload: '{}' }, $unset: { sent: '' } }],
     ['a counter', InboundUpdateModel as ModelDef<Doc>, inbound, { $inc: { seq: 2 } }],
+    ['a string within its maxlength', UserModel as ModelDef<Doc>, user, { $set: { lagId: 'md-nord' } }],
+    ['a value of an enum', UserModel as ModelDef<Doc>, user, { $set: { locale: 'ru' } }],
+    ['unset a field with a maxlength', InboundUpdateModel as ModelDef<Doc>, () => ({ ...inbound(), key: '42' }), { $unset: { key: '' } }],
+    ['marked done with its chat key', InboundUpdateModel as ModelDef<Doc>, () => ({ ...inbound(), key: '42', sent: ['a'] }), { $set: { done: true, doneAt: new Date('2026-01-02T00:00:00Z'), payload: '{}' }, $unset: { key: '', sent: '' } }],
+    ['journal lines pushed at once ($each)', InboundUpdateModel as ModelDef<Doc>, () => ({ ...inbound(), sent: ['a'] }), { $push: { sent: { $each: ['b', 'c'] } } }],
   ];
   for (const [name, def, doc, update] of same) {
     it(`takes the quick way and matches the full way: ${name}`, async () => {
@@ -38,8 +43,10 @@ describe('quick update', () => {
   }
 
   const declined: [string, ModelDef<Doc>, () => Record<string, unknown>, Record<string, unknown>][] = [
-    ['an enum', UserModel as ModelDef<Doc>, user, { $set: { locale: 'xx' } }],
-    ['a maxlength (even when the value fits)', UserModel as ModelDef<Doc>, user, { $set: { lagId: 'md-nord' } }],
+    ['a value outside an enum', UserModel as ModelDef<Doc>, user, { $set: { locale: 'xx' } }],
+    ['a $push modifier other than $each', InboundUpdateModel as ModelDef<Doc>, () => ({ ...inbound(), sent: ['a'] }), { $push: { sent: { $each: ['b'], $slice: -1 } } }],
+    ['a $push of a non-string into strings', InboundUpdateModel as ModelDef<Doc>, inbound, { $push: { sent: { $each: ['b', 3] } } }],
+
     ['a maxlength', UserModel as ModelDef<Doc>, user, { $set: { firstName: 'y'.repeat(300) } }],
     ['a value to cast (number as text)', InboundUpdateModel as ModelDef<Doc>, inbound, { $set: { seq: '5' } }],
     ['a date as text', InboundUpdateModel as ModelDef<Doc>, inbound, { $set: { receivedAt: '2026-01-01' } }],
@@ -58,4 +65,45 @@ describe('quick update', () => {
       expect(d).toEqual(doc());
     });
   }
+});
+
+describe('quick insert', () => {
+  const stored = () => ({ ...inbound(), key: '3000001', storedBy: 'a1b2c3' });
+  const same: [string, ModelDef<Doc>, () => Record<string, unknown>][] = [
+    ['an update as intake stores it', InboundUpdateModel as ModelDef<Doc>, stored],
+    ['a user with every defaulted field given', UserModel as ModelDef<Doc>, user],
+    ['journal lines (an array of strings)', InboundUpdateModel as ModelDef<Doc>, () => ({ ...stored(), sent: ['a', 'b'] })],
+  ];
+  for (const [name, def, doc] of same) {
+    it(`takes the quick way and matches the full way: ${name}`, async () => {
+      const quick = quickInsert<Record<string, unknown>>(def, doc());
+      expect(quick).not.toBeNull();
+      expect(quick).toEqual(await castAndValidate(def, doc()));
+    });
+  }
+
+  const declined: [string, ModelDef<Doc>, () => Record<string, unknown>][] = [
+    ['a document without _id (the schema makes one)', InboundUpdateModel as ModelDef<Doc>, () => { const d: Record<string, unknown> = stored(); delete d._id; return d; }],
+    ['a missing field with a default', InboundUpdateModel as ModelDef<Doc>, () => { const d: Record<string, unknown> = stored(); delete d.done; return d; }],
+    ['a missing required field', InboundUpdateModel as ModelDef<Doc>, () => { const d: Record<string, unknown> = stored(); delete d.payload; return d; }],
+    ['a user missing a defaulted field', UserModel as ModelDef<Doc>, () => { const d: Record<string, unknown> = user(); delete d.reachable; return d; }],
+    ['a value to cast', InboundUpdateModel as ModelDef<Doc>, () => ({ ...stored(), seq: '5' })],
+    ['a string over its maxlength', InboundUpdateModel as ModelDef<Doc>, () => ({ ...stored(), key: 'k'.repeat(201) })],
+    ['a value outside an enum', InboundUpdateModel as ModelDef<Doc>, () => ({ ...stored(), channel: 'sms' })],
+    ['an unknown field', InboundUpdateModel as ModelDef<Doc>, () => ({ ...stored(), extra: 1 })],
+    ['an explicit undefined', InboundUpdateModel as ModelDef<Doc>, () => ({ ...stored(), doneAt: undefined })],
+    ['a nested document', ListingModel as ModelDef<Doc>, () => ({ _id: 'l1', hours: { mon: '9-18' } })],
+  ];
+  for (const [name, def, doc] of declined) {
+    it(`declines ${name}`, () => {
+      expect(quickInsert(def, doc())).toBeNull();
+    });
+  }
+
+  it('copies arrays, so the caller changing its document later does not change what was stored', () => {
+    const d = { ...stored(), sent: ['a'] };
+    const q = quickInsert<Record<string, unknown>>(InboundUpdateModel as ModelDef<Doc>, d)!;
+    d.sent.push('b');
+    expect(q.sent).toEqual(['a']);
+  });
 });
