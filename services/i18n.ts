@@ -62,11 +62,30 @@ export function i18n(): i18n {
   return instance;
 }
 
-/** Plain-text translation (parameters inserted as they are). */
+/**
+ * Plain-text translation (parameters inserted as they are). A key asked without parameters always gives the
+ * same text (the resources are loaded once), so it is looked up once per language: a /start's menu asks
+ * for a dozen such labels, and i18next's lookup was a visible part of every update's cost.
+ */
 export function translator(locale: Locale): TFunction {
-  const fixed = i18n().getFixedT(locale);
-  return (key, params) => fixed(key, params as TOptions) as string;
+  let t = translators.get(locale);
+  if (!t) {
+    const fixed = i18n().getFixedT(locale);
+    const plain = new Map<string, string>();
+    t = (key, params) => {
+      if (params !== undefined || typeof key !== 'string') return fixed(key, params as TOptions) as string;
+      let text = plain.get(key);
+      if (text === undefined) {
+        text = fixed(key) as string;
+        if (typeof text === 'string') plain.set(key, text);
+      }
+      return text;
+    };
+    translators.set(locale, t);
+  }
+  return t;
 }
+const translators = new Map<string, TFunction>();
 
 /** Maps Telegram's optional IETF language_code to a supported locale, or the fallback. */
 export function pickLocale(code: string | undefined, fallback: Locale): Locale {

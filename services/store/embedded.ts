@@ -107,10 +107,24 @@ function isUniqueViolation(err: unknown): boolean {
   return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
 
-/** Shared by the collections of one store: the connection, statement cache and write health. */
+/**
+ * Shared by the collections of one store: the connection, statement cache, write health and group commit.
+ *
+ * Group commit: the writes made during one turn of the event loop share one transaction, committed at the
+ * end of the turn (setImmediate); a write's promise resolves only once its transaction is committed, so
+ * "stored" still means stored. A commit per write cost more than the write itself (each one appends its
+ * pages to the log, and the log is checkpointed — with an fsync — every 1,000 pages); under a burst many
+ * handlers write in the same turn, and one commit serves them all. If SQLite gives the transaction up (disk
+ * full, I/O error), every write in it fails to its caller. Reads in this process see a write as soon as it
+ * is made, before its commit. Several processes on one file (STORE_SHARED) commit each write at once, so
+ * another process never waits for this one's turn.
+ */
 class Engine {
   private readonly statements = new Map<string, Database.Statement>();
-  constructor(readonly db: Db, readonly health: HealthState) {}
+  /** The open group: the callers waiting for its commit. */
+  private group?: { waiters: { resolve(): void; reject(err: unknown): void }[]; wrote: boolean };
+
+  constructor(readonly db: Db, readonly health: HealthState, private readonly grouped = true) {}
 
   stmt(sql: string): Database.Statement {
     let s = this.statements.get(sql);
@@ -121,17 +135,68 @@ class Engine {
     return s;
   }
 
-  /** Runs a write (one statement or a transaction); failures are mapped, never swallowed. */
+  /**
+   * Runs a write (one statement or a transaction) in the open group; failures are mapped, never swallowed.
+   * The caller awaits `durable()` (outside its collection's lock) before reporting success.
+   */
   write<R>(collection: string, what: string, fn: () => R): R {
+    if (this.grouped && !this.group && !this.db.inTransaction) this.begin();
     let result: R;
     try {
       result = fn();
     } catch (err) {
+      // A failed statement is undone alone; but on a full disk or an I/O error SQLite may give up the whole
+      // transaction: then the group's other writes are lost too, and their callers are told.
+      const lost = this.group && !this.db.inTransaction ? this.group : undefined;
       if (isUniqueViolation(err)) throw new DuplicateKeyError(collection, (err as Error).message);
-      throw this.health.fail(err, `${what} ${collection}`);
+      const failed = this.health.fail(err, `${what} ${collection}`);
+      if (lost) {
+        this.group = undefined;
+        for (const w of lost.waiters) w.reject(failed);
+      }
+      throw failed;
     }
-    this.health.ok();
+    if (this.group) this.group.wrote = true;
+    else this.health.ok();
     return result;
+  }
+
+  /** Resolves when every write made so far is committed; rejects when their transaction failed. */
+  durable(): Promise<void> {
+    const g = this.group;
+    if (!g) return Promise.resolve();
+    return new Promise((resolve, reject) => g.waiters.push({ resolve, reject }));
+  }
+
+  private begin(): void {
+    this.db.exec('BEGIN');
+    const g: NonNullable<Engine['group']> = { waiters: [], wrote: false };
+    this.group = g;
+    setImmediate(() => {
+      if (this.group === g) this.commit();
+    });
+  }
+
+  /** Commits the open group now (also before a checkpoint, VACUUM, backup or close). */
+  commit(): void {
+    const g = this.group;
+    if (!g) return;
+    this.group = undefined;
+    try {
+      if (this.db.inTransaction) this.db.exec('COMMIT');
+    } catch (err) {
+      try {
+        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      } catch {
+        // Already rolled back by SQLite.
+      }
+      const failed = this.health.fail(err, 'commit');
+      for (const w of g.waiters) w.reject(failed);
+      return;
+    }
+    // Storage works again only when something was written (a group whose writes all failed proves nothing).
+    if (g.wrote) this.health.ok();
+    for (const w of g.waiters) w.resolve();
   }
 }
 
@@ -169,6 +234,11 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
   }
 
   private select(filter: Filter, o: FindOptions = {}, columns = 'doc'): { sql: string; params: unknown[] } {
+    // The most common filter, `{ _id: '…' }` (every read-modify-write by id), without compiling it.
+    const keys = Object.keys(filter);
+    if (keys.length === 1 && keys[0] === '_id' && typeof filter._id === 'string' && !o.skip) {
+      return { sql: `SELECT ${columns} FROM ${this.table} WHERE _id = ?`, params: [filter._id] }; // one row at most: no LIMIT needed
+    }
     const where = compileFilter(filter, this.info);
     let sql = `SELECT ${columns} FROM ${this.table} WHERE ${where.sql}${compileSort(o.sort, this.info)}`;
     const params = [...where.params];
@@ -206,23 +276,30 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
 
   async insert(doc: NewDoc<T>): Promise<T> {
     const valid = quickInsert<T>(this.def, doc as Record<string, unknown>) ?? (await castAndValidate<T>(this.def, doc as Record<string, unknown>));
-    return this.lock.run(async () => {
+    return this.durably(this.lock.run(async () => {
       this.engine.write(this.name, 'insert into', () => this.engine.stmt(`INSERT INTO ${this.table} (_id, doc) VALUES (?, ?)`).run(valid._id, JSON.stringify(valid)));
       return valid;
-    });
+    }));
+  }
+
+  /** A write's result once its transaction is committed (see Engine, group commit). */
+  private async durably<R>(write: Promise<R>): Promise<R> {
+    const result = await write;
+    await this.engine.durable();
+    return result;
   }
 
   async insertMany(docs: NewDoc<T>[]): Promise<T[]> {
     const valid: T[] = [];
     for (const d of docs) valid.push(quickInsert<T>(this.def, d as Record<string, unknown>) ?? (await castAndValidate<T>(this.def, d as Record<string, unknown>)));
     if (valid.length === 0) return [];
-    return this.lock.run(async () => {
+    return this.durably(this.lock.run(async () => {
       const ins = this.engine.stmt(`INSERT INTO ${this.table} (_id, doc) VALUES (?, ?)`);
       this.engine.write(this.name, 'insert into', () => this.engine.db.transaction(() => {
         for (const v of valid) ins.run(v._id, JSON.stringify(v));
       })());
       return valid;
-    });
+    }));
   }
 
   async findOne(filter: Filter, options: FindOptions = {}): Promise<T | null> {
@@ -306,14 +383,14 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
   }
 
   updateOne(filter: Filter, update: Update): Promise<WriteResult> {
-    return this.lock.run(async () => {
+    return this.durably(this.lock.run(async () => {
       const next = await this.swap(filter, update);
       return next ? { matched: 1, modified: 1 } : { matched: 0, modified: 0 };
-    });
+    }));
   }
 
   updateMany(filter: Filter, update: Update): Promise<WriteResult> {
-    return this.lock.run(async () => {
+    return this.durably(this.lock.run(async () => {
       const q = this.select(filter, {}, '_id');
       const ids = (this.engine.stmt(q.sql).all(...q.params) as { _id: string }[]).map((r) => r._id);
       // One document at a time, each a compare-and-swap that re-checks the filter: another process may have
@@ -321,11 +398,11 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
       let matched = 0;
       for (const id of ids) if (await this.swap({ $and: [{ _id: id }, filter] }, update)) matched++;
       return { matched, modified: matched };
-    });
+    }));
   }
 
   upsert(filter: Filter, update: Update): Promise<T> {
-    return this.lock.run(async () => {
+    return this.durably(this.lock.run(async () => {
       for (let attempt = 0; ; attempt++) {
         const next = await this.swap(filter, update);
         if (next) return next;
@@ -338,25 +415,25 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
           if (!(err instanceof DuplicateKeyError) || attempt > 0) throw err;
         }
       }
-    });
+    }));
   }
 
   findOneAndUpdate(filter: Filter, update: Update, options: { sort?: Sort } = {}): Promise<T | null> {
-    return this.lock.run(() => this.swap(filter, update, options.sort));
+    return this.durably(this.lock.run(() => this.swap(filter, update, options.sort)));
   }
 
   deleteOne(filter: Filter): Promise<number> {
-    return this.lock.run(async () => {
+    return this.durably(this.lock.run(async () => {
       const q = this.select(filter, { limit: 1 }, '_id');
       return this.engine.write(this.name, 'delete from', () => this.engine.stmt(`DELETE FROM ${this.table} WHERE _id IN (${q.sql})`).run(...q.params).changes);
-    });
+    }));
   }
 
   deleteMany(filter: Filter): Promise<number> {
-    return this.lock.run(async () => {
+    return this.durably(this.lock.run(async () => {
       const where = compileFilter(filter, this.info);
       return this.engine.write(this.name, 'delete from', () => this.engine.stmt(`DELETE FROM ${this.table} WHERE ${where.sql}`).run(...where.params).changes);
-    });
+    }));
   }
 }
 
@@ -370,6 +447,7 @@ class SqliteBlobStore implements BlobStore {
     const ext = Object.entries(CONTENT_TYPES).find(([, ct]) => ct === contentType)?.[0] ?? 'bin';
     const id = `${newId()}.${ext}`;
     this.engine.write('blobs', 'insert into', () => this.engine.stmt('INSERT INTO _blobs (id, content_type, data) VALUES (?, ?, ?)').run(id, CONTENT_TYPES[ext], data));
+    await this.engine.durable();
     return id;
   }
 
@@ -381,6 +459,7 @@ class SqliteBlobStore implements BlobStore {
 
   async delete(id: string): Promise<void> {
     this.engine.write('blobs', 'delete from', () => this.engine.stmt('DELETE FROM _blobs WHERE id = ?').run(id));
+    await this.engine.durable();
   }
 }
 
@@ -468,6 +547,7 @@ export class EmbeddedStore implements Store {
       async write(key, value) {
         const entry = { _id: `${namespace}:${key}`, ns: namespace, value: JSON.stringify(value), updatedAt: new Date() };
         core.write('kv', 'write', () => core.stmt('INSERT INTO kv (_id, doc) VALUES (?, ?) ON CONFLICT (_id) DO UPDATE SET doc = excluded.doc').run(entry._id, JSON.stringify(entry)));
+        await core.durable();
       },
     };
   }
@@ -492,7 +572,7 @@ export class EmbeddedStore implements Store {
         throw err;
       }
     }
-    this.core = new Engine(db, this.healthState);
+    this.core = new Engine(db, this.healthState, !this.opts.shared);
     this.blobStore = new SqliteBlobStore(this.core);
     for (const def of registeredModels()) this.collection(def);
     this.optimize(true);
@@ -510,6 +590,7 @@ export class EmbeddedStore implements Store {
   private optimize(atOpen: boolean): void {
     if (!this.core) return;
     try {
+      this.core.commit();
       this.core.db.pragma('analysis_limit = 1000');
       this.core.db.pragma(atOpen ? 'optimize = 0x10002' : 'optimize');
     } catch (err) {
@@ -534,12 +615,14 @@ export class EmbeddedStore implements Store {
   async compact(): Promise<void> {
     if (!this.core) return;
     const db = this.core.db;
+    this.core.commit();
     // secure_delete already zeroed the deleted rows in the pages; the write-ahead log may still hold older
     // copies of those pages: copy it into the database and truncate it.
     const [r] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
     if (r?.busy) {
       // A reader (e.g. a backup) holds an old snapshot: rewrite the whole file instead.
       await yieldToLoop();
+      this.core?.commit();
       db.exec('VACUUM');
       db.pragma('wal_checkpoint(TRUNCATE)');
     }
@@ -549,6 +632,7 @@ export class EmbeddedStore implements Store {
     if (!this.core) return;
     clearInterval(this.optimizeTimer);
     this.optimize(false);
+    this.core.commit();
     const db = this.core.db;
     this.core = undefined;
     this.collections.clear();

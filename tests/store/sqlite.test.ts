@@ -5,6 +5,7 @@
  */
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import Datastore from '@seald-io/nedb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defineModel } from '../../models/define.js';
@@ -12,7 +13,7 @@ import { KvModel } from '../../models/kv.js';
 import { InboundUpdateModel } from '../../models/inbound-update.js';
 import { ListingModel } from '../../models/listing.js';
 import { UserModel, type User } from '../../models/user.js';
-import { EmbeddedStore } from '../../services/store/embedded.js';
+import { DB_FILE, EmbeddedStore } from '../../services/store/embedded.js';
 import { DuplicateKeyError, StoreUnavailable } from '../../services/store/port.js';
 import { tempDir } from '../helpers/app.js';
 
@@ -155,6 +156,59 @@ describe('embedded SQLite engine', () => {
     } finally {
       await store.close();
     }
+  });
+
+  it('group commit: writes made in one turn share one transaction, and each resolves only once it is committed', async () => {
+    const dir = tempDir('sqlite-group-');
+    const store = await openStore(dir);
+    const notes = store.collection(NoteModel);
+    const reader = new Database(join(dir, DB_FILE), { readonly: true });
+    try {
+      const resolved: number[] = [];
+      const writes = Array.from({ length: 40 }, (_, i) => notes.insert({ _id: `n${i}`, owner: `o${i}`, text: `note ${i}`, tags: [] }).then(() => void resolved.push(i)));
+      // The statements ran (this connection reads them), but nothing is committed yet and nobody was told "stored".
+      for (let i = 0; i < 100 && (await notes.count()) < 40; i++) await Promise.resolve();
+      expect(store.database.inTransaction).toBe(true);
+      expect(await notes.count()).toBe(40);
+      expect((reader.prepare('SELECT count(*) AS n FROM engine_notes').get() as { n: number }).n).toBe(0);
+      expect(resolved).toEqual([]);
+      await Promise.all(writes);
+      expect(resolved).toHaveLength(40);
+      expect(store.database.inTransaction).toBe(false);
+      expect((reader.prepare('SELECT count(*) AS n FROM engine_notes').get() as { n: number }).n).toBe(40);
+      // A failed statement in a group fails alone; the others are stored.
+      const [first, dup, other] = await Promise.allSettled([notes.insert({ _id: 'same', owner: 'x', text: 'a' }), notes.insert({ _id: 'same', owner: 'y', text: 'b' }), notes.insert({ owner: 'z', text: 'c' })]);
+      expect(first.status).toBe('fulfilled');
+      expect(dup.status).toBe('rejected');
+      expect((dup as PromiseRejectedResult).reason).toBeInstanceOf(DuplicateKeyError);
+      expect(other.status).toBe('fulfilled');
+      expect((reader.prepare("SELECT count(*) AS n FROM engine_notes WHERE json_extract(doc, '$.owner') IN ('x', 'z')").get() as { n: number }).n).toBe(2);
+    } finally {
+      reader.close();
+    }
+  });
+
+  it('a full disk in the middle of a group: every write told "stored" is stored, every write told "failed" is not', async () => {
+    const dir = tempDir('sqlite-group-full-');
+    const store = await openStore(dir);
+    const notes = store.collection(NoteModel);
+    await notes.insert({ owner: 'a', text: 'before' });
+    const pages = Number(store.database.pragma('page_count', { simple: true }));
+    store.database.pragma(`max_page_count = ${pages + 2}`);
+    const big = 'x'.repeat(64 * 1024);
+    // Small writes (they fit) and a big one (it does not) in the same turn.
+    const results = await Promise.allSettled([
+      notes.insert({ _id: 's1', owner: 'small', text: 'one' }),
+      notes.insert({ _id: 'b1', owner: 'big', text: big }),
+      notes.insert({ _id: 's2', owner: 'small', text: 'two' }),
+    ]);
+    expect(results[1].status).toBe('rejected');
+    store.database.pragma('max_page_count = 1073741823');
+    await store.close();
+    open.splice(open.indexOf(store), 1);
+    const again = await openStore(dir);
+    const stored = new Set((await again.collection(NoteModel).find({})).map((n) => n._id));
+    for (const [i, id] of ['s1', 'b1', 's2'].entries()) expect(stored.has(id), id).toBe(results[i].status === 'fulfilled');
   });
 
   it('a full disk fails the write (StoreUnavailable), reports health with the reason, logs one error, and recovers', async () => {
