@@ -22,6 +22,7 @@ import type { Metrics } from '../../services/metrics.js';
 import { knownKeys } from '../../services/store/known-keys.js';
 import { StoreFloodCounter } from '../../services/flood.js';
 import { TelegramNotifier } from './notifier.js';
+import { wireFetch } from './wire-fetch.js';
 
 export interface BotDeps {
   services: Services;
@@ -51,7 +52,8 @@ const RETRY = { maxRetryAttempts: 3, maxDelaySeconds: 30, rethrowHttpErrors: fal
 
 export function createBot(token: string, deps: BotDeps): Bot<BotContext> {
   const { services } = deps;
-  const bot = new Bot<BotContext>(token, { client: { apiRoot: deps.apiRoot }, botInfo: deps.botInfo });
+  // wireFetch: grammY's requests on node:http, so the replies journal records a message right before it is written.
+  const bot = new Bot<BotContext>(token, { client: { apiRoot: deps.apiRoot, fetch: wireFetch }, botInfo: deps.botInfo });
   const paced = outbound(deps.budget, { priority: 'reply', metrics: deps.metrics });
   bot.api.config.use(paced, autoRetry(RETRY));
   services.notifier.route('telegram', new TelegramNotifier(bot.api, services.store.blobs));

@@ -11,6 +11,7 @@ import type { Transformer } from 'grammy';
 import { currentScope } from '../../services/intake/journal.js';
 import type { Metrics } from '../../services/metrics.js';
 import type { OutboundBudget, Priority } from '../../services/outbound/budget.js';
+import { beforeWire } from './wire-fetch.js';
 
 /** Methods that send a message and count against Telegram's message limits. */
 export const MESSAGE_METHODS = /^(send(?!ChatAction)|copyMessage|forwardMessage)/;
@@ -67,10 +68,11 @@ export function outbound(budget: OutboundBudget, o: OutboundOptions): Transforme
     let networkFailures = 0;
     for (let attempt = 1; ; attempt++) {
       if (paced) await budget.acquire({ chat, group: isGroup(p!.chat_id), priority: o.priority, paid: p!.allow_paid_broadcast === true });
-      if (msg) await scope!.sending(msg.k, method, chat);
       let res: Awaited<ReturnType<typeof prev>>;
       try {
-        res = await prev(method, payload, signal);
+        // "Sending" is recorded when the request's socket is ready, right before its bytes are written
+        // (wire-fetch.ts): a kill -9 between the record and the request is then a matter of microtasks.
+        res = msg ? await beforeWire(() => scope!.sending(msg.k, method, chat), () => prev(method, payload, signal)) : await prev(method, payload, signal);
       } catch (err) {
         // A network error: the message is taken as not sent and tried again here, under the same journal entry,
         // until it goes out (as auto-retry would, which then never sees a message's network error). Retried from

@@ -2,8 +2,9 @@
  * The replies journal: what handling an update has already sent, so handling it again after a crash does not
  * send it twice. Intake runs each handler inside a scope (AsyncLocalStorage, so conversations and nested
  * calls see it too); a channel's sender asks the scope before each message and tells it around the call:
- *   1. `sending()` right before the request goes on the wire — the store write is done before the request is
- *      built, so no message reaches the platform without its record;
+ *   1. `sending()` right before the request goes on the wire — for Telegram when the request's socket is ready,
+ *      and the request is written as soon as the record is committed (bot/telegram/wire-fetch.ts), so no
+ *      message reaches the platform without its record, and a record is followed by its request at once;
  *   2. `sent()` with the platform's answer, or `notSent()` when the platform refused it (a 429 to wait out,
  *      an error): the message did not go out.
  * A "sent" line is kept in memory and written with the handling's next line: marking the update done clears
@@ -18,9 +19,9 @@
  *     (the sender gets `unknownResult`, and builds a stand-in answer);
  *   - everything else is sent and recorded as usual. Messages are told apart by recipient, method and their
  *     order per recipient, so staff notified in parallel are recognised whatever order they go out in.
- * What is left: a kill -9 between a record and its request reaching the socket loses that message. Under a
- * burst that is more than microseconds (the process is busy): bench:intake measured 0, 2 or 4 of 400 replies
- * lost this way, and no duplicate — against every in-flight reply sent twice (18–44) without the journal.
+ * What is left: a kill -9 between a record's commit and its request being written loses that message; that
+ * window is the microtasks in between (it was the whole way through grammY and a socket wait before
+ * wire-fetch, and bench:intake lost 0, 2 or 4 of 400 replies in it).
  * The journal is cleared with the payload when the update is marked done.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';

@@ -4,11 +4,12 @@
  * real grammY Api, the outbound transformer and the fake Bot API over HTTP.
  */
 import { rmSync } from 'node:fs';
-import { Bot, HttpError } from 'grammy';
+import { Api, Bot, HttpError } from 'grammy';
 import type { Update } from 'grammy/types';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { outbound } from '../../bot/telegram/outbound.js';
+import { wireFetch } from '../../bot/telegram/wire-fetch.js';
 import { ManualClock } from '../../services/clock.js';
 import { Inbox } from '../../services/intake/inbox.js';
 import { Intake } from '../../services/intake/intake.js';
@@ -47,7 +48,7 @@ const update = (id: number, text: string): Update => ({
  * `staffFirst` it takes another path: staff first.
  */
 async function bot(gate: Promise<void> | undefined, staffFirst = false): Promise<Bot> {
-  const b = new Bot(EMULATOR_TOKEN, { client: { apiRoot: tg.apiRoot } });
+  const b = new Bot(EMULATOR_TOKEN, { client: { apiRoot: tg.apiRoot, fetch: wireFetch } });
   b.api.config.use(outbound(new LocalBudget(), { priority: 'reply' }));
   b.on('message', async (ctx) => {
     if (staffFirst) await ctx.api.sendMessage(STAFF, 'staff first');
@@ -180,20 +181,22 @@ describe('replies journal', () => {
     const scope = new HandlingScope('tg:10', [], async (l) => void lines.push(...l));
     const send = outbound(new LocalBudget(), { priority: 'reply' });
     let calls = 0;
+    // The first attempt fails before its request is written; the next ones make a real request (through
+    // wireFetch, which records "sending" when the socket is ready) and answer as Telegram would.
+    const wire = new Api(EMULATOR_TOKEN, { apiRoot: tg.apiRoot, fetch: wireFetch });
     const prev = (async () => {
       calls++;
       if (calls === 1) throw new HttpError('Network request for \'sendMessage\' failed!', new Error('ECONNRESET'));
+      await wire.getMe();
       return { ok: true, result: { message_id: 7, date: 1, chat: { id: USER, type: 'private' }, text: 'hi' } };
     }) as unknown as Parameters<typeof send>[0];
     const res = await runInScope(scope, () => send(prev, 'sendMessage', { chat_id: USER, text: 'hi' } as never));
     expect(res.ok).toBe(true);
     expect(calls).toBe(2);
     // The answer ("sent") stays in memory until the handling writes another line: the update being done clears it.
-    expect(lines.map((l) => [l.k, l.phase])).toEqual([
-      [`sendMessage ${USER} 0`, 'sending'], [`sendMessage ${USER} 0`, 'not-sent'], [`sendMessage ${USER} 0`, 'sending'],
-    ]);
+    expect(lines.map((l) => [l.k, l.phase])).toEqual([[`sendMessage ${USER} 0`, 'not-sent'], [`sendMessage ${USER} 0`, 'sending']]);
     await runInScope(scope, () => send(prev, 'sendMessage', { chat_id: USER, text: 'again' } as never));
-    expect(lines.map((l) => [l.k, l.phase]).slice(3)).toEqual([[`sendMessage ${USER} 0`, 'sent'], [`sendMessage ${USER} 1`, 'sending']]);
-    expect(lines[3].result).toEqual({ message_id: 7, date: 1, chat: { id: USER, type: 'private' } });
+    expect(lines.map((l) => [l.k, l.phase]).slice(2)).toEqual([[`sendMessage ${USER} 0`, 'sent'], [`sendMessage ${USER} 1`, 'sending']]);
+    expect(lines[2].result).toEqual({ message_id: 7, date: 1, chat: { id: USER, type: 'private' } });
   });
 });
