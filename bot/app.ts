@@ -20,7 +20,7 @@ import { LeasedRole, Leases, ROLES } from '../services/lease.js';
 import { systemClock } from '../services/clock.js';
 import { CHANGE_LOG_KEEP_SECONDS } from '../models/coordination.js';
 import { observeStoreErrors, openStore, type Store } from '../services/store/index.js';
-import type { Config } from './config.js';
+import { configWarnings, type Config } from './config.js';
 import { GraphCatalogClient } from './meta/catalog-client.js';
 import { createMessenger, type MessengerChannel } from './messenger/index.js';
 import { configSecrets, createLogger } from './log.js';
@@ -76,6 +76,7 @@ export interface StartOptions {
 export async function startApp(config: Config, opts: StartOptions = {}): Promise<App> {
   const secrets = configSecrets(config);
   const log = opts.log ?? createLogger(config.LOG_LEVEL, { secrets, destination: opts.logDestination });
+  for (const warning of configWarnings(config)) log.warn(warning);
   const metrics = new Metrics();
   const shared = config.STORE_SHARED;
   const opened = await openStore({ mongodbUri: config.MONGODB_URI, dataDir: config.DATA_DIR, inMemory: opts.inMemoryStore, synchronous: config.SQLITE_SYNCHRONOUS, log: log.child({ module: 'store' }), shared });

@@ -133,3 +133,18 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (problems.length || !result.success) throw new ConfigError(problems);
   return result.data;
 }
+
+/**
+ * Settings that are valid but probably not what the operator wants (logged as warnings at start): a real bot
+ * token with PUBLIC_URL still on this machine — links in messages (business pages, posters, the catalog feed)
+ * would point at localhost, which nobody else can open and Telegram refuses as a URL button.
+ */
+export function configWarnings(c: Pick<Config, 'PUBLIC_URL' | 'TELEGRAM_API_ROOT'>, demo = false): string[] {
+  const warnings: string[] = [];
+  const host = new URL(c.PUBLIC_URL).hostname;
+  const local = host === 'localhost' || host.endsWith('.localhost') || /^127\./.test(host) || host === '[::1]' || host === '0.0.0.0';
+  if (!demo && local && new URL(c.TELEGRAM_API_ROOT).hostname === 'api.telegram.org') {
+    warnings.push(`PUBLIC_URL is ${c.PUBLIC_URL}: links the bot sends (business pages, posters, the catalog feed) point at this machine, and Telegram refuses URL buttons to it. Set PUBLIC_URL to the address people reach the bot's web pages at.`);
+  }
+  return warnings;
+}

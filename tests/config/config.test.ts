@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../bot/config.js';
+import { ConfigError, configWarnings, loadConfig } from '../../bot/config.js';
 
 const TOKEN = '123456:ABCdefGHIjklMNOpqrSTUvwxYZ_0123';
 
@@ -22,6 +22,15 @@ describe('config', () => {
     });
     expect(c.MONGODB_URI).toBeUndefined();
     expect(c.TELEGRAM_WEBHOOK_URL).toBeUndefined();
+  });
+
+  it('warns when a real bot would send links to localhost (PUBLIC_URL left at its default)', () => {
+    expect(configWarnings(loadConfig({ TELEGRAM_BOT_TOKEN: TOKEN }))).toEqual([expect.stringMatching(/^PUBLIC_URL is http:\/\/localhost:3000: .*Telegram refuses URL buttons/)]);
+    expect(configWarnings(loadConfig({ TELEGRAM_BOT_TOKEN: TOKEN, PUBLIC_URL: 'http://127.0.0.1:8080' }))).toHaveLength(1);
+    expect(configWarnings(loadConfig({ TELEGRAM_BOT_TOKEN: TOKEN, PUBLIC_URL: 'https://lag.example.md' }))).toEqual([]);
+    // Against a local Bot API (tests, the demo) localhost is what is wanted.
+    expect(configWarnings(loadConfig({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: 'http://127.0.0.1:8081' }))).toEqual([]);
+    expect(configWarnings(loadConfig({ TELEGRAM_BOT_TOKEN: TOKEN }), true)).toEqual([]);
   });
 
   it('explains where to get a token when it is missing', () => {
