@@ -210,8 +210,14 @@ export class EventsService {
   /** Privacy (/deleteme): the person's answers go with them. */
   async forgetUser(userId: string): Promise<void> {
     const mine = await this.rsvps.find({ userId, status: 'going' });
-    for (const r of mine) await this.events.updateOne({ _id: r.eventId }, { $inc: { going: -1 } });
     await this.rsvps.deleteMany({ userId });
+    // Each seat they held goes to the first on that event's waiting list, as when someone cancels.
+    const now = this.deps.clock.now();
+    for (const r of mine) {
+      await this.events.updateOne({ _id: r.eventId }, { $inc: { going: -1 } });
+      const e = await this.events.findById(r.eventId);
+      if (e && e.startsAt > now) await this.promote(e);
+    }
   }
 
   /** The broadcast of an invitation (for progress controls). */

@@ -121,4 +121,16 @@ describe('LAG events', () => {
     expect(reminders('In one hour')).toBe(1);
     expect(reminders('Tomorrow')).toBe(1);
   }, 30_000);
+
+  it('someone holding a seat erases their data (/deleteme): the first on the waiting list moves up', async () => {
+    const s = t.app.services;
+    const cara = t.tg.user(9905, { language_code: 'en', first_name: 'Cara' });
+    await cara.say('/start', /./);
+    const caraUser = (await s.users.byExternal('telegram', '9905'))!;
+    expect((await s.lagEvents.rsvp(caraUser, eventId, true)).status).toBe('waiting');
+    await s.privacy.deleteUser((await s.users.byExternal('telegram', '9904'))!);
+    await cara.expect('A seat freed up');
+    expect((await s.lagEvents.rsvpOf(eventId, caraUser._id))!.status).toBe('going');
+    expect((await s.lagEvents.byId(eventId))!.going).toBe(1);
+  }, 30_000);
 });
