@@ -328,7 +328,10 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
   async *stream(filter: Filter = {}, options: StreamOptions = {}): AsyncIterable<T> {
     const batch = Math.max(1, options.batchSize ?? 500);
     const where = compileFilter(filter, this.info);
-    const sql = `SELECT rowid AS r, doc FROM ${this.table} WHERE rowid > ? AND (${where.sql}) ORDER BY rowid LIMIT ?`;
+    // The filter is kept off indexes (unary +): through an index (e.g. status) SQLite read every matching row
+    // and sorted them by rowid for each batch, which made a whole pass quadratic (51 ms a batch at 100k).
+    // Walking the rowids reads each row once in the whole pass.
+    const sql = `SELECT rowid AS r, doc FROM ${this.table} WHERE rowid > ? AND +(${where.sql}) ORDER BY rowid LIMIT ?`;
     let after = 0;
     for (;;) {
       const rows = this.engine.stmt(sql).all(after, ...where.params, batch) as { r: number; doc: string }[];
