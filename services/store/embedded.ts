@@ -31,7 +31,7 @@ import {
 } from './port.js';
 import { SchemaInfo, declaredIndexes, splitPath } from './schema-paths.js';
 import { compileFilter, compileSort, indexExpression } from './sql-filter.js';
-import { castAndValidate, quickInsert, quickUpdate } from './validate.js';
+import { castAndValidate, directUpdate, quickInsert, quickUpdate } from './validate.js';
 
 type Db = Database.Database;
 
@@ -393,9 +393,40 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
 
   updateOne(filter: Filter, update: Update): Promise<WriteResult> {
     return this.durably(this.lock.run(async () => {
+      if (this.applyDirect(filter, update)) return { matched: 1, modified: 1 };
       const next = await this.swap(filter, update);
       return next ? { matched: 1, modified: 1 } : { matched: 0, modified: 0 };
     }));
+  }
+
+  /**
+   * `updateOne({ _id }, …)` with a plain $set / $unset / $push (directUpdate's checks) is one UPDATE that SQLite
+   * applies to the stored JSON: no read, parse or stringify in JS (marking an update done, a journal line).
+   * False when it changed nothing (no such document, or a $push onto something not an array): then the
+   * usual read-modify-write decides.
+   */
+  private applyDirect(filter: Filter, update: Update): boolean {
+    const keys = Object.keys(filter);
+    if (keys.length !== 1 || keys[0] !== '_id' || typeof filter._id !== 'string') return false;
+    const d = directUpdate(this.def, update as Record<string, unknown>);
+    if (!d) return false;
+    const path = (key: string) => `'$."${key}"'`; // schema paths: plain top-level names (quickPath checked them)
+    const params: unknown[] = [];
+    let expr = 'doc';
+    if (d.set.length) {
+      expr = `json_set(${expr}${d.set.map(([k]) => `, ${path(k)}, json(?)`).join('')})`;
+      params.push(...d.set.map(([, v]) => v));
+    }
+    const guards: string[] = [];
+    for (const [k, values] of d.push) {
+      expr = `json_set(${expr}, ${path(k)}, json_insert(coalesce(json_extract(doc, ${path(k)}), '[]')${values.map(() => `, '$[#]', json(?)`).join('')}))`;
+      params.push(...values);
+      guards.push(`coalesce(json_type(doc, ${path(k)}), 'array') = 'array'`);
+    }
+    if (d.unset.length) expr = `json_remove(${expr}${d.unset.map((k) => `, ${path(k)}`).join('')})`;
+    const sql = `UPDATE ${this.table} SET doc = ${expr} WHERE _id = ?${guards.map((g) => ` AND ${g}`).join('')}`;
+    const changes = this.engine.write(this.name, 'update', () => this.engine.stmt(sql).run(...params, filter._id).changes);
+    return changes === 1;
   }
 
   updateMany(filter: Filter, update: Update): Promise<WriteResult> {

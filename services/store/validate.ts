@@ -126,6 +126,48 @@ export function quickUpdate(def: ModelDef<Doc>, doc: Record<string, unknown>, up
   return true;
 }
 
+/** An update the embedded engine can apply inside SQLite (json_set / json_remove / json_insert), as JSON texts. */
+export interface DirectUpdate {
+  set: [key: string, json: string][];
+  unset: string[];
+  push: [key: string, json: string[]][];
+}
+
+/**
+ * The quick update's checks made without the document ($set, $unset, $push — not $inc, which needs the stored
+ * value): when they pass, the update is applied by SQLite on the stored JSON text, with no read, parse or
+ * stringify in JS. A $push also needs the stored value to be an array or missing: the engine checks that in
+ * SQL and takes the usual way when it is not.
+ */
+export function directUpdate(def: ModelDef<Doc>, update: Record<string, unknown>): DirectUpdate | null {
+  const ops = Object.keys(update);
+  if (ops.length === 0 || ops.some((op) => op !== '$set' && op !== '$unset' && op !== '$push')) return null;
+  const out: DirectUpdate = { set: [], unset: [], push: [] };
+  const touched = new Set<string>();
+  for (const op of ops) {
+    const fields = update[op];
+    if (!fields || typeof fields !== 'object') return null;
+    for (const [key, v] of Object.entries(fields as Record<string, unknown>)) {
+      if (touched.has(key)) return null;
+      touched.add(key);
+      const info = op === '$unset' ? unsetPath(def, key) : quickPath(def, key);
+      if (!info) return null;
+      if (op === '$set') {
+        if (!(info.instance !== 'Array' && v !== undefined && fits(info.instance, v, info.required, info))) return null;
+        out.set.push([key, JSON.stringify(v)]);
+      } else if (op === '$unset') {
+        if (info.required || info.hasDefault) return null;
+        out.unset.push(key);
+      } else {
+        const values = pushed(v);
+        if (!(info.arrayOf && values.every((x) => fits(info.arrayOf!, x, true)))) return null;
+        out.push.push([key, values.map((x) => JSON.stringify(x))]);
+      }
+    }
+  }
+  return out;
+}
+
 /** Options that change nothing when a value is removed (they check or shape values, and an unset has none). */
 const VALUE_ONLY = ['trim', 'lowercase', 'uppercase', 'enum', 'match', 'minlength', 'maxlength', 'min', 'max'];
 const unsetInfo = new WeakMap<ModelDef<Doc>, Map<string, Quick>>();

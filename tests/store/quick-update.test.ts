@@ -9,7 +9,8 @@ import { InboundUpdateModel } from '../../models/inbound-update.js';
 import { ListingModel } from '../../models/listing.js';
 import { UserModel } from '../../models/user.js';
 import type { Doc, ModelDef } from '../../services/store/port.js';
-import { castAndValidate, quickInsert, quickUpdate } from '../../services/store/validate.js';
+import { EmbeddedStore } from '../../services/store/embedded.js';
+import { castAndValidate, directUpdate, quickInsert, quickUpdate } from '../../services/store/validate.js';
 
 const user = () => ({ _id: 'u1', channel: 'telegram', externalId: '1', chatId: '1', locale: 'ro', localeChosen: false, role: 'user', reachable: true, lastInboundAt: new Date('2026-01-01T00:00:00Z'), matchCadence: 'daily', createdAt: new Date('2026-01-01T00:00:00Z') });
 const inbound = () => ({ _id: 'tg:1', channel: 'telegram', seq: 1, payload: '{"update_id":1}', done: false, receivedAt: new Date('2026-01-01T00:00:00Z') });
@@ -105,5 +106,56 @@ describe('quick insert', () => {
     const q = quickInsert<Record<string, unknown>>(InboundUpdateModel as ModelDef<Doc>, d)!;
     d.sent.push('b');
     expect(q.sent).toEqual(['a']);
+  });
+});
+
+describe('direct update (applied by SQLite to the stored JSON)', () => {
+  const cases: [string, ModelDef<Doc>, () => Record<string, unknown>, Record<string, unknown>][] = [
+    ['marked done (set, unset)', InboundUpdateModel as ModelDef<Doc>, () => ({ ...inbound(), key: '42', sent: ['a'] }), { $set: { done: true, doneAt: new Date('2026-01-02T00:00:00Z'), payload: '{}' }, $unset: { key: '', sent: '' } }],
+    ['a journal line onto none', InboundUpdateModel as ModelDef<Doc>, inbound, { $push: { sent: '{"k":"sendMessage 1 0","phase":"sending"}' } }],
+    ['journal lines onto lines ($each)', InboundUpdateModel as ModelDef<Doc>, () => ({ ...inbound(), sent: ['a'] }), { $push: { sent: { $each: ['b', 'c "quoted" \\ ünïcödé ✓'] } } }],
+    ['text with quotes, newlines and emoji; a null', UserModel as ModelDef<Doc>, user, { $set: { firstName: 'Ana "la\nmiere" 🐝 \'x\'', username: null } }],
+    ['a date, a number, a boolean', UserModel as ModelDef<Doc>, user, { $set: { lastInboundAt: new Date('2026-03-04T05:06:07.089Z'), localeChosen: true } }],
+  ];
+  for (const [name, def, doc, update] of cases) {
+    it(`gives the document the full way gives: ${name}`, async () => {
+      expect(directUpdate(def, update)).not.toBeNull();
+      const store = new EmbeddedStore('', { inMemory: true });
+      await store.init();
+      try {
+        const col = store.collection(def);
+        await col.insert(doc() as never);
+        expect(await col.updateOne({ _id: doc()._id }, update as never)).toEqual({ matched: 1, modified: 1 });
+        expect(await col.findById(String(doc()._id))).toEqual(await fullWay(def, doc(), update));
+        // Nothing matched: nothing written, and the result says so.
+        expect(await col.updateOne({ _id: 'nobody' }, update as never)).toEqual({ matched: 0, modified: 0 });
+      } finally {
+        await store.close();
+      }
+    });
+  }
+
+  it('declines what needs the stored value or mongoose ($inc, casts, enums outside, unknown paths)', () => {
+    expect(directUpdate(InboundUpdateModel as ModelDef<Doc>, { $inc: { seq: 1 } })).toBeNull();
+    expect(directUpdate(InboundUpdateModel as ModelDef<Doc>, { $set: { seq: '5' } })).toBeNull();
+    expect(directUpdate(UserModel as ModelDef<Doc>, { $set: { locale: 'xx' } })).toBeNull();
+    expect(directUpdate(UserModel as ModelDef<Doc>, { $set: { nope: 1 } })).toBeNull();
+    expect(directUpdate(UserModel as ModelDef<Doc>, { $set: { 'a.b': 1 } })).toBeNull();
+  });
+
+  it('a $push onto a stored value that is not an array takes the usual way (whatever it makes of it)', async () => {
+    const store = new EmbeddedStore('', { inMemory: true });
+    await store.init();
+    try {
+      const col = store.collection(InboundUpdateModel);
+      await col.insert(inbound() as never);
+      store.database.prepare(`UPDATE inbound_updates SET doc = json_set(doc, '$.sent', 'oops') WHERE _id = 'tg:1'`).run();
+      const usual = await fullWay(InboundUpdateModel as ModelDef<Doc>, { ...inbound(), sent: 'oops' }, { $push: { sent: 'x' } }).catch((e: unknown) => e);
+      const got = await col.updateOne({ _id: 'tg:1' }, { $push: { sent: 'x' } }).then(() => col.findById('tg:1'), (e: unknown) => e);
+      expect(got).toEqual(usual);
+      expect(got).not.toEqual(expect.objectContaining({ sent: 'oops' }));
+    } finally {
+      await store.close();
+    }
   });
 });
