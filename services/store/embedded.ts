@@ -107,6 +107,18 @@ function isUniqueViolation(err: unknown): boolean {
   return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
 
+/** The commits a collection operation's writes wait for (see Engine.write). */
+type Commits = Promise<void>[];
+
+interface Group {
+  /** Settles when the group's transaction is committed, or rejects when it was given up. */
+  done: Promise<void>;
+  resolve(): void;
+  reject(err: unknown): void;
+  /** Some write succeeded in it (a commit then proves the storage works). */
+  wrote: boolean;
+}
+
 /**
  * Shared by the collections of one store: the connection, statement cache, write health and group commit.
  *
@@ -121,8 +133,8 @@ function isUniqueViolation(err: unknown): boolean {
  */
 class Engine {
   private readonly statements = new Map<string, Database.Statement>();
-  /** The open group: the callers waiting for its commit. */
-  private group?: { waiters: { resolve(): void; reject(err: unknown): void }[]; wrote: boolean };
+  /** The open group: settles when its transaction is committed (or given up). */
+  private group?: Group;
 
   constructor(readonly db: Db, readonly health: HealthState, private readonly grouped = true) {}
 
@@ -137,9 +149,10 @@ class Engine {
 
   /**
    * Runs a write (one statement or a transaction) in the open group; failures are mapped, never swallowed.
-   * The caller awaits `durable()` (outside its collection's lock) before reporting success.
+   * The promise of the write's commit is added to `commits` (taken in the same tick as the write, so it is
+   * this write's group); the caller awaits them (outside its collection's lock) before reporting success.
    */
-  write<R>(collection: string, what: string, fn: () => R): R {
+  write<R>(collection: string, what: string, fn: () => R, commits: Commits): R {
     if (this.grouped && !this.group && !this.db.inTransaction) this.begin();
     let result: R;
     try {
@@ -152,25 +165,29 @@ class Engine {
       const failed = this.health.fail(err, `${what} ${collection}`);
       if (lost) {
         this.group = undefined;
-        for (const w of lost.waiters) w.reject(failed);
+        lost.reject(failed);
       }
       throw failed;
     }
-    if (this.group) this.group.wrote = true;
-    else this.health.ok();
+    if (this.group) {
+      this.group.wrote = true;
+      commits.push(this.group.done);
+    } else {
+      this.health.ok();
+    }
     return result;
-  }
-
-  /** Resolves when every write made so far is committed; rejects when their transaction failed. */
-  durable(): Promise<void> {
-    const g = this.group;
-    if (!g) return Promise.resolve();
-    return new Promise((resolve, reject) => g.waiters.push({ resolve, reject }));
   }
 
   private begin(): void {
     this.db.exec('BEGIN');
-    const g: NonNullable<Engine['group']> = { waiters: [], wrote: false };
+    let resolve!: () => void;
+    let reject!: (err: unknown) => void;
+    const done = new Promise<void>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    done.catch(() => undefined); // told to each writer that awaits it; not an unhandled rejection otherwise
+    const g: Group = { done, resolve, reject, wrote: false };
     this.group = g;
     setImmediate(() => {
       if (this.group === g) this.commit();
@@ -190,13 +207,12 @@ class Engine {
       } catch {
         // Already rolled back by SQLite.
       }
-      const failed = this.health.fail(err, 'commit');
-      for (const w of g.waiters) w.reject(failed);
+      g.reject(this.health.fail(err, 'commit'));
       return;
     }
     // Storage works again only when something was written (a group whose writes all failed proves nothing).
     if (g.wrote) this.health.ok();
-    for (const w of g.waiters) w.resolve();
+    g.resolve();
   }
 }
 
@@ -220,13 +236,13 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
    * mutex already serialises these; with several processes on one file (STORE_SHARED) a write by another
    * process in between makes the swap miss, and the operation reads again and retries.
    */
-  private async swap(filter: Filter, update: Update, sort?: Sort): Promise<T | null> {
+  private async swap(filter: Filter, update: Update, c: Commits, sort?: Sort): Promise<T | null> {
     for (let attempt = 0; ; attempt++) {
       const row = this.firstRow(filter, sort);
       if (!row) return null;
       const next = await this.next(this.parse(row.doc), update);
       const text = JSON.stringify(next);
-      const changes = this.engine.write(this.name, 'update', () => this.engine.stmt(`UPDATE ${this.table} SET doc = ? WHERE _id = ? AND doc = ?`).run(text, next._id, row.doc).changes);
+      const changes = this.engine.write(this.name, 'update', () => this.engine.stmt(`UPDATE ${this.table} SET doc = ? WHERE _id = ? AND doc = ?`).run(text, next._id, row.doc).changes, c);
       if (changes === 1) return next;
       if (attempt > 1000) throw new Error(`update of ${this.name} kept conflicting with other processes`);
       await yieldToLoop();
@@ -282,16 +298,20 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
 
   async insert(doc: NewDoc<T>): Promise<T> {
     const valid = quickInsert<T>(this.def, doc as Record<string, unknown>) ?? (await castAndValidate<T>(this.def, doc as Record<string, unknown>));
-    return this.durably(this.lock.run(async () => {
-      this.engine.write(this.name, 'insert into', () => this.engine.stmt(`INSERT INTO ${this.table} (_id, doc) VALUES (?, ?)`).run(valid._id, JSON.stringify(valid)));
+    return this.durably(async (c) => {
+      this.engine.write(this.name, 'insert into', () => this.engine.stmt(`INSERT INTO ${this.table} (_id, doc) VALUES (?, ?)`).run(valid._id, JSON.stringify(valid)), c);
       return valid;
-    }));
+    });
   }
 
-  /** A write's result once its transaction is committed (see Engine, group commit). */
-  private async durably<R>(write: Promise<R>): Promise<R> {
-    const result = await write;
-    await this.engine.durable();
+  /**
+   * Runs a write operation under the collection's lock and resolves once the transactions of its writes are
+   * committed (group commit, see Engine) — awaited after the lock is released, so other operations go on.
+   */
+  private async durably<R>(op: (commits: Commits) => Promise<R>): Promise<R> {
+    const commits: Commits = [];
+    const result = await this.lock.run(() => op(commits));
+    await Promise.all(commits);
     return result;
   }
 
@@ -299,13 +319,13 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
     const valid: T[] = [];
     for (const d of docs) valid.push(quickInsert<T>(this.def, d as Record<string, unknown>) ?? (await castAndValidate<T>(this.def, d as Record<string, unknown>)));
     if (valid.length === 0) return [];
-    return this.durably(this.lock.run(async () => {
+    return this.durably(async (c) => {
       const ins = this.engine.stmt(`INSERT INTO ${this.table} (_id, doc) VALUES (?, ?)`);
       this.engine.write(this.name, 'insert into', () => this.engine.db.transaction(() => {
         for (const v of valid) ins.run(v._id, JSON.stringify(v));
-      })());
+      })(), c);
       return valid;
-    }));
+    });
   }
 
   async findOne(filter: Filter, options: FindOptions = {}): Promise<T | null> {
@@ -392,11 +412,11 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
   }
 
   updateOne(filter: Filter, update: Update): Promise<WriteResult> {
-    return this.durably(this.lock.run(async () => {
-      if (this.applyDirect(filter, update)) return { matched: 1, modified: 1 };
-      const next = await this.swap(filter, update);
+    return this.durably(async (c) => {
+      if (this.applyDirect(filter, update, c)) return { matched: 1, modified: 1 };
+      const next = await this.swap(filter, update, c);
       return next ? { matched: 1, modified: 1 } : { matched: 0, modified: 0 };
-    }));
+    });
   }
 
   /**
@@ -405,7 +425,7 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
    * False when it changed nothing (no such document, or a $push onto something not an array): then the
    * usual read-modify-write decides.
    */
-  private applyDirect(filter: Filter, update: Update): boolean {
+  private applyDirect(filter: Filter, update: Update, c: Commits): boolean {
     const keys = Object.keys(filter);
     if (keys.length !== 1 || keys[0] !== '_id' || typeof filter._id !== 'string') return false;
     const d = directUpdate(this.def, update as Record<string, unknown>);
@@ -425,55 +445,55 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
     }
     if (d.unset.length) expr = `json_remove(${expr}${d.unset.map((k) => `, ${path(k)}`).join('')})`;
     const sql = `UPDATE ${this.table} SET doc = ${expr} WHERE _id = ?${guards.map((g) => ` AND ${g}`).join('')}`;
-    const changes = this.engine.write(this.name, 'update', () => this.engine.stmt(sql).run(...params, filter._id).changes);
+    const changes = this.engine.write(this.name, 'update', () => this.engine.stmt(sql).run(...params, filter._id).changes, c);
     return changes === 1;
   }
 
   updateMany(filter: Filter, update: Update): Promise<WriteResult> {
-    return this.durably(this.lock.run(async () => {
+    return this.durably(async (c) => {
       const q = this.select(filter, {}, '_id');
       const ids = (this.engine.stmt(q.sql).all(...q.params) as { _id: string }[]).map((r) => r._id);
       // One document at a time, each a compare-and-swap that re-checks the filter: another process may have
       // changed (or un-matched) a document since the ids were read.
       let matched = 0;
-      for (const id of ids) if (await this.swap({ $and: [{ _id: id }, filter] }, update)) matched++;
+      for (const id of ids) if (await this.swap({ $and: [{ _id: id }, filter] }, update, c)) matched++;
       return { matched, modified: matched };
-    }));
+    });
   }
 
   upsert(filter: Filter, update: Update): Promise<T> {
-    return this.durably(this.lock.run(async () => {
+    return this.durably(async (c) => {
       for (let attempt = 0; ; attempt++) {
-        const next = await this.swap(filter, update);
+        const next = await this.swap(filter, update, c);
         if (next) return next;
         const created = await this.next({ _id: newId(), ...equalityFields(filter) } as T, update);
         try {
-          this.engine.write(this.name, 'insert into', () => this.engine.stmt(`INSERT INTO ${this.table} (_id, doc) VALUES (?, ?)`).run(created._id, JSON.stringify(created)));
+          this.engine.write(this.name, 'insert into', () => this.engine.stmt(`INSERT INTO ${this.table} (_id, doc) VALUES (?, ?)`).run(created._id, JSON.stringify(created)), c);
           return created;
         } catch (err) {
           // Another process inserted the same document between the read and the insert: update it instead.
           if (!(err instanceof DuplicateKeyError) || attempt > 0) throw err;
         }
       }
-    }));
+    });
   }
 
   findOneAndUpdate(filter: Filter, update: Update, options: { sort?: Sort } = {}): Promise<T | null> {
-    return this.durably(this.lock.run(() => this.swap(filter, update, options.sort)));
+    return this.durably((c) => this.swap(filter, update, c, options.sort));
   }
 
   deleteOne(filter: Filter): Promise<number> {
-    return this.durably(this.lock.run(async () => {
+    return this.durably(async (c) => {
       const q = this.select(filter, { limit: 1 }, '_id');
-      return this.engine.write(this.name, 'delete from', () => this.engine.stmt(`DELETE FROM ${this.table} WHERE _id IN (${q.sql})`).run(...q.params).changes);
-    }));
+      return this.engine.write(this.name, 'delete from', () => this.engine.stmt(`DELETE FROM ${this.table} WHERE _id IN (${q.sql})`).run(...q.params).changes, c);
+    });
   }
 
   deleteMany(filter: Filter): Promise<number> {
-    return this.durably(this.lock.run(async () => {
+    return this.durably(async (c) => {
       const where = compileFilter(filter, this.info);
-      return this.engine.write(this.name, 'delete from', () => this.engine.stmt(`DELETE FROM ${this.table} WHERE ${where.sql}`).run(...where.params).changes);
-    }));
+      return this.engine.write(this.name, 'delete from', () => this.engine.stmt(`DELETE FROM ${this.table} WHERE ${where.sql}`).run(...where.params).changes, c);
+    });
   }
 }
 
@@ -486,8 +506,9 @@ class SqliteBlobStore implements BlobStore {
   async put(data: Buffer, contentType: string): Promise<string> {
     const ext = Object.entries(CONTENT_TYPES).find(([, ct]) => ct === contentType)?.[0] ?? 'bin';
     const id = `${newId()}.${ext}`;
-    this.engine.write('blobs', 'insert into', () => this.engine.stmt('INSERT INTO _blobs (id, content_type, data) VALUES (?, ?, ?)').run(id, CONTENT_TYPES[ext], data));
-    await this.engine.durable();
+    const c: Commits = [];
+    this.engine.write('blobs', 'insert into', () => this.engine.stmt('INSERT INTO _blobs (id, content_type, data) VALUES (?, ?, ?)').run(id, CONTENT_TYPES[ext], data), c);
+    await Promise.all(c);
     return id;
   }
 
@@ -498,8 +519,9 @@ class SqliteBlobStore implements BlobStore {
   }
 
   async delete(id: string): Promise<void> {
-    this.engine.write('blobs', 'delete from', () => this.engine.stmt('DELETE FROM _blobs WHERE id = ?').run(id));
-    await this.engine.durable();
+    const c: Commits = [];
+    this.engine.write('blobs', 'delete from', () => this.engine.stmt('DELETE FROM _blobs WHERE id = ?').run(id), c);
+    await Promise.all(c);
   }
 }
 
@@ -586,8 +608,9 @@ export class EmbeddedStore implements Store {
       },
       async write(key, value) {
         const entry = { _id: `${namespace}:${key}`, ns: namespace, value: JSON.stringify(value), updatedAt: new Date() };
-        core.write('kv', 'write', () => core.stmt('INSERT INTO kv (_id, doc) VALUES (?, ?) ON CONFLICT (_id) DO UPDATE SET doc = excluded.doc').run(entry._id, JSON.stringify(entry)));
-        await core.durable();
+        const c: Commits = [];
+        core.write('kv', 'write', () => core.stmt('INSERT INTO kv (_id, doc) VALUES (?, ?) ON CONFLICT (_id) DO UPDATE SET doc = excluded.doc').run(entry._id, JSON.stringify(entry)), c);
+        await Promise.all(c);
       },
     };
   }
