@@ -59,7 +59,8 @@ function quickPath(def: ModelDef<Doc>, key: string): Quick {
   if (st && plain(st.options, checkedHere) && st.validators.every((v) => v.type === 'required' || checkedHere.includes(v.type ?? ''))) {
     const required = st.validators.some((v) => v.type === 'required');
     // An unset path with a default gets the default back from mongoose: only $set may take the quick way.
-    const hasDefault = st.options.default !== undefined;
+    // (An array path has one unless declared `default: undefined`: mongoose's `defaultValue`.)
+    const hasDefault = st.options.default !== undefined || (st as { defaultValue?: unknown }).defaultValue !== undefined;
     if (['String', 'Number', 'Boolean', 'Date'].includes(st.instance)) {
       info = { instance: st.instance, required, hasDefault, maxLength: st.options.maxlength as number | undefined, minLength: st.options.minlength as number | undefined, oneOf };
     }
@@ -186,7 +187,7 @@ function unsetPath(def: ModelDef<Doc>, key: string): Quick {
     const plain = st && !TRANSFORMING.some((k) => !VALUE_ONLY.includes(k) && st.options[k] !== undefined);
     const valueChecks = ['maxlength', 'minlength', 'enum', 'regexp', 'min', 'max'];
     if (st && plain && ['String', 'Number', 'Boolean', 'Date'].includes(st.instance) && st.validators.every((v) => valueChecks.includes(v.type ?? '')) && st.options.required === undefined) {
-      info = { instance: st.instance, required: false, hasDefault: st.options.default !== undefined };
+      info = { instance: st.instance, required: false, hasDefault: st.options.default !== undefined || (st as { defaultValue?: unknown }).defaultValue !== undefined };
     }
   }
   byPath.set(key, info);

@@ -5,6 +5,7 @@
  */
 import { update as applyUpdate } from 'mingo/updater';
 import { describe, expect, it } from 'vitest';
+import { defineModel } from '../../models/define.js';
 import { InboundUpdateModel } from '../../models/inbound-update.js';
 import { ListingModel } from '../../models/listing.js';
 import { UserModel } from '../../models/user.js';
@@ -12,6 +13,7 @@ import type { Doc, ModelDef } from '../../services/store/port.js';
 import { EmbeddedStore } from '../../services/store/embedded.js';
 import { castAndValidate, directUpdate, quickInsert, quickUpdate } from '../../services/store/validate.js';
 
+const TaggedModel = defineModel<{ _id: string; tags: string[] }>('quick_tagged', { tags: { type: [String] } });
 const user = () => ({ _id: 'u1', channel: 'telegram', externalId: '1', chatId: '1', locale: 'ro', localeChosen: false, role: 'user', reachable: true, lastInboundAt: new Date('2026-01-01T00:00:00Z'), matchCadence: 'daily', createdAt: new Date('2026-01-01T00:00:00Z') });
 const inbound = () => ({ _id: 'tg:1', channel: 'telegram', seq: 1, payload: '{"update_id":1}', done: false, receivedAt: new Date('2026-01-01T00:00:00Z') });
 
@@ -54,6 +56,7 @@ describe('quick update', () => {
     ['a required field emptied', InboundUpdateModel as ModelDef<Doc>, inbound, { $set: { payload: '' } }],
     ['a required field unset', InboundUpdateModel as ModelDef<Doc>, inbound, { $unset: { payload: '' } }],
     ['a field with a default unset', UserModel as ModelDef<Doc>, user, { $unset: { reachable: '' } }],
+    ['an array unset (mongoose gives it [] back unless declared default: undefined)', TaggedModel as ModelDef<Doc>, () => ({ _id: 't1', tags: ['a'] }), { $unset: { tags: '' } }],
     ['an unknown field', UserModel as ModelDef<Doc>, user, { $set: { nope: 1 } }],
     ['a nested path', ListingModel as ModelDef<Doc>, () => ({ _id: 'l1' }), { $set: { 'hours.mon': 'x' } }],
     ['another operator', UserModel as ModelDef<Doc>, user, { $addToSet: { x: 1 } }],
@@ -141,6 +144,7 @@ describe('direct update (applied by SQLite to the stored JSON)', () => {
     expect(directUpdate(UserModel as ModelDef<Doc>, { $set: { locale: 'xx' } })).toBeNull();
     expect(directUpdate(UserModel as ModelDef<Doc>, { $set: { nope: 1 } })).toBeNull();
     expect(directUpdate(UserModel as ModelDef<Doc>, { $set: { 'a.b': 1 } })).toBeNull();
+    expect(directUpdate(TaggedModel as ModelDef<Doc>, { $unset: { tags: '' } })).toBeNull();
   });
 
   it('a $push onto a stored value that is not an array takes the usual way (whatever it makes of it)', async () => {
