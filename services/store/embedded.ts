@@ -161,8 +161,7 @@ class Engine {
       // A failed statement is undone alone; but on a full disk or an I/O error SQLite may give up the whole
       // transaction: then the group's other writes are lost too, and their callers are told.
       const lost = this.group && !this.db.inTransaction ? this.group : undefined;
-      if (isUniqueViolation(err)) throw new DuplicateKeyError(collection, (err as Error).message);
-      const failed = this.health.fail(err, `${what} ${collection}`);
+      const failed = isUniqueViolation(err) ? new DuplicateKeyError(collection, (err as Error).message) : this.health.fail(err, `${what} ${collection}`);
       if (lost) {
         this.group = undefined;
         lost.reject(failed);
