@@ -129,6 +129,15 @@ function completeness(l: IndexedListing): number {
   return checks.filter(Boolean).length / checks.length;
 }
 
+type Numbers = Uint8Array | Uint16Array | Int32Array | Uint32Array | Float32Array;
+
+/** A copy of `a`, of its own kind, with room for `cap` elements. */
+function grown<A extends Numbers>(a: A, cap: number): A {
+  const b = new (a.constructor as new (n: number) => A)(cap);
+  b.set(a);
+  return b;
+}
+
 /** Postings live in pages of this many slots (256 KB of doc numbers + 256 KB of weights per page). */
 const PAGE_BITS = 16;
 const PAGE_SLOTS = 1 << PAGE_BITS;
@@ -162,15 +171,11 @@ class PostingStore {
 
   newWord(): number {
     if (this.words === this.head.length) {
-      const grow = <A extends Int32Array | Uint16Array>(a: A, make: (n: number) => A): A => {
-        const b = make(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      this.head = grow(this.head, (n) => new Int32Array(n));
-      this.tail = grow(this.tail, (n) => new Int32Array(n));
-      this.count = grow(this.count, (n) => new Int32Array(n));
-      this.used = grow(this.used, (n) => new Uint16Array(n));
+      const cap = this.head.length * 2;
+      this.head = grown(this.head, cap);
+      this.tail = grown(this.tail, cap);
+      this.count = grown(this.count, cap);
+      this.used = grown(this.used, cap);
     }
     const w = this.words++;
     this.head[w] = -1;
@@ -295,17 +300,12 @@ export class SearchEngine {
   private grow(min: number): void {
     if (min <= this.alive.length) return;
     const cap = Math.max(min, this.alive.length * 2);
-    const g = <A extends Uint8Array | Int32Array | Uint32Array | Float32Array>(a: A, make: (n: number) => A): A => {
-      const b = make(cap);
-      b.set(a);
-      return b;
-    };
-    this.alive = g(this.alive, (n) => new Uint8Array(n));
-    this.country = g(this.country, (n) => new Int32Array(n));
-    this.districtOf = g(this.districtOf, (n) => new Int32Array(n));
-    this.lagOf = g(this.lagOf, (n) => new Int32Array(n));
-    this.sectorMask = g(this.sectorMask, (n) => new Uint32Array(n));
-    this.boost = g(this.boost, (n) => new Float32Array(n));
+    this.alive = grown(this.alive, cap);
+    this.country = grown(this.country, cap);
+    this.districtOf = grown(this.districtOf, cap);
+    this.lagOf = grown(this.lagOf, cap);
+    this.sectorMask = grown(this.sectorMask, cap);
+    this.boost = grown(this.boost, cap);
     this.termScore = new Float32Array(cap);
     this.total = new Float32Array(cap);
     this.hits = new Uint8Array(cap);
