@@ -56,6 +56,9 @@ describe('Messenger intake across kill -9', () => {
     const res = await post(run, envelope(ev));
     expect(res.status).toBe(200);
     await tg.waitUntil(() => graph.messages('8101').length >= 1, 10_000, 'the refused answer');
+    // Killed once the refusal is recorded (the bot logs its back-off after that): a kill between Meta's answer
+    // and that record leaves the message "on the wire", which the journal does not resend (see journal.ts).
+    await tg.waitUntil(() => run!.output().includes('messenger rate limited, backing off'), 10_000, 'the back-off');
     await run.kill9();
 
     run = startBotProcess(env);
